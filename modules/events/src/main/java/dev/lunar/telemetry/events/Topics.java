@@ -1,0 +1,31 @@
+package dev.lunar.telemetry.events;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every topic of the pipeline, by name. DESIGN.md §2. */
+public final class Topics {
+    /** Tenant metadata, compacted, key = tenant id; a tombstone deletes the tenant. */
+    public static final String TENANTS = "tenants.v1";
+    /** Records that could not be read or delivered, with their original bytes and the reason in headers. */
+    public static final String DEAD_LETTERS = "telemetry.dlq.v1";
+
+    /** A topic the pipeline needs, and whether Kafka should compact it. */
+    public record Definition(String name, boolean compacted) {}
+
+    private Topics() {}
+
+    /** The 12 topics: five raw, five enriched, the tenant table and the dead-letter topic. */
+    public static List<Definition> all() {
+        List<Definition> topics = new ArrayList<>();
+        for (EventKind kind : EventKind.values()) {
+            topics.add(new Definition(kind.rawTopic(), false));
+        }
+        for (EventKind kind : EventKind.values()) {
+            topics.add(new Definition(kind.enrichedTopic(), false));
+        }
+        topics.add(new Definition(TENANTS, true));
+        topics.add(new Definition(DEAD_LETTERS, false));
+        return List.copyOf(topics);
+    }
+}
