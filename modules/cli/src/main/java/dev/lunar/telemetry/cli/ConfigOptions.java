@@ -1,0 +1,23 @@
+package dev.lunar.telemetry.cli;
+
+import dev.lunar.telemetry.cli.config.ConfigSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** {@code --config}: the YAML file; without it {@code ./lunar-telemetry.yaml} is read when present. */
+final class ConfigOptions {
+    static final Path DEFAULT_FILE = Path.of("lunar-telemetry.yaml");
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Configuration file (default: ./lunar-telemetry.yaml if present). Every key can be"
+                    + " overridden by an environment variable LUNAR_<KEY>.")
+    Path file;
+
+    ConfigSource load() {
+        Optional<Path> chosen = Optional.ofNullable(file)
+                .or(() -> Files.isRegularFile(DEFAULT_FILE) ? Optional.of(DEFAULT_FILE) : Optional.empty());
+        return ConfigSource.load(chosen, System.getenv());
+    }
+}

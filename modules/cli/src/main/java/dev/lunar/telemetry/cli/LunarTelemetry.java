@@ -1,0 +1,32 @@
+package dev.lunar.telemetry.cli;
+
+import dev.lunar.telemetry.cli.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one launcher: {@code lunar-telemetry run} starts everything; each service can also run alone. */
+@Command(name = "lunar-telemetry",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Telemetry back end for a fleet of egress API proxies: Kafka, the enrich + denylist processor,"
+                + " and the Datadog and control-plane forwarders.",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class LunarTelemetry {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with error handling that prints configuration errors as one sentence, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new LunarTelemetry());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException) {
+                commandLine.getErr().println("Configuration error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.lunar.telemetry.cli;
+
+import dev.lunar.telemetry.cli.config.ConfigSource;
+import dev.lunar.telemetry.cli.config.CoreSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lunar-telemetry run}: everything in one process, embedded by default. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs the whole pipeline in one process until Ctrl-C or SIGTERM.",
+                "With no kafka.bootstrap-servers configured, an embedded Kafka broker (KRaft) listens on"
+                        + " 127.0.0.1:9092 with its state under --data-dir."})
+final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the embedded broker, outboxes and databases keep their state (default: ./data).")
+    Path dataDir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigSource config = configOptions.load();
+        CoreSettings core = CoreSettings.from(config);
+        if (dataDir != null) {
+            core = new CoreSettings(dataDir, core.bootstrapServers(), core.embeddedPort(), core.partitions(),
+                    core.opsPort());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (Pipeline pipeline = Pipeline.start(config, core, out)) {
+            out.println("lunar-telemetry is running. Press Ctrl-C to stop.");
+            out.flush();
+            pipeline.awaitClose();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,304 @@
+package dev.lunar.telemetry.cli.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The pipeline's configuration: one YAML file ({@code lunar-telemetry.yaml}) whose every key can be overridden by an
+ * environment variable named {@code LUNAR_} + the key in upper case with dots and dashes as underscores
+ * ({@code processor.max-in-flight} ← {@code LUNAR_PROCESSOR_MAX_IN_FLIGHT}).
+ *
+ * <p>Typed getters fail with a {@link ConfigException} that names the key, where the value came from, what was
+ * expected and how to fix it. Keys are remembered as they are read, so {@link #requireAllKeysKnown} can reject a
+ * misspelt key in the file instead of silently ignoring it.
+ */
+public final class ConfigSource {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    private final Map<String, Object> fileValues;
+    private final Map<String, String> env;
+    private final String fileName;
+    private final Set<String> keysRead = ConcurrentHashMap.newKeySet();
+
+    private ConfigSource(Map<String, Object> fileValues, Map<String, String> env, String fileName) {
+        this.fileValues = fileValues;
+        this.env = env;
+        this.fileName = fileName;
+    }
+
+    /** Reads {@code file} (if given) and takes overrides from {@code env}. */
+    public static ConfigSource load(Optional<Path> file, Map<String, String> env) {
+        if (file.isEmpty()) {
+            return new ConfigSource(Map.of(), env, "(no file)");
+        }
+        Path path = file.get();
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException("--config", "configuration file " + path.toAbsolutePath()
+                    + " does not exist. Fix: pass an existing file to --config, or leave --config out to run"
+                    + " with defaults.");
+        }
+        try {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(path.toFile());
+            Map<String, Object> flat = new LinkedHashMap<>();
+            if (root != null && !root.isMissingNode() && !root.isNull()) {
+                if (!root.isObject()) {
+                    throw new ConfigException("(root)", path + " must be a YAML mapping of keys to values.");
+                }
+                flatten("", root, flat);
+            }
+            return new ConfigSource(flat, env, path.toString());
+        } catch (IOException e) {
+            throw new ConfigException("(file)", "cannot read " + path + " as YAML: "
+                    + e.getMessage().lines().findFirst().orElse("") + ". Fix the YAML syntax at that position.");
+        }
+    }
+
+    /** A source from explicit values, for tests and embedding. */
+    public static ConfigSource of(Map<String, Object> values, Map<String, String> env) {
+        return new ConfigSource(new LinkedHashMap<>(values), env, "(values)");
+    }
+
+    public static String envName(String key) {
+        return "LUNAR_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public boolean isSet(String key) {
+        return raw(key).isPresent();
+    }
+
+    public Optional<String> string(String key) {
+        return raw(key).map(v -> v.value instanceof List<?> l
+                ? l.stream().map(String::valueOf).collect(Collectors.joining(","))
+                : String.valueOf(v.value));
+    }
+
+    public String string(String key, String defaultValue) {
+        return string(key).orElse(defaultValue);
+    }
+
+    public int integer(String key, int defaultValue, int min, int max) {
+        return (int) longValue(key, defaultValue, min, max);
+    }
+
+    public long longValue(String key, long defaultValue, long min, long max) {
+        Optional<Value> value = raw(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        long parsed;
+        try {
+            parsed = Long.parseLong(String.valueOf(value.get().value).trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw invalid(key, value.get(), "a whole number from " + min + " to " + max);
+        }
+        if (parsed < min || parsed > max) {
+            throw invalid(key, value.get(), "a whole number from " + min + " to " + max);
+        }
+        return parsed;
+    }
+
+    public double doubleValue(String key, double defaultValue, double min, double max) {
+        Optional<Value> value = raw(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            double parsed = Double.parseDouble(String.valueOf(value.get().value).trim());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw invalid(key, value.get(), "a number from " + min + " to " + max);
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        Optional<Value> value = raw(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        String text = String.valueOf(value.get().value).trim().toLowerCase(Locale.ROOT);
+        return switch (text) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw invalid(key, value.get(), "true or false");
+        };
+    }
+
+    /** Durations as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}, or ISO-8601 ({@code PT30S}). */
+    public Duration duration(String key, Duration defaultValue) {
+        Optional<Value> value = raw(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        String text = String.valueOf(value.get().value).trim();
+        Matcher m = DURATION.matcher(text);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw invalid(key, value.get(), "a duration such as 500ms, 30s, 5m or 1h");
+        }
+    }
+
+    public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
+        Optional<Value> value = raw(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        String text = String.valueOf(value.get().value).trim().replace('-', '_').toUpperCase(Locale.ROOT);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(text)) {
+                return constant;
+            }
+        }
+        throw invalid(key, value.get(), "one of " + Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).collect(Collectors.joining(", ")));
+    }
+
+    /** A YAML list, or a comma-separated string (the only way to write a list in an environment variable). */
+    public List<String> list(String key, List<String> defaultValue) {
+        Optional<Value> value = raw(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        Object v = value.get().value;
+        if (v instanceof List<?> items) {
+            return items.stream().map(String::valueOf).toList();
+        }
+        String text = String.valueOf(v).trim();
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public Optional<Path> path(String key) {
+        return string(key).map(Path::of);
+    }
+
+    /** Builds a {@link ConfigException} for a value a module's own validation rejected. */
+    public ConfigException invalid(String key, String expectedAndFix) {
+        return raw(key).map(v -> invalid(key, v, expectedAndFix))
+                .orElseGet(() -> new ConfigException(key, key + ": " + expectedAndFix));
+    }
+
+    /**
+     * Fails on any key in the file under one of {@code sections} that no getter asked for — a typo would otherwise
+     * be silently ignored and the default used.
+     */
+    public void requireAllKeysKnown(String... sections) {
+        List<String> unknown = new ArrayList<>();
+        for (String key : fileValues.keySet()) {
+            boolean inSection = Arrays.stream(sections).anyMatch(s -> key.equals(s) || key.startsWith(s + "."));
+            if (inSection && !keysRead.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            String key = unknown.get(0);
+            String hint = closest(key).map(k -> " Did you mean '" + k + "'?").orElse("");
+            throw new ConfigException(key, "unknown key '" + key + "' in " + fileName + "." + hint
+                    + " Fix: correct or remove it; the README lists every key.");
+        }
+    }
+
+    /** Top-level sections present in the file, for commands that bind only some of them. */
+    public Set<String> sections() {
+        return fileValues.keySet().stream().map(k -> k.split("\\.", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private Optional<String> closest(String key) {
+        return keysRead.stream().min((a, b) -> Integer.compare(distance(a, key), distance(b, key)))
+                .filter(k -> distance(k, key) <= 3);
+    }
+
+    private Optional<Value> raw(String key) {
+        keysRead.add(key);
+        String envName = envName(key);
+        String fromEnv = env.get(envName);
+        if (fromEnv != null) {
+            return Optional.of(new Value(fromEnv, "environment variable " + envName));
+        }
+        Object fromFile = fileValues.get(key);
+        if (fromFile != null) {
+            return Optional.of(new Value(fromFile, fileName));
+        }
+        return Optional.empty();
+    }
+
+    private static ConfigException invalid(String key, Value value, String expected) {
+        return new ConfigException(key, String.format("%s = '%s' (from %s) is not valid: expected %s. Fix: set %s in"
+                + " the configuration file or %s in the environment.", key, value.value, value.origin, expected, key,
+                envName(key)));
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, Object> out) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isObject() && !value.isEmpty()) {
+                flatten(key, value, out);
+            } else if (value.isArray()) {
+                List<Object> items = new ArrayList<>();
+                value.forEach(item -> items.add(item.isValueNode() ? item.asText() : item.toString()));
+                out.put(key, items);
+            } else if (!value.isNull()) {
+                out.put(key, value.isValueNode() ? value.asText() : value.toString());
+            }
+        }
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private record Value(Object value, String origin) {}
+}

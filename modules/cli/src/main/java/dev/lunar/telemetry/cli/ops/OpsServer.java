@@ -1,0 +1,85 @@
+package dev.lunar.telemetry.cli.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * Loopback HTTP endpoint for operators: {@code GET /metrics} (Prometheus text format) and {@code GET /health}
+ * (JSON; 200 when every registered component is healthy, 503 otherwise). Binds 127.0.0.1 only.
+ */
+public final class OpsServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, HealthCheck> checks = new ConcurrentHashMap<>();
+    private final DisposableServer server;
+
+    private OpsServer(int port, PrometheusMeterRegistry registry) {
+        this.server = HttpServer.create()
+                .host("127.0.0.1")
+                .port(port)
+                .route(routes -> routes
+                        .get("/metrics", (req, res) -> res
+                                .header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                                .sendString(Mono.fromCallable(registry::scrape)))
+                        .get("/health", (req, res) -> {
+                            ObjectNode body = healthJson();
+                            boolean up = "UP".equals(body.get("status").asText());
+                            return res.status(up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE)
+                                    .header("Content-Type", "application/json")
+                                    .sendString(Mono.just(body.toString()));
+                        }))
+                .bindNow();
+    }
+
+    /** Starts on 127.0.0.1:{@code port} (0 = any free port). */
+    public static OpsServer start(int port, PrometheusMeterRegistry registry) {
+        return new OpsServer(port, registry);
+    }
+
+    public void register(String component, HealthCheck check) {
+        checks.put(component, check);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    ObjectNode healthJson() {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode components = body.putObject("components");
+        boolean allUp = true;
+        for (Map.Entry<String, HealthCheck> entry : new java.util.TreeMap<>(checks).entrySet()) {
+            boolean up;
+            String detail;
+            try {
+                up = entry.getValue().isHealthy();
+                detail = entry.getValue().detail();
+            } catch (RuntimeException e) {
+                up = false;
+                detail = "health check failed: " + e.getClass().getSimpleName();
+            }
+            allUp &= up;
+            ObjectNode component = components.putObject(entry.getKey());
+            component.put("status", up ? "UP" : "DOWN");
+            component.put("detail", detail);
+        }
+        body.put("status", allUp ? "UP" : "DOWN");
+        return body;
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow();
+    }
+}
