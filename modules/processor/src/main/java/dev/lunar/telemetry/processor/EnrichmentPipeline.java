@@ -1,0 +1,224 @@
+package dev.lunar.telemetry.processor;
+
+import dev.lunar.telemetry.events.AvroCodec;
+import dev.lunar.telemetry.events.BadRecordException;
+import dev.lunar.telemetry.events.EventKind;
+import dev.lunar.telemetry.events.avro.EventHeader;
+import dev.lunar.telemetry.events.avro.TenantInfo;
+import dev.lunar.telemetry.events.avro.TenantMetadata;
+import dev.lunar.telemetry.events.avro.TenantPlan;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * The processor's business logic as a plain function: raw bytes of one event in, an enriched record (or a reason
+ * to dead-letter it) out. No Kafka; the stream around it is {@link TelemetryProcessor}.
+ *
+ * <ol>
+ *   <li><b>decode</b> the Avro single-object bytes (any kept writer version); unreadable → rejected with the
+ *       {@link BadRecordException.Reason};</li>
+ *   <li><b>validate</b>: an event id and a proxy id are required;</li>
+ *   <li><b>identify the tenant</b>: by {@code header.tenantId}; else by an API key in the tags or environment
+ *       variables named in the settings, hashed with SHA-256 and matched against the tenants' {@code apiKeySha256}.
+ *       An id not in the table gives {@code known=false}, plan OPEN_SOURCE, no name, no tags — never another
+ *       tenant's data. Neither an id nor a key that identifies a tenant → rejected ({@code INVALID});</li>
+ *   <li><b>scrub</b> with the {@link DenylistPlan} of (kind × tenant patterns): denylisted fields and entries
+ *       removed, free text redacted (the API key itself too, wherever it appears), configuration files re-emitted
+ *       as scrubbed YAML;</li>
+ *   <li><b>map</b> to the enriched record ({@link EnrichedShape}): what the enriched schema has no place for is
+ *       dropped; tenant, removed paths and processing time added; {@code githubUsername} only for SANDBOX (P5).</li>
+ * </ol>
+ *
+ * Thread-safe. Decoders, plans and encoders are reused, nothing reflective runs per record.
+ */
+public final class EnrichmentPipeline {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EnrichmentPipeline.class);
+
+    static final String STAGE_DECODE = "decode";
+    static final String STAGE_VALIDATE = "validate";
+    static final String STAGE_ENRICH = "enrich";
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    });
+
+    private final PrivacyRules rules;
+    private final TenantTable tenants;
+    private final ProcessorMetrics metrics;
+    private final Clock clock;
+    private final Set<String> apiKeyTags = new HashSet<>();
+    private final Set<String> apiKeyEnvironment = new HashSet<>();
+    private final Map<EventKind, AvroCodec<SpecificRecordBase>> rawCodecs = new EnumMap<>(EventKind.class);
+    private final Map<EventKind, AvroCodec<SpecificRecordBase>> enrichedCodecs = new EnumMap<>(EventKind.class);
+
+    EnrichmentPipeline(ProcessorSettings settings, TenantTable tenants, ProcessorMetrics metrics, Clock clock) {
+        this.rules = PrivacyRules.of(settings);
+        this.tenants = tenants;
+        this.metrics = metrics;
+        this.clock = clock;
+        settings.apiKeyTags().forEach(t -> apiKeyTags.add(t.toLowerCase(Locale.ROOT)));
+        settings.apiKeyEnvironment().forEach(e -> apiKeyEnvironment.add(e.toLowerCase(Locale.ROOT)));
+        for (EventKind kind : EventKind.values()) {
+            rawCodecs.put(kind, codec(kind.rawType()));
+            enrichedCodecs.put(kind, codec(kind.enrichedType()));
+            rules.plan(kind, List.of()); // compile the base plans up front
+        }
+    }
+
+    /**
+     * A pipeline over a fixed set of tenants, for benchmarks and tools (the running processor follows
+     * {@code tenants.v1} instead).
+     */
+    public static EnrichmentPipeline withTenants(ProcessorSettings settings, Collection<TenantMetadata> tenants,
+                                                 MeterRegistry registry) {
+        TenantTable table = new TenantTable();
+        tenants.forEach(table::put);
+        return new EnrichmentPipeline(settings, table, new ProcessorMetrics(registry), Clock.systemUTC());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static AvroCodec<SpecificRecordBase> codec(Class<? extends SpecificRecordBase> type) {
+        return AvroCodec.of((Class<SpecificRecordBase>) type);
+    }
+
+    /** Enriches one raw record of {@code kind}; never throws for bad input. */
+    public EnrichmentResult apply(EventKind kind, byte[] rawValue) {
+        SpecificRecordBase raw;
+        try {
+            raw = rawCodecs.get(kind).decode(rawValue);
+        } catch (BadRecordException e) {
+            return reject(kind, STAGE_DECODE, e.reason().name(), e.getMessage());
+        }
+        try {
+            return enrich(kind, raw);
+        } catch (RuntimeException e) {
+            // A bug or an exotic value. The exception's message could quote the record, so only its type and where
+            // it was thrown are logged.
+            log.error("enriching a {} record failed with {} at {}; dead-lettering it", kind.id(),
+                    e.getClass().getName(), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+            return reject(kind, STAGE_ENRICH, BadRecordException.Reason.INVALID.name(),
+                    e.getClass().getSimpleName() + " while enriching; see the processor's log for the stack trace");
+        }
+    }
+
+    private EnrichmentResult enrich(EventKind kind, SpecificRecordBase raw) {
+        EnrichedShape shape = EnrichedShape.of(kind);
+        EventHeader header = (EventHeader) raw.get(shape.headerPos);
+        if (header == null || isBlank(header.getEventId()) || isBlank(header.getProxyId())) {
+            return reject(kind, STAGE_VALIDATE, BadRecordException.Reason.INVALID.name(),
+                    "the event header needs an eventId and a proxyId");
+        }
+        List<String> apiKeys = apiKeys(raw, shape);
+        String tenantId = header.getTenantId();
+        KnownTenant tenant;
+        TenantInfo info;
+        if (!isBlank(tenantId)) {
+            tenant = tenants.byId(tenantId).orElse(null);
+            info = tenant != null ? tenant.info() : unknownTenant(tenantId);
+        } else {
+            if (apiKeys.isEmpty()) {
+                return reject(kind, STAGE_ENRICH, BadRecordException.Reason.INVALID.name(),
+                        "no header.tenantId and no API key in the tags " + apiKeyTags
+                                + " or environment variables " + apiKeyEnvironment);
+            }
+            tenant = null;
+            for (String key : apiKeys) {
+                Optional<KnownTenant> byKey = tenants.byApiKeySha256(sha256(key));
+                if (byKey.isPresent()) {
+                    tenant = byKey.get();
+                    break;
+                }
+            }
+            if (tenant == null) {
+                return reject(kind, STAGE_ENRICH, BadRecordException.Reason.INVALID.name(),
+                        "no header.tenantId, and the API key found identifies no tenant in tenants.v1");
+            }
+            info = tenant.info();
+        }
+
+        ScrubReport report = new ScrubReport(apiKeys);
+        shape.reportDropped(raw, report);
+        rules.plan(kind, tenant == null ? List.of() : tenant.denylist()).apply(raw, report);
+
+        header.setTenantId(info.getId());
+        SpecificRecordBase enriched = shape.copyToEnriched(raw);
+        enriched.put(shape.tenantPos, info);
+        enriched.put(shape.redactedPathsPos, List.copyOf(report.paths()));
+        enriched.put(shape.processedAtPos, clock.instant());
+        byte[] value = enrichedCodecs.get(kind).encode(enriched);
+
+        metrics.scrubbed(report);
+        if (!info.getKnown()) {
+            metrics.unknownTenant(kind);
+        }
+        return new EnrichmentResult.Enriched(kind, enriched, value, info.getId(), info.getKnown(), report.paths());
+    }
+
+    private List<String> apiKeys(SpecificRecordBase raw, EnrichedShape shape) {
+        List<String> keys = new ArrayList<>(1);
+        collect((Map<?, ?>) raw.get(shape.tagsPos), apiKeyTags, keys);
+        if (shape.environmentPos >= 0) {
+            collect((Map<?, ?>) raw.get(shape.environmentPos), apiKeyEnvironment, keys);
+        }
+        return keys;
+    }
+
+    private static void collect(Map<?, ?> map, Set<String> names, List<String> into) {
+        if (map == null || map.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            Object value = entry.getValue();
+            if (value != null && names.contains(entry.getKey().toString().toLowerCase(Locale.ROOT))) {
+                String key = value.toString().trim();
+                if (!key.isEmpty() && !into.contains(key)) {
+                    into.add(key);
+                }
+            }
+        }
+    }
+
+    static TenantInfo unknownTenant(String tenantId) {
+        return TenantInfo.newBuilder().setId(tenantId).setName("").setPlan(TenantPlan.OPEN_SOURCE)
+                .setGithubUsername(null).setTags(Map.of()).setKnown(false).build();
+    }
+
+    /** Lower-case hex SHA-256 of the UTF-8 bytes, as stored in {@code TenantMetadata.apiKeySha256}. */
+    static String sha256(String apiKey) {
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        return HexFormat.of().formatHex(digest.digest(apiKey.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private EnrichmentResult reject(EventKind kind, String stage, String reason, String detail) {
+        metrics.deadLettered(kind, reason);
+        return new EnrichmentResult.Rejected(kind, stage, reason, detail);
+    }
+
+    private static boolean isBlank(CharSequence text) {
+        return text == null || text.toString().isBlank();
+    }
+
+    PrivacyRules rules() {
+        return rules;
+    }
+}

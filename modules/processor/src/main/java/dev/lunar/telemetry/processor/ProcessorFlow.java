@@ -1,0 +1,66 @@
+package dev.lunar.telemetry.processor;
+
+import dev.lunar.telemetry.events.DeadLetterHeaders;
+import dev.lunar.telemetry.events.EventKind;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import reactor.core.publisher.Flux;
+
+/**
+ * Raw records in, records to write out, one for one and in order: the enriched record for the kind's enriched topic
+ * (same key, no headers: raw headers may carry anything, P1), or a dead letter — the original key, value and headers
+ * plus {@link DeadLetterHeaders} naming source topic, partition, offset, stage, reason and detail. Pure apart from
+ * the metrics; no Kafka.
+ */
+final class ProcessorFlow {
+
+    private final EnrichmentPipeline pipeline;
+    private final TopicNames topics;
+    private final ProcessorMetrics metrics;
+
+    ProcessorFlow(EnrichmentPipeline pipeline, TopicNames topics, ProcessorMetrics metrics) {
+        this.pipeline = pipeline;
+        this.topics = topics;
+        this.metrics = metrics;
+    }
+
+    Flux<OutboundRecord> apply(Flux<InboundRecord> records) {
+        return records.map(this::process);
+    }
+
+    OutboundRecord process(InboundRecord in) {
+        EventKind kind = topics.kindOfRaw(in.topic());
+        if (kind == null) {
+            metrics.deadLettered(null, "WRONG_TYPE");
+            return deadLetter(in, null, EnrichmentPipeline.STAGE_DECODE, "WRONG_TYPE",
+                    "topic " + in.topic() + " is not a raw telemetry topic");
+        }
+        metrics.received(kind);
+        EnrichmentResult result = pipeline.apply(kind, in.value());
+        if (result instanceof EnrichmentResult.Enriched enriched) {
+            return new OutboundRecord(topics.enriched(kind), in.key(), enriched.value(), List.of(), kind, false, in);
+        }
+        EnrichmentResult.Rejected rejected = (EnrichmentResult.Rejected) result;
+        return deadLetter(in, kind, rejected.stage(), rejected.reason(), rejected.detail());
+    }
+
+    /** The dead letter of {@code in}; also used when writing the enriched record failed for good. */
+    OutboundRecord deadLetter(InboundRecord in, EventKind kind, String stage, String reason, String detail) {
+        List<Header> headers = new ArrayList<>(in.headers().size() + 6);
+        headers.addAll(in.headers());
+        headers.add(header(DeadLetterHeaders.SOURCE_TOPIC, in.topic()));
+        headers.add(header(DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(in.partition())));
+        headers.add(header(DeadLetterHeaders.SOURCE_OFFSET, Long.toString(in.offset())));
+        headers.add(header(DeadLetterHeaders.STAGE, stage));
+        headers.add(header(DeadLetterHeaders.REASON, reason));
+        headers.add(header(DeadLetterHeaders.DETAIL, detail));
+        return new OutboundRecord(topics.deadLetters, in.key(), in.value(), List.copyOf(headers), kind, true, in);
+    }
+
+    private static Header header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.lunar.telemetry.processor;
+
+import dev.lunar.telemetry.events.EventKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The processor's meters. Names (Prometheus turns dots into underscores and adds {@code _total} to counters):
+ * <ul>
+ *   <li>{@code lunar.processor.records.in{kind}} – raw records received;</li>
+ *   <li>{@code lunar.processor.records.out{kind}} – enriched records acknowledged by Kafka;</li>
+ *   <li>{@code lunar.processor.fields.removed{rule}} – fields and entries removed, by denylist pattern (or
+ *       {@code not-in-enriched-schema}, {@code secret-in-key}, {@code unparseable-config});</li>
+ *   <li>{@code lunar.processor.redactions{pattern}} – pieces of text redacted, by pattern name;</li>
+ *   <li>{@code lunar.processor.dead.letters{kind,reason}} – records sent to the dead-letter topic;</li>
+ *   <li>{@code lunar.processor.tenants.unknown{kind}} – events forwarded with {@code known=false};</li>
+ *   <li>{@code lunar.processor.config.unparseable} – configuration files emptied because they are not YAML;</li>
+ *   <li>{@code lunar.processor.latency{kind}} – from receiving a record to Kafka acknowledging its output;</li>
+ *   <li>{@code lunar.processor.restarts} – stream restarts after an error;</li>
+ *   <li>{@code lunar.processor.tenants} – gauge, tenants in the table;</li>
+ *   <li>Kafka consumer and producer client metrics (lag: {@code kafka.consumer.fetch.manager.records.lag.max}).</li>
+ * </ul>
+ */
+final class ProcessorMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<EventKind, Counter> in = new EnumMap<>(EventKind.class);
+    private final Map<EventKind, Counter> out = new EnumMap<>(EventKind.class);
+    private final Map<EventKind, Counter> unknownTenants = new EnumMap<>(EventKind.class);
+    private final Map<EventKind, Timer> latency = new EnumMap<>(EventKind.class);
+    private final Map<String, Counter> removed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> redactions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Counter unparseable;
+    private final Counter restarts;
+
+    ProcessorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (EventKind kind : EventKind.values()) {
+            in.put(kind, Counter.builder("lunar.processor.records.in").tag("kind", kind.id())
+                    .description("raw records received").register(registry));
+            out.put(kind, Counter.builder("lunar.processor.records.out").tag("kind", kind.id())
+                    .description("enriched records acknowledged by Kafka").register(registry));
+            unknownTenants.put(kind, Counter.builder("lunar.processor.tenants.unknown").tag("kind", kind.id())
+                    .description("events of tenants not in tenants.v1, forwarded with known=false")
+                    .register(registry));
+            latency.put(kind, Timer.builder("lunar.processor.latency").tag("kind", kind.id())
+                    .description("from receiving a raw record to Kafka acknowledging its output")
+                    .register(registry));
+        }
+        unparseable = Counter.builder("lunar.processor.config.unparseable")
+                .description("configuration files emptied because they could not be parsed").register(registry);
+        restarts = Counter.builder("lunar.processor.restarts")
+                .description("stream restarts after an error").register(registry);
+    }
+
+    static ProcessorMetrics detached() {
+        return new ProcessorMetrics(new SimpleMeterRegistry());
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    void received(EventKind kind) {
+        in.get(kind).increment();
+    }
+
+    void delivered(EventKind kind, long receivedAtNanos) {
+        out.get(kind).increment();
+        latency.get(kind).record(System.nanoTime() - receivedAtNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void deadLettered(EventKind kind, String reason) {
+        String id = kind == null ? "unknown" : kind.id();
+        counter(deadLetters, id + "/" + reason, k -> Counter.builder("lunar.processor.dead.letters")
+                .tag("kind", id).tag("reason", reason).description("records sent to the dead-letter topic")
+                .register(registry)).increment();
+    }
+
+    void unknownTenant(EventKind kind) {
+        unknownTenants.get(kind).increment();
+    }
+
+    void scrubbed(ScrubReport report) {
+        report.removedByRule().forEach((rule, n) -> counter(removed, rule, r -> Counter
+                .builder("lunar.processor.fields.removed").tag("rule", r)
+                .description("fields and entries removed, by rule").register(registry)).increment(n));
+        report.redactionsByPattern().forEach((pattern, n) -> counter(redactions, pattern, p -> Counter
+                .builder("lunar.processor.redactions").tag("pattern", p)
+                .description("pieces of text redacted, by pattern").register(registry)).increment(n));
+        if (report.unparseableConfigs() > 0) {
+            unparseable.increment(report.unparseableConfigs());
+        }
+    }
+
+    void restarted() {
+        restarts.increment();
+    }
+
+    private static Counter counter(Map<String, Counter> cache, String key, Function<String, Counter> create) {
+        Counter counter = cache.get(key);
+        return counter != null ? counter : cache.computeIfAbsent(key, create);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.lunar.telemetry.processor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What scrubbing one event removed: the paths (never the values), and counts per denylist rule and per redaction
+ * pattern for the metrics. Also carries the event's own secrets that must be redacted wherever they appear (the API
+ * key the tenant was identified by). One per event, not thread-safe.
+ */
+final class ScrubReport {
+
+    private final List<String> literals;
+    private final List<String> paths = new ArrayList<>(4);
+    private Map<String, Integer> removedByRule;
+    private Map<String, Integer> redactionsByPattern;
+    private int unparseableConfigs;
+
+    ScrubReport(List<String> literals) {
+        this.literals = literals;
+    }
+
+    static ScrubReport empty() {
+        return new ScrubReport(List.of());
+    }
+
+    /** Secrets of this very event (e.g. its API key), redacted as literal text anywhere. */
+    List<String> literals() {
+        return literals;
+    }
+
+    void removed(String path, String rule) {
+        paths.add(path);
+        removedByRule = increment(removedByRule, rule);
+    }
+
+    /** Value redaction happened at {@code path}; the patterns were counted by {@link #countRedaction}. */
+    void redactedAt(String path) {
+        paths.add(path);
+    }
+
+    void countRedaction(String pattern) {
+        redactionsByPattern = increment(redactionsByPattern, pattern);
+    }
+
+    void unparseableConfig(String path) {
+        unparseableConfigs++;
+        removed(path, "unparseable-config");
+    }
+
+    List<String> paths() {
+        return paths;
+    }
+
+    Map<String, Integer> removedByRule() {
+        return removedByRule == null ? Map.of() : removedByRule;
+    }
+
+    Map<String, Integer> redactionsByPattern() {
+        return redactionsByPattern == null ? Map.of() : redactionsByPattern;
+    }
+
+    int unparseableConfigs() {
+        return unparseableConfigs;
+    }
+
+    private static Map<String, Integer> increment(Map<String, Integer> counts, String key) {
+        Map<String, Integer> map = counts == null ? new HashMap<>(4) : counts;
+        map.merge(key, 1, Integer::sum);
+        return map;
+    }
+}

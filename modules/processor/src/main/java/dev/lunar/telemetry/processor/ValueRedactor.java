@@ -1,0 +1,182 @@
+package dev.lunar.telemetry.processor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Replaces secrets and personal data inside free text by {@link PrivacyDefaults#MARKER}. All patterns are compiled
+ * once into a single alternation, so a string is scanned once whatever the number of patterns; the first pattern (in
+ * configuration order) that matches at a position wins. Thread-safe.
+ */
+final class ValueRedactor {
+
+    private static final Pattern NAMED_GROUP = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
+    private static final Pattern BACK_REFERENCE = Pattern.compile("(?<!\\\\)\\\\(?:[1-9]|k<)");
+    private static final int MIN_LITERAL_LENGTH = 4;
+
+    private final String[] names;
+    private final String[] wholeGroups;
+    private final String[] secretGroups;
+    private final Pattern combined;
+    private final Map<String, Boolean> secretKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED_KEYS = 4096;
+
+    private ValueRedactor(Map<String, String> patterns) {
+        int n = patterns.size();
+        names = new String[n];
+        wholeGroups = new String[n];
+        secretGroups = new String[n];
+        StringBuilder alternation = new StringBuilder();
+        int i = 0;
+        for (Map.Entry<String, String> entry : patterns.entrySet()) {
+            String regex = entry.getValue();
+            names[i] = entry.getKey();
+            wholeGroups[i] = "r" + i;
+            boolean hasSecret = regex.contains("(?<secret>");
+            secretGroups[i] = hasSecret ? "s" + i : null;
+            if (i > 0) {
+                alternation.append('|');
+            }
+            alternation.append("(?<r").append(i).append('>')
+                    .append(hasSecret ? regex.replace("(?<secret>", "(?<s" + i + ">") : regex).append(')');
+            i++;
+        }
+        combined = Pattern.compile(n == 0 ? "(?!)" : alternation.toString());
+    }
+
+    /**
+     * @param patterns name → Java regex, in priority order
+     * @throws IllegalArgumentException naming the pattern that does not compile or cannot be combined
+     */
+    static ValueRedactor of(Map<String, String> patterns) {
+        for (Map.Entry<String, String> entry : patterns.entrySet()) {
+            check(entry.getKey(), entry.getValue());
+        }
+        return new ValueRedactor(new LinkedHashMap<>(patterns));
+    }
+
+    static void check(String name, String regex) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a redaction pattern has no name; give each regex a name, e.g. my-token");
+        }
+        if (regex == null || regex.isEmpty()) {
+            throw new IllegalArgumentException("redaction pattern '" + name + "' is empty; give a Java regex");
+        }
+        try {
+            Pattern compiled = Pattern.compile(regex);
+            if (compiled.matcher("").matches()) {
+                throw new IllegalArgumentException("redaction pattern '" + name
+                        + "' matches the empty string, so it would match everywhere; require at least one character");
+            }
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("redaction pattern '" + name + "' is not a valid Java regex: "
+                    + e.getDescription() + " near index " + e.getIndex(), e);
+        }
+        Matcher groups = NAMED_GROUP.matcher(regex);
+        while (groups.find()) {
+            if (!groups.group(1).equals("secret")) {
+                throw new IllegalArgumentException("redaction pattern '" + name + "' has a named group '"
+                        + groups.group(1) + "'; only (?<secret>...) is allowed (it marks the part to replace)");
+            }
+        }
+        if (BACK_REFERENCE.matcher(regex).find()) {
+            throw new IllegalArgumentException("redaction pattern '" + name
+                    + "' uses a back reference; patterns are combined into one regex, so back references cannot work");
+        }
+    }
+
+    /** Pattern names, in priority order. */
+    List<String> names() {
+        return List.of(names);
+    }
+
+    /**
+     * The text with every match replaced by the marker, or {@code text} itself (same instance) when nothing matched.
+     * Counts each replacement in {@code report} by pattern name.
+     */
+    String redact(String text, ScrubReport report) {
+        String result = text;
+        Matcher m = combined.matcher(text);
+        if (m.find()) {
+            StringBuilder out = new StringBuilder(text.length());
+            int last = 0;
+            do {
+                int rule = matchedRule(m);
+                int start = m.start();
+                int end = m.end();
+                if (secretGroups[rule] != null && m.start(secretGroups[rule]) >= 0) {
+                    start = m.start(secretGroups[rule]);
+                    end = m.end(secretGroups[rule]);
+                }
+                out.append(text, last, start).append(PrivacyDefaults.MARKER);
+                last = end;
+                report.countRedaction(names[rule]);
+            } while (m.find());
+            out.append(text, last, text.length());
+            result = out.toString();
+        }
+        List<String> literals = report.literals();
+        for (int i = 0; i < literals.size(); i++) {
+            String literal = literals.get(i);
+            if (literal.length() >= MIN_LITERAL_LENGTH && result.contains(literal)) {
+                result = result.replace(literal, PrivacyDefaults.MARKER);
+                report.countRedaction("tenant-api-key");
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Whether {@code text} contains anything a pattern (or a literal of the report) would redact. Meant for map and
+     * YAML keys, which repeat: answers for the patterns are remembered (for a bounded number of keys).
+     */
+    boolean containsSecret(String text, ScrubReport report) {
+        Boolean known = secretKeys.get(text);
+        if (known == null) {
+            known = combined.matcher(text).find();
+            if (secretKeys.size() < MAX_REMEMBERED_KEYS) {
+                secretKeys.put(text, known);
+            }
+        }
+        if (known) {
+            return true;
+        }
+        for (String literal : report.literals()) {
+            if (literal.length() >= MIN_LITERAL_LENGTH && text.contains(literal)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int matchedRule(Matcher m) {
+        for (int i = 0; i < wholeGroups.length; i++) {
+            if (m.start(wholeGroups[i]) >= 0) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("a match without a rule group");
+    }
+
+    /** The built-in patterns followed by {@code extra}, which may not reuse a built-in name. */
+    static Map<String, String> withDefaults(Map<String, String> extra) {
+        Map<String, String> all = new LinkedHashMap<>(PrivacyDefaults.REDACTION_PATTERNS);
+        List<String> clashes = new ArrayList<>();
+        for (Map.Entry<String, String> e : extra.entrySet()) {
+            if (all.containsKey(e.getKey())) {
+                clashes.add(e.getKey());
+            }
+            all.put(e.getKey(), e.getValue());
+        }
+        if (!clashes.isEmpty()) {
+            throw new IllegalArgumentException("redaction patterns " + clashes + " have the names of built-in patterns,"
+                    + " which cannot be replaced; choose other names");
+        }
+        return all;
+    }
+}
