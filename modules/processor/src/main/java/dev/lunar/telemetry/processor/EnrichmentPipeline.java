@@ -1,6 +1,7 @@
 package dev.lunar.telemetry.processor;
 
 import dev.lunar.telemetry.events.AvroCodec;
+import dev.lunar.telemetry.events.AvroJsonCodec;
 import dev.lunar.telemetry.events.BadRecordException;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.avro.EventHeader;
@@ -69,6 +70,7 @@ public final class EnrichmentPipeline {
     private final Set<String> apiKeyEnvironment = new HashSet<>();
     private final Map<EventKind, AvroCodec<SpecificRecordBase>> rawCodecs = new EnumMap<>(EventKind.class);
     private final Map<EventKind, AvroCodec<SpecificRecordBase>> enrichedCodecs = new EnumMap<>(EventKind.class);
+    private final Map<EventKind, AvroJsonCodec<SpecificRecordBase>> rawJsonCodecs = new EnumMap<>(EventKind.class);
 
     EnrichmentPipeline(ProcessorSettings settings, TenantTable tenants, ProcessorMetrics metrics, Clock clock) {
         this.rules = PrivacyRules.of(settings);
@@ -79,6 +81,7 @@ public final class EnrichmentPipeline {
         settings.apiKeyEnvironment().forEach(e -> apiKeyEnvironment.add(e.toLowerCase(Locale.ROOT)));
         for (EventKind kind : EventKind.values()) {
             rawCodecs.put(kind, codec(kind.rawType()));
+            rawJsonCodecs.put(kind, jsonCodec(kind.rawType()));
             enrichedCodecs.put(kind, codec(kind.enrichedType()));
             rules.plan(kind, List.of()); // compile the base plans up front
         }
@@ -96,15 +99,28 @@ public final class EnrichmentPipeline {
     }
 
     @SuppressWarnings("unchecked")
+    private static AvroJsonCodec<SpecificRecordBase> jsonCodec(Class<? extends SpecificRecordBase> type) {
+        return AvroJsonCodec.of((Class<SpecificRecordBase>) type);
+    }
+
+    @SuppressWarnings("unchecked")
     private static AvroCodec<SpecificRecordBase> codec(Class<? extends SpecificRecordBase> type) {
         return AvroCodec.of((Class<SpecificRecordBase>) type);
     }
 
     /** Enriches one raw record of {@code kind}; never throws for bad input. */
     public EnrichmentResult apply(EventKind kind, byte[] rawValue) {
+        return apply(kind, rawValue, false);
+    }
+
+    /**
+     * Enriches one raw record of {@code kind} written in Avro binary or, when {@code json}, in Avro's JSON encoding
+     * (records marked {@code content-type: application/json}); never throws for bad input.
+     */
+    public EnrichmentResult apply(EventKind kind, byte[] rawValue, boolean json) {
         SpecificRecordBase raw;
         try {
-            raw = rawCodecs.get(kind).decode(rawValue);
+            raw = json ? rawJsonCodecs.get(kind).decode(rawValue) : rawCodecs.get(kind).decode(rawValue);
         } catch (BadRecordException e) {
             return reject(kind, STAGE_DECODE, e.reason().name(), e.getMessage());
         }

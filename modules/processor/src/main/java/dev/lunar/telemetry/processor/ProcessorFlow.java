@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.processor;
 
+import dev.lunar.telemetry.events.AvroJsonCodec;
 import dev.lunar.telemetry.events.DeadLetterHeaders;
 import dev.lunar.telemetry.events.EventKind;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ final class ProcessorFlow {
                     "topic " + in.topic() + " is not a raw telemetry topic");
         }
         metrics.received(kind);
-        EnrichmentResult result = pipeline.apply(kind, in.value());
+        EnrichmentResult result = pipeline.apply(kind, in.value(), isJson(in.headers()));
         if (result instanceof EnrichmentResult.Enriched enriched) {
             return new OutboundRecord(topics.enriched(kind), in.key(), enriched.value(), List.of(), kind, false, in);
         }
@@ -58,6 +59,17 @@ final class ProcessorFlow {
         headers.add(header(DeadLetterHeaders.REASON, reason));
         headers.add(header(DeadLetterHeaders.DETAIL, detail));
         return new OutboundRecord(topics.deadLetters, in.key(), in.value(), List.copyOf(headers), kind, true, in);
+    }
+
+    /** A proxy that cannot speak Avro marks its records {@code content-type: application/json}. */
+    static boolean isJson(List<Header> headers) {
+        for (Header h : headers) {
+            if (h.key().equalsIgnoreCase(AvroJsonCodec.CONTENT_TYPE_HEADER) && h.value() != null) {
+                String type = new String(h.value(), StandardCharsets.UTF_8).trim().toLowerCase(java.util.Locale.ROOT);
+                return type.equals(AvroJsonCodec.JSON_CONTENT_TYPE) || type.startsWith(AvroJsonCodec.JSON_CONTENT_TYPE + ";");
+            }
+        }
+        return false;
     }
 
     private static Header header(String name, String value) {

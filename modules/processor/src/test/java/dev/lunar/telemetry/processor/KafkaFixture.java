@@ -59,6 +59,14 @@ final class KafkaFixture implements AutoCloseable {
         send(topics.raw(kind), key, value);
     }
 
+    /** As a proxy that cannot speak Avro sends: Avro's JSON encoding, marked content-type: application/json. */
+    void sendRawJson(EventKind kind, String key, String json) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.raw(kind), key.getBytes(),
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        record.headers().add("content-type", "application/json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        producer.send(record);
+    }
+
     void flush() {
         producer.flush();
     }

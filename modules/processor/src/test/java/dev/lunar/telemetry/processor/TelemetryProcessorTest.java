@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lunar.telemetry.events.AvroCodec;
+import dev.lunar.telemetry.events.AvroJsonCodec;
+import dev.lunar.telemetry.events.avro.EnrichedHeartbeat;
+import dev.lunar.telemetry.events.avro.Heartbeat;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.avro.EnrichedLog;
 import dev.lunar.telemetry.events.avro.TenantInfo;
@@ -124,6 +127,34 @@ class TelemetryProcessorTest {
                         "NOT_SINGLE_OBJECT").count()).isEqualTo(1);
                 assertThat(registry.find("lunar.processor.redactions").counters()).isNotEmpty();
                 assertThat(registry.find("lunar.processor.latency").timers()).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void acceptsAvroJsonMarkedByContentTypeAndDeadLettersBadJson(KafkaBroker kafka) {
+        try (KafkaFixture fx = new KafkaFixture(kafka, "json")) {
+            fx.send(fx.topics.tenants, "canary-tenant", Samples.encode(Samples.canaryTenant()));
+            fx.flush();
+            try (TelemetryProcessor processor = startReady(fx.settings().build(), registry)) {
+                String good = AvroJsonCodec.of(Heartbeat.class).encode(Samples.canaryHeartbeat("json-hb-1"));
+                fx.sendRawJson(EventKind.HEARTBEATS, "proxy-go", good);
+                fx.sendRawJson(EventKind.HEARTBEATS, "proxy-go", "{\"header\": {\"eventId\": \"half\"}}");
+                // binary Avro marked as JSON is as bad as JSON without the mark
+                fx.sendRaw(EventKind.HEARTBEATS, "proxy-go", good.getBytes(StandardCharsets.UTF_8));
+                fx.flush();
+
+                ConsumerRecord<byte[], byte[]> enriched = fx.readUntil(fx.topics.enriched(EventKind.HEARTBEATS),
+                        r -> !r.isEmpty()).get(0);
+                EnrichedHeartbeat heartbeat = AvroCodec.of(EnrichedHeartbeat.class).decode(enriched.value());
+                assertThat(heartbeat.getHeader().getEventId()).isEqualTo("json-hb-1");
+                String bytes = new String(enriched.value(), StandardCharsets.ISO_8859_1);
+                Samples.CANARIES.forEach(canary -> assertThat(bytes).doesNotContain(canary));
+
+                List<ConsumerRecord<byte[], byte[]>> dead = fx.readUntil(fx.topics.deadLetters, r -> r.size() >= 2);
+                assertThat(dead).extracting(r -> headers(r).get("dlq.reason"))
+                        .containsExactlyInAnyOrder("INVALID", "NOT_SINGLE_OBJECT");
+                assertThat(dead).allSatisfy(r -> assertThat(headers(r)).containsEntry("dlq.stage", "decode"));
             }
         }
     }
