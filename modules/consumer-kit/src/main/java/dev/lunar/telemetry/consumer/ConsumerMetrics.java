@@ -1,0 +1,80 @@
+package dev.lunar.telemetry.consumer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The kit's meters, all tagged {@code consumer=<name>}:
+ * <ul>
+ *   <li>{@code telemetry.consumer.batches} (counter, {@code outcome}=accepted|retried|rejected|refused|auth_failed)</li>
+ *   <li>{@code telemetry.consumer.records} (counter, {@code outcome}=accepted|dead_lettered|skipped)</li>
+ *   <li>{@code telemetry.consumer.retries} (counter, {@code cause}=retriable|auth)</li>
+ *   <li>{@code telemetry.consumer.dead.letters} (counter, {@code stage}=decode|deliver)</li>
+ *   <li>{@code telemetry.consumer.lag} (gauge, records behind the end of the assigned partitions)</li>
+ *   <li>{@code telemetry.consumer.in.flight} and {@code telemetry.consumer.in.flight.max} (gauges, records read from
+ *       Kafka and not yet done; the maximum since start)</li>
+ *   <li>{@code telemetry.consumer.destination.latency} (timer, one handler call)</li>
+ * </ul>
+ */
+final class ConsumerMetrics {
+
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger inFlightMax = new AtomicInteger();
+    private final MeterRegistry registry;
+    private final Tags tags;
+    private final Timer latency;
+
+    ConsumerMetrics(MeterRegistry registry, String consumer, LongSupplier lag) {
+        this.registry = registry;
+        this.tags = Tags.of("consumer", consumer);
+        Gauge.builder("telemetry.consumer.in.flight", inFlight, AtomicInteger::get).tags(tags)
+                .description("Records read from Kafka and not yet done").register(registry);
+        Gauge.builder("telemetry.consumer.in.flight.max", inFlightMax, AtomicInteger::get).tags(tags)
+                .description("Largest number of records in flight since start").register(registry);
+        Gauge.builder("telemetry.consumer.lag", lag, s -> s.getAsLong()).tags(tags)
+                .description("Records behind the end of the assigned partitions").register(registry);
+        this.latency = Timer.builder("telemetry.consumer.destination.latency").tags(tags)
+                .description("Time the destination took for one batch").register(registry);
+    }
+
+    void received(int n) {
+        int now = inFlight.addAndGet(n);
+        inFlightMax.accumulateAndGet(now, Math::max);
+    }
+
+    void done(int n) {
+        inFlight.addAndGet(-n);
+    }
+
+    void batch(String outcome) {
+        counter("telemetry.consumer.batches", "outcome", outcome).increment();
+    }
+
+    void records(String outcome, int n) {
+        if (n > 0) {
+            counter("telemetry.consumer.records", "outcome", outcome).increment(n);
+        }
+    }
+
+    void retry(String cause) {
+        counter("telemetry.consumer.retries", "cause", cause).increment();
+    }
+
+    void deadLetter(String stage) {
+        counter("telemetry.consumer.dead.letters", "stage", stage).increment();
+    }
+
+    void latency(Duration d) {
+        latency.record(d);
+    }
+
+    private Counter counter(String name, String key, String value) {
+        return Counter.builder(name).tags(tags).tag(key, value).register(registry);
+    }
+}

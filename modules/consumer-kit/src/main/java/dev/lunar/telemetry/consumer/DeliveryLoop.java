@@ -1,0 +1,277 @@
+package dev.lunar.telemetry.consumer;
+
+import dev.lunar.telemetry.events.BadRecordException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * The kit's engine: decode → batch → deliver with retries and splits → dead-letter → acknowledge, one batch at a
+ * time. Acknowledgements happen only after every record of a batch is done, in the order the records were read,
+ * so a commit never passes a record that is still being worked on.
+ */
+final class DeliveryLoop<T> {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryLoop.class);
+    static final String STAGE_DECODE = "decode";
+    static final String REASON_REJECTED = "REJECTED_BY_DESTINATION";
+
+    private final String name;
+    private final String deliverStage;
+    private final RecordSource source;
+    private final DeadLetterSink deadLetters;
+    private final Map<String, Function<byte[], T>> codecs;
+    private final Set<String> skipHeaders;
+    private final BatchHandler<T> handler;
+    private final int maxRecords;
+    private final long maxBytes;
+    private final Duration maxWait;
+    private final Backoff backoff;
+    private final Duration authRetryInterval;
+    private final ConsumerMetrics metrics;
+    private final HealthState health;
+    private final DoubleSupplier random;
+
+    DeliveryLoop(String name, String destination, RecordSource source, DeadLetterSink deadLetters,
+                 Map<String, Function<byte[], T>> codecs, Set<String> skipHeaders, BatchHandler<T> handler,
+                 int maxRecords, long maxBytes, Duration maxWait, Backoff backoff, Duration authRetryInterval,
+                 ConsumerMetrics metrics, HealthState health, DoubleSupplier random) {
+        this.name = name;
+        this.deliverStage = "deliver:" + destination;
+        this.source = source;
+        this.deadLetters = deadLetters;
+        this.codecs = Map.copyOf(codecs);
+        this.skipHeaders = Set.copyOf(skipHeaders);
+        this.handler = handler;
+        this.maxRecords = maxRecords;
+        this.maxBytes = maxBytes;
+        this.maxWait = maxWait;
+        this.backoff = backoff;
+        this.authRetryInterval = authRetryInterval;
+        this.metrics = metrics;
+        this.health = health;
+        this.random = random;
+    }
+
+    /** The whole consumer as one stream; completes only when cancelled. Re-subscribes after a source failure. */
+    Mono<Void> run() {
+        return Flux.defer(() -> source.receive()
+                        .doOnNext(r -> metrics.received(1))
+                        .map(this::decode)
+                        .bufferTimeout(maxRecords, maxWait, true)
+                        .concatMap(this::process, 0))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
+                        .doBeforeRetry(signal -> {
+                            String detail = "Kafka consumer failed and is being restarted: " + signal.failure();
+                            log.error("{}: {}", name, detail, signal.failure());
+                            health.set(ConsumerHealth.Status.DOWN, detail);
+                            metrics.inFlight.set(0);
+                        }))
+                .then();
+    }
+
+    Envelope<T> decode(SourceRecord record) {
+        if (record.headers() != null) {
+            for (Header header : record.headers()) {
+                if (skipHeaders.contains(header.key())) {
+                    return new Envelope<>(record, null, null);
+                }
+            }
+        }
+        Function<byte[], T> codec = codecs.get(record.topic());
+        if (codec == null) {
+            return new Envelope<>(record, null, new BadRecordException(BadRecordException.Reason.WRONG_TYPE,
+                    "no record type is configured for topic " + record.topic()));
+        }
+        try {
+            return new Envelope<>(record, codec.apply(record.value()), null);
+        } catch (BadRecordException e) {
+            return new Envelope<>(record, null, e);
+        }
+    }
+
+    /** One buffer from the batcher: split by bytes, then each part in turn. */
+    private Mono<Void> process(List<Envelope<T>> buffer) {
+        return Flux.fromIterable(splitByBytes(buffer, maxBytes)).concatMap(this::processBatch, 0).then();
+    }
+
+    static <T> List<List<Envelope<T>>> splitByBytes(List<Envelope<T>> buffer, long maxBytes) {
+        List<List<Envelope<T>>> parts = new ArrayList<>();
+        List<Envelope<T>> current = new ArrayList<>();
+        long bytes = 0;
+        for (Envelope<T> e : buffer) {
+            int size = e.source().valueSize();
+            if (!current.isEmpty() && bytes + size > maxBytes) {
+                parts.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(e);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            parts.add(current);
+        }
+        return parts;
+    }
+
+    private Mono<Void> processBatch(List<Envelope<T>> batch) {
+        List<Envelope<T>> decoded = new ArrayList<>();
+        List<Envelope<T>> bad = new ArrayList<>();
+        int skipped = 0;
+        for (Envelope<T> e : batch) {
+            if (e.decoded()) {
+                decoded.add(e);
+            } else if (e.bad()) {
+                bad.add(e);
+            } else {
+                skipped++;
+            }
+        }
+        int skippedCount = skipped;
+        return Flux.fromIterable(bad)
+                .concatMap(e -> deadLetter(e.source(), STAGE_DECODE, e.error().reason().name(), e.error().getMessage()))
+                .then(deliver(decoded))
+                .then(Mono.fromRunnable(() -> {
+                    for (Envelope<T> e : batch) {
+                        e.source().acknowledge().run();
+                    }
+                    metrics.records("skipped", skippedCount);
+                    metrics.done(batch.size());
+                }));
+    }
+
+    /** Completes when every record is either accepted or dead-lettered; retries for as long as it takes. */
+    Mono<Void> deliver(List<Envelope<T>> records) {
+        if (records.isEmpty()) {
+            return Mono.empty();
+        }
+        List<T> values = records.stream().map(Envelope::value).toList();
+        AtomicInteger attempt = new AtomicInteger();
+        return Mono.defer(() -> callHandler(values))
+                .flatMap(result -> {
+                    if (result instanceof BatchResult.Retry retry) {
+                        metrics.batch("retried");
+                        metrics.retry("retriable");
+                        Duration delay = backoff.delay(attempt.getAndIncrement(), retry.retryAfter(), random);
+                        health.set(ConsumerHealth.Status.RETRYING, retry.reason());
+                        log.warn("{}: batch of {} records not delivered ({}); retrying in {} ms", name, values.size(),
+                                retry.reason(), delay.toMillis());
+                        return Mono.error(new RetryLater(delay));
+                    }
+                    if (result instanceof BatchResult.AuthFailed auth) {
+                        metrics.batch("auth_failed");
+                        metrics.retry("auth");
+                        attempt.getAndIncrement();
+                        health.set(ConsumerHealth.Status.DOWN, auth.message());
+                        log.error("{}: {} (trying again in {} ms)", name, auth.message(),
+                                authRetryInterval.toMillis());
+                        return Mono.error(new RetryLater(authRetryInterval));
+                    }
+                    return Mono.just(result);
+                })
+                .retryWhen(Retry.from(signals -> signals.concatMap(signal -> signal.failure() instanceof RetryLater later
+                        ? Mono.delay(later.delay)
+                        : Mono.error(signal.failure()))))
+                .flatMap(result -> settle(records, result));
+    }
+
+    private Mono<BatchResult> callHandler(List<T> values) {
+        long start = System.nanoTime();
+        Mono<BatchResult> call;
+        try {
+            call = handler.handle(values);
+        } catch (RuntimeException e) {
+            call = Mono.error(e);
+        }
+        if (call == null) {
+            call = Mono.error(new IllegalStateException("handler returned null instead of a Mono"));
+        }
+        return call
+                .switchIfEmpty(Mono.error(new IllegalStateException("handler completed without a result")))
+                .onErrorResume(e -> Mono.just(BatchResult.retry("handler failed: " + e)))
+                .doOnNext(r -> metrics.latency(Duration.ofNanos(System.nanoTime() - start)));
+    }
+
+    private Mono<Void> settle(List<Envelope<T>> records, BatchResult result) {
+        int n = records.size();
+        if (result instanceof BatchResult.Accepted) {
+            metrics.batch("accepted");
+            metrics.records("accepted", n);
+            health.set(ConsumerHealth.Status.UP, "ok");
+            return Mono.empty();
+        }
+        if (result instanceof BatchResult.Refused refused) {
+            metrics.batch("refused");
+            health.set(ConsumerHealth.Status.UP, "ok");
+            List<Mono<Void>> letters = new ArrayList<>();
+            int accepted = n;
+            for (Map.Entry<Integer, String> e : new TreeMap<>(refused.reasonsByIndex()).entrySet()) {
+                int i = e.getKey();
+                if (i >= 0 && i < n) {
+                    accepted--;
+                    letters.add(deadLetter(records.get(i).source(), deliverStage, REASON_REJECTED, e.getValue()));
+                }
+            }
+            metrics.records("accepted", accepted);
+            return Flux.concat(letters).then();
+        }
+        BatchResult.Rejected rejected = (BatchResult.Rejected) result;
+        metrics.batch("rejected");
+        health.set(ConsumerHealth.Status.UP, "ok");
+        List<Envelope<T>> suspects = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (rejected.suspects().isEmpty() || rejected.suspects().contains(i)) {
+                suspects.add(records.get(i));
+            }
+        }
+        if (suspects.isEmpty()) {
+            suspects.addAll(records);
+        }
+        metrics.records("accepted", n - suspects.size());
+        if (suspects.size() == 1) {
+            return deadLetter(suspects.get(0).source(), deliverStage, REASON_REJECTED, rejected.reason());
+        }
+        int half = suspects.size() / 2;
+        log.info("{}: destination refused part of a batch ({}); splitting {} suspect records to isolate it", name,
+                rejected.reason(), suspects.size());
+        return Flux.just(suspects.subList(0, half), suspects.subList(half, suspects.size()))
+                .concatMap(this::deliver, 0)
+                .then();
+    }
+
+    private Mono<Void> deadLetter(SourceRecord record, String stage, String reason, String detail) {
+        return Mono.defer(() -> deadLetters.send(record, stage, reason, detail))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(30))
+                        .doBeforeRetry(s -> log.warn("{}: cannot write dead letter for {} yet: {}", name,
+                                record.position(), s.failure().toString())))
+                .doOnSuccess(v -> {
+                    metrics.deadLetter(stage.startsWith("deliver") ? "deliver" : stage);
+                    metrics.records("dead_lettered", 1);
+                    log.warn("{}: {} dead-lettered at stage {} ({}): {}", name, record.position(), stage, reason,
+                            detail);
+                });
+    }
+
+    /** Internal signal: the same batch goes again after {@code delay}. */
+    static final class RetryLater extends RuntimeException {
+        final transient Duration delay;
+
+        RetryLater(Duration delay) {
+            super("retry in " + delay, null, false, false);
+            this.delay = delay;
+        }
+    }
+}

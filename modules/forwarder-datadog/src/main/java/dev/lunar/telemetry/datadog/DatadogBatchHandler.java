@@ -1,0 +1,252 @@
+package dev.lunar.telemetry.datadog;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lunar.telemetry.consumer.BatchHandler;
+import dev.lunar.telemetry.consumer.BatchResult;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One kit batch → Datadog requests → one {@link BatchResult}.
+ *
+ * <p>Each record is mapped ({@link DatadogMapping}), its data goes to the pipeline's account and, when its tenant names
+ * one, to the tenant's account too; the entries and series are cut into requests within the documented limits
+ * ({@link PayloadBuilder}). Data Datadog would refuse for its age (logs older than 18 h, points older than 1 h or more
+ * than 10 min ahead) is counted and reported, not sent. The answers decide the batch:
+ * <ol>
+ *   <li>the pipeline's key rejected (401/403) → {@link BatchResult#authFailed}: stop loudly, commit nothing;</li>
+ *   <li>any 408/429/5xx/no answer → {@link BatchResult#retry} honouring {@code Retry-After}/rate-limit headers (the
+ *       requests already accepted are not sent again);</li>
+ *   <li>400/413 from the pipeline's account → {@link BatchResult#rejected(String, java.util.Collection)} with the
+ *       records of the refused requests as suspects, which the kit isolates and dead-letters;</li>
+ *   <li>otherwise accepted.</li>
+ * </ol>
+ * A tenant's own account that rejects its key or refuses a payload does not hold up everyone else: it is reported
+ * (log, health detail, metric) and its copy is not sent; retriable failures are retried like the pipeline's.
+ */
+final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
+
+    private static final Logger log = LoggerFactory.getLogger(DatadogBatchHandler.class);
+    static final Duration LOG_MAX_AGE = Duration.ofHours(18);
+    static final Duration POINT_MAX_AGE = Duration.ofHours(1);
+    static final Duration POINT_MAX_AHEAD = Duration.ofMinutes(10);
+    static final String DOGSTATSD = "dogstatsd";
+
+    private final DatadogSettings settings;
+    private final Destination primary;
+    private final TenantDestinations tenants;
+    private final IntakeSender sender;
+    private final DogStatsdSender dogStatsd;
+    private final PayloadBuilder payloads;
+    private final ForwarderMetrics metrics;
+    private final Clock clock;
+    private final AcceptedRequests accepted = new AcceptedRequests(4096);
+
+    DatadogBatchHandler(DatadogSettings settings, Destination primary, TenantDestinations tenants, IntakeSender sender,
+                        DogStatsdSender dogStatsd, PayloadBuilder payloads, ForwarderMetrics metrics, Clock clock) {
+        this.settings = settings;
+        this.primary = primary;
+        this.tenants = tenants;
+        this.sender = sender;
+        this.dogStatsd = dogStatsd;
+        this.payloads = payloads;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<BatchResult> handle(List<SpecificRecordBase> batch) {
+        List<IntakeRequest> requests = requests(batch);
+        return Flux.fromIterable(requests)
+                .concatMap(this::sendOnce)
+                .collectList()
+                .map(outcomes -> decide(requests, outcomes));
+    }
+
+    /** The requests a batch becomes, in order: per destination, logs first, then series. */
+    List<IntakeRequest> requests(List<SpecificRecordBase> batch) {
+        long nowMillis = clock.millis();
+        Map<Destination, List<PayloadBuilder.Item>> logs = new LinkedHashMap<>();
+        Map<Destination, List<PayloadBuilder.Item>> series = new LinkedHashMap<>();
+        logs.put(primary, new ArrayList<>());
+        series.put(primary, new ArrayList<>());
+        for (int i = 0; i < batch.size(); i++) {
+            SpecificRecordBase record = batch.get(i);
+            if (!DatadogMapping.mapsType(record.getClass())) {
+                log.error("refusing to send a {} to Datadog (DESIGN.md P2/P4)", record.getClass().getSimpleName());
+                continue;
+            }
+            DatadogMapping.Mapped mapped = DatadogMapping.map(record, settings.service(), settings.source());
+            List<Destination> destinations = new ArrayList<>(2);
+            destinations.add(primary);
+            if (tenants != null) {
+                tenants.destinationFor(DatadogMapping.tenantId(record)).ifPresent(destinations::add);
+            }
+            for (ObjectNode entry : mapped.logEntries()) {
+                if (nowMillis - entry.get("timestamp").asLong() > LOG_MAX_AGE.toMillis()) {
+                    metrics.notSent("log", "too_old");
+                    log.warn("log entry {} is older than {} h and would be dropped by Datadog: not sent",
+                            entry.path("event_id").asText(), LOG_MAX_AGE.toHours());
+                    continue;
+                }
+                for (Destination d : destinations) {
+                    logs.computeIfAbsent(d, k -> new ArrayList<>()).add(new PayloadBuilder.Item(i, entry));
+                }
+            }
+            for (ObjectNode s : mapped.series()) {
+                long ageSeconds = nowMillis / 1000 - DatadogMapping.timestampOf(s);
+                if (ageSeconds > POINT_MAX_AGE.toSeconds()) {
+                    metrics.notSent("point", "too_old");
+                    continue;
+                }
+                if (-ageSeconds > POINT_MAX_AHEAD.toSeconds()) {
+                    metrics.notSent("point", "too_far_ahead");
+                    continue;
+                }
+                for (Destination d : destinations) {
+                    series.computeIfAbsent(d, k -> new ArrayList<>()).add(new PayloadBuilder.Item(i, s));
+                }
+            }
+        }
+        List<IntakeRequest> requests = new ArrayList<>();
+        Set<Destination> all = new LinkedHashSet<>(logs.keySet());
+        all.addAll(series.keySet());
+        for (Destination d : all) {
+            for (PayloadBuilder.Body body : payloads.logs(logs.getOrDefault(d, List.of()))) {
+                requests.add(new IntakeRequest(IntakeRequest.LOGS, d, d.logsUrl(), body.json(), body.gzipped(),
+                        body.recordIndices()));
+            }
+            List<PayloadBuilder.Item> points = series.getOrDefault(d, List.of());
+            if (points.isEmpty()) {
+                continue;
+            }
+            if (d.primary() && settings.dogStatsdEnabled()) {
+                requests.add(dogStatsdRequest(d, points));
+            } else {
+                for (PayloadBuilder.Body body : payloads.series(points)) {
+                    requests.add(new IntakeRequest(IntakeRequest.SERIES, d, d.seriesUrl(), body.json(), body.gzipped(),
+                            body.recordIndices()));
+                }
+            }
+        }
+        return requests;
+    }
+
+    private IntakeRequest dogStatsdRequest(Destination d, List<PayloadBuilder.Item> points) {
+        List<String> lines = new ArrayList<>();
+        Set<Integer> indices = new TreeSet<>();
+        for (PayloadBuilder.Item p : points) {
+            lines.add(DatadogMapping.dogStatsdLine(p.json()));
+            indices.add(p.recordIndex());
+        }
+        URI url = URI.create("udp://" + settings.dogStatsdHost() + ":" + settings.dogStatsdPort());
+        return new IntakeRequest(DOGSTATSD, d, url, String.join("\n", lines).getBytes(StandardCharsets.UTF_8),
+                new byte[0], indices);
+    }
+
+    private Mono<IntakeOutcome> sendOnce(IntakeRequest request) {
+        String fingerprint = AcceptedRequests.fingerprint(request);
+        if (accepted.contains(fingerprint)) {
+            metrics.request(request, "already_accepted");
+            return Mono.just(new IntakeOutcome.Accepted());
+        }
+        Mono<IntakeOutcome> send;
+        if (request.api().equals(DOGSTATSD) && dogStatsd != null) {
+            send = Mono.fromCallable(() -> {
+                dogStatsd.send(List.of(new String(request.body(), StandardCharsets.UTF_8).split("\n")));
+                return (IntakeOutcome) new IntakeOutcome.Accepted();
+            }).onErrorResume(e -> Mono.just(new IntakeOutcome.Retry("DogStatsD send failed: " + e, Optional.empty())));
+        } else {
+            send = sender.send(request);
+        }
+        return send.doOnNext(outcome -> {
+            metrics.request(request, outcomeName(outcome));
+            if (outcome instanceof IntakeOutcome.Accepted) {
+                accepted.add(fingerprint);
+            }
+        });
+    }
+
+    private BatchResult decide(List<IntakeRequest> requests, List<IntakeOutcome> outcomes) {
+        IntakeOutcome.AuthFailed auth = null;
+        IntakeRequest authRequest = null;
+        IntakeOutcome.Retry retry = null;
+        Set<Integer> suspects = new TreeSet<>();
+        List<String> rejections = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            IntakeRequest request = requests.get(i);
+            IntakeOutcome outcome = outcomes.get(i);
+            Destination d = request.destination();
+            if (outcome instanceof IntakeOutcome.AuthFailed a) {
+                if (d.primary()) {
+                    auth = a;
+                    authRequest = request;
+                } else {
+                    tenants.reportProblem(d.tenantId(), "Datadog rejected the tenant's API key from " + d.keySetting()
+                            + " (" + a.status() + " from " + d.site() + "): fix that key; its copy of this data is not"
+                            + " sent, the pipeline's own account still gets everything");
+                }
+            } else if (outcome instanceof IntakeOutcome.Retry r) {
+                if (retry == null || r.retryAfter().orElse(Duration.ZERO)
+                        .compareTo(retry.retryAfter().orElse(Duration.ZERO)) > 0) {
+                    retry = r;
+                }
+            } else if (outcome instanceof IntakeOutcome.Rejected rj) {
+                if (d.primary()) {
+                    suspects.addAll(request.recordIndices());
+                    rejections.add(rj.reason());
+                } else {
+                    tenants.reportProblem(d.tenantId(), rj.reason() + "; the tenant's copy of "
+                            + request.recordIndices().size() + " records was not sent");
+                }
+            } else if (!d.primary()) {
+                tenants.clearProblem(d.tenantId());
+            }
+        }
+        if (auth != null) {
+            return BatchResult.authFailed(authMessage(auth, authRequest));
+        }
+        if (retry != null) {
+            return BatchResult.retry(retry.reason(), retry.retryAfter().orElse(null));
+        }
+        if (!suspects.isEmpty()) {
+            return BatchResult.rejected(String.join("; ", rejections), suspects);
+        }
+        return BatchResult.accepted();
+    }
+
+    private String authMessage(IntakeOutcome.AuthFailed auth, IntakeRequest request) {
+        String where = settings.baseUrl().map(u -> request.url().toString()).orElse(primary.site());
+        return "DD_API_KEY was rejected by " + where + " (" + auth.status() + " from the " + request.api()
+                + " intake): check the key and datadog.site (" + primary.site() + "); forwarding is stopped and"
+                + " nothing is committed until the key works";
+    }
+
+    private static String outcomeName(IntakeOutcome outcome) {
+        if (outcome instanceof IntakeOutcome.Accepted) {
+            return "accepted";
+        }
+        if (outcome instanceof IntakeOutcome.Retry) {
+            return "retry";
+        }
+        if (outcome instanceof IntakeOutcome.AuthFailed) {
+            return "auth_failed";
+        }
+        return "rejected";
+    }
+}

@@ -1,0 +1,122 @@
+package dev.lunar.telemetry.datadog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lunar.telemetry.consumer.BatchResult;
+import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.events.avro.EnrichedLog;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/** How Datadog's answers to a batch's requests decide the batch, with a scripted sender and no network. */
+class DatadogBatchHandlerTest {
+
+    private final Instant now = Instant.now();
+    private final List<IntakeRequest> sent = new CopyOnWriteArrayList<>();
+    private final DatadogSettings settings = DatadogSettings.builder().apiKey("pipeline-key").build();
+    private final Destination primary = new Destination("datadoghq.com", "datadoghq.com",
+            URI.create("https://http-intake.logs.datadoghq.com/api/v2/logs"),
+            URI.create("https://api.datadoghq.com/api/v2/series"), Optional.of("pipeline-key"), true, "DD_API_KEY", null);
+    private final TenantDestinations tenants = new TenantDestinations(KafkaClientSettings.of("127.0.0.1:1"), settings,
+            Map.of("ACME_DD_API_KEY", "acme-key")::get);
+    private final ForwarderMetrics metrics = new ForwarderMetrics(new SimpleMeterRegistry());
+
+    private DatadogBatchHandler handler(Function<IntakeRequest, IntakeOutcome> datadog) {
+        IntakeSender sender = request -> {
+            sent.add(request);
+            return Mono.just(datadog.apply(request));
+        };
+        return new DatadogBatchHandler(settings, primary, tenants, sender, null,
+                new PayloadBuilder(new ObjectMapper(), metrics::truncated), metrics, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private static final IntakeOutcome ACCEPTED = new IntakeOutcome.Accepted();
+
+    @Test
+    void whenOnlyTheMetricsIntakeIsUnavailableTheRetrySendsOnlyWhatWasNotAccepted() {
+        int[] seriesCalls = {0};
+        DatadogBatchHandler handler = handler(r -> r.api().equals(IntakeRequest.SERIES) && seriesCalls[0]++ == 0
+                ? new IntakeOutcome.Retry("HTTP 503", Optional.of(Duration.ofSeconds(7))) : ACCEPTED);
+        List<SpecificRecordBase> batch = List.of(Samples.log("l-1", "acme", "m"), Samples.resources("r-1", "acme", now));
+
+        StepVerifier.create(handler.handle(batch))
+                .expectNext(BatchResult.retry("HTTP 503", Duration.ofSeconds(7)))
+                .verifyComplete();
+        StepVerifier.create(handler.handle(batch)).expectNext(BatchResult.accepted()).verifyComplete();
+
+        assertThat(sent).extracting(IntakeRequest::api)
+                .containsExactly(IntakeRequest.LOGS, IntakeRequest.SERIES, IntakeRequest.SERIES);
+    }
+
+    @Test
+    void aRejectedPipelineKeyIsAnAuthFailureThatNamesTheSiteAndTheFix() {
+        DatadogBatchHandler handler = handler(r -> new IntakeOutcome.AuthFailed(403, "HTTP 403"));
+
+        StepVerifier.create(handler.handle(List.of(Samples.log("l-1", "acme", "m"))))
+                .assertNext(result -> assertThat(((BatchResult.AuthFailed) result).message())
+                        .startsWith("DD_API_KEY was rejected by datadoghq.com (403 from the logs intake)")
+                        .contains("check the key and datadog.site"))
+                .verifyComplete();
+    }
+
+    @Test
+    void aRefusedLogsRequestMakesOnlyTheRecordsInItSuspects() {
+        DatadogBatchHandler handler = handler(r -> r.api().equals(IntakeRequest.LOGS)
+                ? new IntakeOutcome.Rejected(400, "HTTP 400 from logs intake") : ACCEPTED);
+        List<SpecificRecordBase> batch = List.of(Samples.resources("r-1", "acme", now),
+                Samples.log("l-1", "acme", "a"), Samples.log("l-2", "acme", "b"));
+
+        StepVerifier.create(handler.handle(batch))
+                .expectNext(new BatchResult.Rejected("HTTP 400 from logs intake", Set.of(1, 2)))
+                .verifyComplete();
+    }
+
+    @Test
+    void aTenantsRejectedKeyIsReportedAndDoesNotHoldUpThePipeline() {
+        tenants.apply("acme", Samples.tenantWithOwnDatadog("acme", "datadoghq.eu", "ACME_DD_API_KEY"));
+        DatadogBatchHandler handler = handler(r -> r.destination().primary() ? ACCEPTED
+                : new IntakeOutcome.AuthFailed(403, "HTTP 403"));
+        EnrichedLog log = Samples.log("l-1", "acme", "m");
+
+        StepVerifier.create(handler.handle(List.of(log))).expectNext(BatchResult.accepted()).verifyComplete();
+
+        assertThat(sent).extracting(r -> r.destination().apiKey().orElseThrow())
+                .containsExactly("pipeline-key", "acme-key");
+        assertThat(sent.get(1).url()).hasToString("https://http-intake.logs.datadoghq.eu/api/v2/logs");
+        assertThat(tenants.problems().get("acme")).contains("ACME_DD_API_KEY", "403", "datadoghq.eu");
+    }
+
+    @Test
+    void dataDatadogWouldRefuseForItsTimestampIsCountedAndNotSent() {
+        DatadogBatchHandler handler = handler(r -> ACCEPTED);
+        EnrichedLog old = Samples.log("l-old", "acme", "m");
+        old.setTimestamp(now.minus(Duration.ofHours(19)));
+        List<SpecificRecordBase> batch = List.of(old,
+                Samples.resources("r-old", "acme", now.minus(Duration.ofMinutes(61))),
+                Samples.resources("r-ahead", "acme", now.plus(Duration.ofMinutes(11))),
+                Samples.resources("r-ok", "acme", now.minus(Duration.ofMinutes(59))));
+
+        StepVerifier.create(handler.handle(batch)).expectNext(BatchResult.accepted()).verifyComplete();
+
+        assertThat(sent).singleElement().satisfies(r -> {
+            assertThat(r.api()).isEqualTo(IntakeRequest.SERIES);
+            assertThat(r.recordIndices()).containsExactly(3);
+        });
+        assertThat(metrics.notSent).hasValue(1 + 6 + 6);
+    }
+}
