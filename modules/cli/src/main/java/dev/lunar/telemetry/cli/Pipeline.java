@@ -2,6 +2,13 @@ package dev.lunar.telemetry.cli;
 
 import dev.lunar.telemetry.cli.config.ConfigSource;
 import dev.lunar.telemetry.cli.config.CoreSettings;
+import dev.lunar.telemetry.cli.config.DatadogConfig;
+import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.datadog.DatadogForwarder;
+import dev.lunar.telemetry.datadog.DatadogSettings;
+import dev.lunar.telemetry.cli.config.ProcessorConfig;
+import dev.lunar.telemetry.processor.ProcessorSettings;
+import dev.lunar.telemetry.processor.TelemetryProcessor;
 import dev.lunar.telemetry.cli.ops.HealthCheck;
 import dev.lunar.telemetry.cli.ops.OpsServer;
 import dev.lunar.telemetry.events.Topics;
@@ -16,8 +23,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The services of one process, started in dependency order: metrics and ops endpoint, Kafka (embedded unless
@@ -37,12 +49,36 @@ final class Pipeline implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
     }
 
+    /** The long-running services one process can run; {@code run} starts them all. */
+    enum Service { PROCESSOR, DATADOG }
+
+    /** Everything, with an embedded broker unless {@code kafka.bootstrap-servers} is set: {@code run}. */
     static Pipeline start(ConfigSource config, CoreSettings core, PrintWriter out) {
+        return start(config, core, out, true, EnumSet.allOf(Service.class));
+    }
+
+    /**
+     * Some services. With {@code embeddedAllowed} false (a service run alone) Kafka is never embedded: it is
+     * {@code kafka.bootstrap-servers}, else 127.0.0.1:9092, and the topics are expected to exist.
+     */
+    static Pipeline start(ConfigSource config, CoreSettings core, PrintWriter out, boolean embeddedAllowed,
+            Set<Service> services) {
         Pipeline pipeline = new Pipeline();
         try {
-            pipeline.startKafka(core, out);
+            if (embeddedAllowed) {
+                pipeline.startKafka(core, out);
+            } else {
+                pipeline.bootstrapServers = core.bootstrapServers().orElse("127.0.0.1:9092");
+                out.printf("Kafka: %s%n", pipeline.bootstrapServers);
+            }
             pipeline.startOps(core, out);
-            config.requireAllKeysKnown("data-dir", "kafka", "ops");
+            if (services.contains(Service.PROCESSOR)) {
+                pipeline.startProcessor(ProcessorConfig.bind(config, pipeline.bootstrapServers), out);
+            }
+            if (services.contains(Service.DATADOG)) {
+                pipeline.startDatadog(DatadogConfig.bind(config, core.dataDirectory(), System.getenv()), out);
+            }
+            config.requireAllKeysKnown("data-dir", "kafka", "ops", "processor", "datadog");
             return pipeline;
         } catch (RuntimeException e) {
             pipeline.close();
@@ -94,6 +130,44 @@ final class Pipeline implements AutoCloseable {
                     () -> broker.isRunning() ? "embedded broker on " + bootstrapServers : "embedded broker stopped"));
         }
         out.printf("Metrics: %s/metrics   Health: %s/health%n", ops.url(), ops.url());
+    }
+
+    private void startProcessor(ProcessorSettings settings, PrintWriter out) {
+        TelemetryProcessor processor = stack.add("processor", TelemetryProcessor.start(settings, registry));
+        register("processor", HealthCheck.of(processor::isHealthy, processor::healthDetail));
+        try {
+            processor.ready().get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the processor did not load the tenant table within 60 s: "
+                    + processor.healthDetail(), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the processor did not start: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the processor", e);
+        }
+        out.printf("Processor: %s, %s -> telemetry.<kind>.v1 (%s)%n", settings.delivery().name().toLowerCase()
+                .replace('_', '-'), "proxy.<kind>.v1", processor.healthDetail());
+        out.flush();
+    }
+
+    private void startDatadog(DatadogSettings settings, PrintWriter out) {
+        DatadogForwarder forwarder = stack.add("Datadog forwarder",
+                DatadogForwarder.start(settings, KafkaClientSettings.of(bootstrapServers), registry));
+        register("datadog-forwarder", HealthCheck.of(forwarder::isHealthy, forwarder::healthDetail));
+        if (forwarder.isDryRun()) {
+            out.printf("Datadog: DRY RUN (no DD_API_KEY) - the exact requests are written to %s%n",
+                    forwarder.outboxDirectory().map(p -> p.toAbsolutePath().normalize().toString()).orElse("?"));
+        } else {
+            out.printf("Datadog: forwarding logs and metrics to %s%n", settings.site().domain());
+        }
+        out.flush();
+    }
+
+    private void register(String component, HealthCheck check) {
+        if (ops != null) {
+            ops.register(component, check);
+        }
     }
 
     void awaitClose() throws InterruptedException {

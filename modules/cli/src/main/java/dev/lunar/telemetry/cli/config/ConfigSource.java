@@ -203,6 +203,23 @@ public final class ConfigSource {
         return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
+    /**
+     * The entries under {@code prefix} as a map from the rest of the key to its value — for open-ended settings such
+     * as extra Kafka client properties ({@code processor.kafka.security.protocol: SSL}). Read from the file only:
+     * environment variable names cannot carry dots.
+     */
+    public Map<String, String> map(String prefix) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        fileValues.forEach((key, value) -> {
+            if (key.startsWith(prefix + ".")) {
+                keysRead.add(key);
+                entries.put(key.substring(prefix.length() + 1), value instanceof List<?> l
+                        ? l.stream().map(String::valueOf).collect(Collectors.joining(",")) : String.valueOf(value));
+            }
+        });
+        return entries;
+    }
+
     public Optional<Path> path(String key) {
         return string(key).map(Path::of);
     }
