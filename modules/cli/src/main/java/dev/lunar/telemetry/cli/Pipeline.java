@@ -76,7 +76,8 @@ final class Pipeline implements AutoCloseable {
                 pipeline.startProcessor(ProcessorConfig.bind(config, pipeline.bootstrapServers), out);
             }
             if (services.contains(Service.DATADOG)) {
-                pipeline.startDatadog(DatadogConfig.bind(config, core.dataDirectory(), System.getenv()), out);
+                pipeline.startDatadog(DatadogConfig.bind(config, core.dataDirectory().toAbsolutePath().normalize(),
+                        System.getenv()), out);
             }
             config.requireAllKeysKnown("data-dir", "kafka", "ops", "processor", "datadog");
             return pipeline;
