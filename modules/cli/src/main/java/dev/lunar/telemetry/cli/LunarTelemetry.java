@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Telemetry back end for a fleet of egress API proxies: Kafka, the enrich + denylist processor,"
                 + " and the Datadog and control-plane forwarders.",
         subcommands = {RunCommand.class, ServiceCommand.Processor.class, ServiceCommand.ForwardDatadog.class, TenantsCommand.class, ReplayCommand.class,
-                ConsumersCommand.class, CommandLine.HelpCommand.class})
+                ConsumersCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class LunarTelemetry {
 
     public static void main(String[] args) {
