@@ -171,6 +171,11 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** Adds something that runs on top of the pipeline; it is stopped first. */
+    <T extends AutoCloseable> T attach(String name, T service) {
+        return stack.add(name, service);
+    }
+
     void awaitClose() throws InterruptedException {
         stack.awaitClose();
     }

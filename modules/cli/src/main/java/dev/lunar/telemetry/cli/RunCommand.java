@@ -25,6 +25,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Where the embedded broker, outboxes and databases keep their state (default: ./data).")
     Path dataDir;
 
+    @Option(names = "--demo", description = "Also run a small simulated proxy fleet (10 proxies, one tenant per plan,"
+            + " 50 events/s, planted secrets included), so data reaches the Datadog outbox and the dashboard.")
+    boolean demo;
+
     @Spec
     CommandSpec spec;
 
@@ -38,6 +42,9 @@ final class RunCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Pipeline pipeline = Pipeline.start(config, core, out)) {
+            if (demo) {
+                pipeline.attach("demo fleet", DemoFleet.start(pipeline.bootstrapServers(), out));
+            }
             out.println("lunar-telemetry is running. Press Ctrl-C to stop.");
             out.flush();
             pipeline.awaitClose();
