@@ -1,0 +1,30 @@
+package dev.lunar.telemetry.controlplane;
+
+import java.util.concurrent.TimeUnit;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Whether the database answers, probed every {@value #PROBE_SECONDS} seconds on the blocking scheduler, so that
+ * health checks on an event loop read a flag instead of opening a connection.
+ */
+final class StorageHealth implements AutoCloseable {
+    static final int PROBE_SECONDS = 5;
+
+    private final Disposable probe;
+    private volatile boolean up = true; // the store was just opened and its tables created
+
+    StorageHealth(AggregateStore store, Scheduler blocking) {
+        this.probe = blocking.schedulePeriodically(() -> up = store.isHealthy(), PROBE_SECONDS, PROBE_SECONDS,
+                TimeUnit.SECONDS);
+    }
+
+    boolean isUp() {
+        return up;
+    }
+
+    @Override
+    public void close() {
+        probe.dispose();
+    }
+}

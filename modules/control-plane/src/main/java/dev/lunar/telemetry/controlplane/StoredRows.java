@@ -1,0 +1,34 @@
+package dev.lunar.telemetry.controlplane;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What the store answers to queries. */
+final class StoredRows {
+    private StoredRows() {}
+
+    record EndpointRow(Instant windowStart, long windowLengthMs, String idempotencyKey, String provider,
+            String method, String pathTemplate, long sourceEvents, long calls, long errors, long status2xx,
+            long status3xx, long status4xx, long status5xx, long latencySumMs, long latencyMaxMs,
+            Double latencyP95Ms, Instant updatedAt) {}
+
+    record OverviewRow(Instant windowStart, long windowLengthMs, String idempotencyKey, long sourceEvents,
+            long calls, long errors, int providers, String topEndpointsJson, Instant updatedAt) {}
+
+    record EndpointRows(List<EndpointRow> rows, boolean truncated) {}
+
+    record ProviderTotal(String provider, int endpoints, long calls, long errors, long latencySumMs,
+            long latencyMaxMs) {}
+
+    record EndpointTotal(String provider, String method, String pathTemplate, long calls, long errors,
+            long status2xx, long status3xx, long status4xx, long status5xx, long latencySumMs, long latencyMaxMs,
+            Double worstWindowP95Ms) {}
+
+    record SeriesPoint(Instant windowStart, long windowLengthMs, long calls, long errors) {}
+
+    record Summary(long windows, long calls, long errors, long latencySumMs, long latencyMaxMs,
+            List<ProviderTotal> providers, List<EndpointTotal> endpoints, List<SeriesPoint> series) {}
+
+    /** How many rows of a batch were written, and how many were ignored as stale (fewer source events). */
+    record UpsertResult(int endpointsStored, int endpointsStale, int overviewsStored, int overviewsStale) {}
+}

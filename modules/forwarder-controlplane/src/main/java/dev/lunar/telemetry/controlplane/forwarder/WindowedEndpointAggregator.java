@@ -1,0 +1,429 @@
+package dev.lunar.telemetry.controlplane.forwarder;
+
+import dev.lunar.telemetry.events.avro.EnrichedEndpointStats;
+import dev.lunar.telemetry.events.avro.EndpointRef;
+import dev.lunar.telemetry.events.avro.LatencyBucket;
+import dev.lunar.telemetry.events.avro.TenantInfo;
+import dev.lunar.telemetry.events.avro.TenantPlan;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Turns enriched endpoint stats into the control plane's dashboard aggregates: event-time tumbling windows per
+ * tenant, per (provider host, method, path template), plus a per-window overview (P6). A plain
+ * {@code Flux<EnrichedEndpointStats> -> Flux<WindowAggregate>} with no I/O, testable in virtual time.
+ *
+ * <h2>What is kept (P2)</h2>
+ * Only events whose tenant is on the {@code CONTROL_PLANE} plan and known to the processor. Every other event
+ * (open-source, sandbox, unknown tenants) is dropped here and counted ({@link #counts()}, and the meter
+ * {@code lunar.forwarder.controlplane.events{outcome=...}}), so their access metrics never leave the pipeline.
+ * Events that break the schema's promises (negative counts, status counts adding up to more than {@code count},
+ * blank endpoint fields, an invalid tenant id) are dropped as {@code invalid}.
+ *
+ * <h2>Windows and time</h2>
+ * <ul>
+ *   <li>An event's time is its {@code windowStart} (the start of the proxy's counting window); it belongs to the
+ *       window {@code [floor(t / W)·W, +W)} of length {@code W} ({@code control-plane-forwarder.window}), aligned to
+ *       the epoch.</li>
+ *   <li>The watermark is the largest event time seen. While no event arrives it moves on with the scheduler's
+ *       clock: at each {@code idle-tick} it becomes at least {@code maxEventTime + (now − lastArrival)}, so the last
+ *       windows close even when traffic stops.</li>
+ *   <li>A window is emitted ({@code revision} 0) when the watermark reaches {@code end + allowed-lateness}.</li>
+ *   <li>Its state is kept for {@code correction-horizon} longer: a late event for it is merged and the whole window
+ *       is emitted again at the next tick ({@code revision} 1, 2, ...; same idempotency keys, so the control plane
+ *       replaces the rows). Events arriving after that are dropped and counted as {@code too-late}.</li>
+ *   <li>When the input completes, every window with unsent data is emitted as it is.</li>
+ * </ul>
+ *
+ * <h2>Duplicates</h2>
+ * An event id already merged into its window is dropped and counted as {@code duplicate}: a redelivered event never
+ * counts twice. (Once a window's state is gone, its events are {@code too-late}, never merged again.)
+ *
+ * <h2>The numbers</h2>
+ * <ul>
+ *   <li>calls = Σ {@code count}; status classes from {@code statusCodes} (2xx = 200..299, ... 5xx = 500..599; other
+ *       codes are calls in no class); errors = 4xx + 5xx (every status 400..599, 404 included); error rate =
+ *       errors / calls.</li>
+ *   <li>latency average = Σ {@code latencySumMs} / calls; max = max {@code latencyMaxMs}; p95 from the merged
+ *       histogram buckets ({@code latencyBuckets}, non-cumulative, plus {@code latencyOverflowCount}) by linear
+ *       interpolation inside the bucket that holds rank 0.95·N, as {@link LatencyHistogram} states.</li>
+ *   <li>overview: calls and errors summed over the window's endpoints, the number of distinct providers, and the
+ *       {@code top-endpoints} endpoints with the most calls.</li>
+ * </ul>
+ *
+ * <h2>Committing</h2>
+ * {@link #aggregateCommittable} takes each event with its partition and offset and gives each emitted aggregate the
+ * offsets that may be committed once it is accepted: per partition, the oldest record still held by a window whose
+ * data has not been emitted yet. A consumer that commits those after the control plane's 2xx never loses a window
+ * on a crash.
+ *
+ * <p>Memory: one state per open (tenant, window) with its endpoints and event ids, for at most
+ * {@code W + allowed-lateness + correction-horizon} of event time. Backpressure from downstream reaches the input.
+ */
+public final class WindowedEndpointAggregator {
+    private static final Pattern TENANT_ID = ControlPlaneForwarderSettings.TENANT_ID;
+    private static final Pattern PROVIDER = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,255}");
+    private static final Pattern METHOD = Pattern.compile("[A-Z*]{1,16}");
+    private static final Object TICK = new Object();
+    private static final Object END = new Object();
+
+    private final long windowMs;
+    private final long latenessMs;
+    private final long horizonMs;
+    private final Duration idleTick;
+    private final int topEndpoints;
+    private final Supplier<Scheduler> scheduler;
+
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong droppedOpenSource = new AtomicLong();
+    private final AtomicLong droppedSandbox = new AtomicLong();
+    private final AtomicLong droppedUnknownTenant = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong tooLate = new AtomicLong();
+    private final AtomicLong invalid = new AtomicLong();
+    private final AtomicLong emitted = new AtomicLong();
+    private final AtomicLong corrections = new AtomicLong();
+
+    /**
+     * @param registry where the counters go (null for none)
+     */
+    public WindowedEndpointAggregator(ControlPlaneForwarderSettings settings, MeterRegistry registry) {
+        this(settings, registry, Schedulers::parallel);
+    }
+
+    /**
+     * @param scheduler supplies the scheduler for ticks and the clock, at each subscription (so that
+     *                  {@code StepVerifier.withVirtualTime} can replace the default {@code Schedulers.parallel()})
+     */
+    public WindowedEndpointAggregator(ControlPlaneForwarderSettings settings, MeterRegistry registry,
+            Supplier<Scheduler> scheduler) {
+        this.windowMs = settings.window().toMillis();
+        this.latenessMs = settings.allowedLateness().toMillis();
+        this.horizonMs = settings.correctionHorizon().toMillis();
+        this.idleTick = settings.idleTick();
+        this.topEndpoints = settings.topEndpoints();
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        if (registry != null) {
+            register(registry, "accepted", accepted);
+            register(registry, "dropped-plan-open-source", droppedOpenSource);
+            register(registry, "dropped-plan-sandbox", droppedSandbox);
+            register(registry, "dropped-unknown-tenant", droppedUnknownTenant);
+            register(registry, "duplicate", duplicates);
+            register(registry, "too-late", tooLate);
+            register(registry, "invalid", invalid);
+            FunctionCounter.builder("lunar.forwarder.controlplane.windows", emitted, AtomicLong::get)
+                    .tag("kind", "first").description("window aggregates emitted").register(registry);
+            FunctionCounter.builder("lunar.forwarder.controlplane.windows", corrections, AtomicLong::get)
+                    .tag("kind", "correction").description("window aggregates emitted").register(registry);
+        }
+    }
+
+    private static void register(MeterRegistry registry, String outcome, AtomicLong value) {
+        FunctionCounter.builder("lunar.forwarder.controlplane.events", value, AtomicLong::get)
+                .tag("outcome", outcome).description("endpoint-stats events read by the control-plane forwarder")
+                .register(registry);
+    }
+
+    /** What happened to the events so far, over all subscriptions. */
+    public AggregatorCounts counts() {
+        return new AggregatorCounts(accepted.get(), droppedOpenSource.get(), droppedSandbox.get(),
+                droppedUnknownTenant.get(), duplicates.get(), tooLate.get(), invalid.get(), emitted.get(),
+                corrections.get());
+    }
+
+    /**
+     * The aggregates of {@code events}, in the order windows close. Each subscription has its own state. Errors of
+     * {@code events} are passed on; its completion emits the remaining windows and completes.
+     */
+    public Flux<WindowAggregate> aggregate(Flux<EnrichedEndpointStats> events) {
+        return run(events.map(e -> new In(e, -1, -1))).map(CommittableWindow::aggregate);
+    }
+
+    /**
+     * Like {@link #aggregate}, for events read from a partitioned log: each aggregate comes with the offsets that
+     * may be committed once it (and everything emitted before it) is accepted by the control plane — see
+     * {@link CommittableWindow#commitOffsets()}. This is how a consumer commits only what the control plane holds.
+     */
+    public Flux<CommittableWindow> aggregateCommittable(Flux<PositionedStats> events) {
+        return run(events.map(p -> new In(p.stats(), p.partition(), p.offset())));
+    }
+
+    private Flux<CommittableWindow> run(Flux<In> events) {
+        return Flux.defer(() -> {
+            Scheduler clock = scheduler.get();
+            State state = new State();
+            Flux<Object> input = events.map(e -> (Object) e).concatWith(Mono.just(END));
+            Flux<Object> ticks = Flux.interval(idleTick, idleTick, clock).map(i -> TICK).onBackpressureDrop();
+            return Flux.merge(input, ticks)
+                    .takeUntil(signal -> signal == END)
+                    .concatMapIterable(signal -> state.on(signal, clock.now(TimeUnit.MILLISECONDS)));
+        });
+    }
+
+    /** One input event and where it was read (partition -1: not tracked). */
+    private record In(EnrichedEndpointStats stats, int partition, long offset) {}
+
+    // ---- state of one subscription; signals arrive serially ------------------------------------------------------
+
+    private record WindowId(long startMs, String tenantId) {}
+
+    private static final Comparator<WindowId> WINDOW_ORDER =
+            Comparator.comparingLong(WindowId::startMs).thenComparing(WindowId::tenantId);
+
+    private static final class EndpointState {
+        long sourceEvents;
+        long calls;
+        StatusClasses classes = StatusClasses.NONE;
+        long latencySumMs;
+        long latencyMaxMs;
+        final LatencyHistogram histogram = new LatencyHistogram();
+    }
+
+    private static final class WindowState {
+        final Map<EndpointKey, EndpointState> endpoints = new TreeMap<>();
+        final Set<String> eventIds = new HashSet<>();
+        /** Per partition, the oldest offset merged since the last emission. */
+        final Map<Integer, Long> heldOffsets = new TreeMap<>();
+        int revision = -1;
+        boolean dirty;
+    }
+
+    private final class State {
+        private final TreeMap<WindowId, WindowState> windows = new TreeMap<>(WINDOW_ORDER);
+        private long watermark = Long.MIN_VALUE;
+        private long maxEventTime = Long.MIN_VALUE;
+        private long lastArrival;
+        /** Per partition, the last offset read. */
+        private final Map<Integer, Long> lastOffsets = new TreeMap<>();
+
+        List<CommittableWindow> on(Object signal, long now) {
+            if (signal == TICK) {
+                if (maxEventTime != Long.MIN_VALUE) {
+                    watermark = Math.max(watermark, maxEventTime + Math.max(0, now - lastArrival));
+                }
+                return due(true);
+            }
+            if (signal == END) {
+                List<CommittableWindow> out = new ArrayList<>();
+                for (Map.Entry<WindowId, WindowState> w : windows.entrySet()) {
+                    if (w.getValue().dirty) {
+                        out.add(emitCommittable(w.getKey(), w.getValue()));
+                    }
+                }
+                windows.clear();
+                return out;
+            }
+            In in = (In) signal;
+            if (in.partition() >= 0) {
+                lastOffsets.merge(in.partition(), in.offset(), Math::max);
+            }
+            return onEvent(in, now);
+        }
+
+        private CommittableWindow emitCommittable(WindowId id, WindowState w) {
+            WindowAggregate aggregate = emit(id, w);
+            w.heldOffsets.clear();
+            Map<Integer, Long> commit = new TreeMap<>();
+            lastOffsets.forEach((partition, last) -> commit.put(partition, last + 1));
+            for (WindowState other : windows.values()) {
+                other.heldOffsets.forEach((partition, held) -> commit.merge(partition, held, Math::min));
+            }
+            return new CommittableWindow(aggregate, commit);
+        }
+
+        private List<CommittableWindow> onEvent(In in, long now) {
+            EnrichedEndpointStats e = in.stats();
+            TenantInfo tenant = e.getTenant();
+            if (tenant == null || tenant.getPlan() != TenantPlan.CONTROL_PLANE) {
+                (tenant != null && tenant.getPlan() == TenantPlan.SANDBOX ? droppedSandbox : droppedOpenSource)
+                        .incrementAndGet();
+                return List.of();
+            }
+            if (!tenant.getKnown()) {
+                droppedUnknownTenant.incrementAndGet();
+                return List.of();
+            }
+            EndpointKey key = validKey(e);
+            if (key == null) {
+                invalid.incrementAndGet();
+                return List.of();
+            }
+            long t = e.getWindowStart().toEpochMilli();
+            long start = Math.floorDiv(t, windowMs) * windowMs;
+            if (watermark != Long.MIN_VALUE && start + windowMs + latenessMs + horizonMs <= watermark) {
+                tooLate.incrementAndGet();
+                return List.of();
+            }
+            WindowId id = new WindowId(start, tenant.getId());
+            WindowState w = windows.computeIfAbsent(id, k -> new WindowState());
+            if (!w.eventIds.add(e.getHeader().getEventId())) {
+                duplicates.incrementAndGet();
+                return List.of();
+            }
+            merge(w.endpoints.computeIfAbsent(key, k -> new EndpointState()), e);
+            w.dirty = true;
+            if (in.partition() >= 0) {
+                w.heldOffsets.merge(in.partition(), in.offset(), Math::min);
+            }
+            accepted.incrementAndGet();
+            lastArrival = now;
+            if (t > maxEventTime) {
+                maxEventTime = t;
+                watermark = Math.max(watermark, t);
+            }
+            return due(false);
+        }
+
+        /** Emits windows whose time has come; on ticks also pending corrections; evicts expired state. */
+        private List<CommittableWindow> due(boolean tick) {
+            List<CommittableWindow> out = new ArrayList<>();
+            for (Iterator<Map.Entry<WindowId, WindowState>> it = windows.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<WindowId, WindowState> entry = it.next();
+                long closesAt = entry.getKey().startMs() + windowMs + latenessMs;
+                if (closesAt > watermark) {
+                    break; // ordered by start: no later window is due either
+                }
+                WindowState w = entry.getValue();
+                boolean expired = closesAt + horizonMs <= watermark;
+                if (w.dirty && (w.revision < 0 || tick || expired)) {
+                    out.add(emitCommittable(entry.getKey(), w));
+                }
+                if (expired) {
+                    it.remove();
+                }
+            }
+            return out;
+        }
+    }
+
+    private WindowAggregate emit(WindowId id, WindowState w) {
+        w.revision++;
+        w.dirty = false;
+        (w.revision == 0 ? emitted : corrections).incrementAndGet();
+        Instant start = Instant.ofEpochMilli(id.startMs());
+        Duration length = Duration.ofMillis(windowMs);
+        List<EndpointAggregate> endpoints = new ArrayList<>(w.endpoints.size());
+        Set<String> providers = new HashSet<>();
+        long calls = 0;
+        long errors = 0;
+        for (Map.Entry<EndpointKey, EndpointState> e : w.endpoints.entrySet()) {
+            EndpointState s = e.getValue();
+            endpoints.add(new EndpointAggregate(id.tenantId(), start, length, e.getKey(), s.sourceEvents, s.calls,
+                    s.classes, s.latencySumMs, s.latencyMaxMs, s.histogram.quantile(0.95, s.latencyMaxMs)));
+            providers.add(e.getKey().provider());
+            calls += s.calls;
+            errors += s.classes.errors();
+        }
+        List<WindowOverview.TopEndpoint> top = endpoints.stream()
+                .sorted(Comparator.comparingLong(EndpointAggregate::calls).reversed()
+                        .thenComparing(Comparator.comparingLong(EndpointAggregate::errors).reversed())
+                        .thenComparing(EndpointAggregate::endpoint))
+                .limit(topEndpoints)
+                .map(a -> new WindowOverview.TopEndpoint(a.endpoint(), a.calls(), a.errors()))
+                .toList();
+        WindowOverview overview = new WindowOverview(id.tenantId(), start, length, w.eventIds.size(), calls, errors,
+                providers.size(), top);
+        return new WindowAggregate(id.tenantId(), start, length, w.revision, endpoints, overview);
+    }
+
+    private static void merge(EndpointState s, EnrichedEndpointStats e) {
+        s.sourceEvents++;
+        s.calls += e.getCount();
+        long c2 = 0;
+        long c3 = 0;
+        long c4 = 0;
+        long c5 = 0;
+        for (Map.Entry<String, Long> code : e.getStatusCodes().entrySet()) {
+            int status = parseStatus(code.getKey());
+            long n = code.getValue();
+            if (status >= 200 && status < 300) {
+                c2 += n;
+            } else if (status >= 300 && status < 400) {
+                c3 += n;
+            } else if (status >= 400 && status < 500) {
+                c4 += n;
+            } else if (status >= 500 && status < 600) {
+                c5 += n;
+            }
+        }
+        s.classes = s.classes.plus(new StatusClasses(c2, c3, c4, c5));
+        s.latencySumMs += e.getLatencySumMs();
+        if (e.getCount() > 0) {
+            s.latencyMaxMs = Math.max(s.latencyMaxMs, e.getLatencyMaxMs());
+        }
+        for (LatencyBucket b : e.getLatencyBuckets()) {
+            s.histogram.addBucket(b.getUpperBoundMs(), b.getCount());
+        }
+        s.histogram.addOverflow(e.getLatencyOverflowCount());
+    }
+
+    private static int parseStatus(String code) {
+        try {
+            return Integer.parseInt(code.trim());
+        } catch (NumberFormatException ex) {
+            return -1;
+        }
+    }
+
+    /** The endpoint of a well-formed event, or null when the event breaks the schema's promises. */
+    private static EndpointKey validKey(EnrichedEndpointStats e) {
+        if (e.getHeader() == null || e.getHeader().getEventId() == null || e.getHeader().getEventId().isEmpty()
+                || e.getWindowStart() == null || !TENANT_ID.matcher(e.getTenant().getId()).matches()) {
+            return null;
+        }
+        if (e.getCount() < 0 || e.getLatencySumMs() < 0 || e.getLatencyMaxMs() < 0
+                || e.getLatencyOverflowCount() < 0) {
+            return null;
+        }
+        long statusSum = 0;
+        for (Long n : e.getStatusCodes().values()) {
+            if (n == null || n < 0) {
+                return null;
+            }
+            statusSum += n;
+        }
+        if (statusSum > e.getCount()) {
+            return null;
+        }
+        long previousBound = -1;
+        for (LatencyBucket b : e.getLatencyBuckets()) {
+            if (b.getCount() < 0 || b.getUpperBoundMs() < 0 || b.getUpperBoundMs() <= previousBound) {
+                return null;
+            }
+            previousBound = b.getUpperBoundMs();
+        }
+        EndpointRef ref = e.getEndpoint();
+        if (ref == null) {
+            return null;
+        }
+        String method = ref.getMethod() == null ? "" : ref.getMethod().trim().toUpperCase(Locale.ROOT);
+        String host = ref.getHost() == null ? "" : ref.getHost().trim().toLowerCase(Locale.ROOT);
+        String path = ref.getPathTemplate();
+        if (!METHOD.matcher(method).matches() || !PROVIDER.matcher(host).matches() || path == null
+                || path.isEmpty() || path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1024
+                || path.chars().anyMatch(Character::isISOControl)) {
+            return null;
+        }
+        return new EndpointKey(host, method, path);
+    }
+}

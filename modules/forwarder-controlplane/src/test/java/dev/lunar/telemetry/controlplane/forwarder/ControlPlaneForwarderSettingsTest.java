@@ -1,0 +1,47 @@
+package dev.lunar.telemetry.controlplane.forwarder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ControlPlaneForwarderSettingsTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        ControlPlaneForwarderSettings s = ControlPlaneForwarderSettings.defaults();
+
+        assertThat(s.window()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.allowedLateness()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.correctionHorizon()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(s.idleTick()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.topEndpoints()).isEqualTo(5);
+        assertThat(s.controlPlaneUrl()).isEqualTo(URI.create("http://127.0.0.1:8480"));
+        assertThat(s.tenantTokens()).isEmpty();
+        assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.maxEndpointsPerRequest()).isEqualTo(1000);
+    }
+
+    @Test
+    void invalidValuesAreRefusedNamingTheKey() {
+        assertThatThrownBy(() -> ControlPlaneForwarderSettings.builder().window(Duration.ofMillis(500)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("control-plane-forwarder.window must be 1s..1d");
+        assertThatThrownBy(() -> ControlPlaneForwarderSettings.builder().allowedLateness(Duration.ofSeconds(-1)).build())
+                .hasMessageStartingWith("control-plane-forwarder.allowed-lateness must not be negative");
+        assertThatThrownBy(() -> ControlPlaneForwarderSettings.builder().controlPlaneUrl(URI.create("ftp://x")).build())
+                .hasMessageStartingWith("control-plane-forwarder.url must be http(s)://host:port");
+        assertThatThrownBy(() -> ControlPlaneForwarderSettings.builder().tenantToken("acme", " x ").build())
+                .hasMessageStartingWith("control-plane-forwarder.tenant-tokens.acme must be");
+        assertThatThrownBy(() -> ControlPlaneForwarderSettings.builder().idleTick(Duration.ofMinutes(5)).build())
+                .hasMessageStartingWith("control-plane-forwarder.idle-tick must be between");
+    }
+
+    @Test
+    void toStringHidesTokens() {
+        assertThat(ControlPlaneForwarderSettings.builder().tenantToken("acme", "secret-token-123456").build()
+                .toString()).contains("acme").doesNotContain("secret-token");
+    }
+}
