@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Telemetry back end for a fleet of egress API proxies: Kafka, the enrich + denylist processor,"
                 + " and the Datadog and control-plane forwarders.",
-        subcommands = {RunCommand.class, ServiceCommand.Processor.class, ServiceCommand.ForwardDatadog.class, TenantsCommand.class, ReplayCommand.class,
+        subcommands = {RunCommand.class, ServiceCommand.Processor.class, ServiceCommand.ForwardDatadog.class,
+                ServiceCommand.ControlPlane.class, TenantsCommand.class, ReplayCommand.class,
                 ConsumersCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class LunarTelemetry {
 

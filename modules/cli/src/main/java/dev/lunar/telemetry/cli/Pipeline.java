@@ -1,7 +1,10 @@
 package dev.lunar.telemetry.cli;
 
 import dev.lunar.telemetry.cli.config.ConfigSource;
+import dev.lunar.telemetry.cli.config.ControlPlaneConfig;
 import dev.lunar.telemetry.cli.config.CoreSettings;
+import dev.lunar.telemetry.controlplane.ControlPlaneServer;
+import dev.lunar.telemetry.controlplane.ControlPlaneSettings;
 import dev.lunar.telemetry.cli.config.DatadogConfig;
 import dev.lunar.telemetry.consumer.KafkaClientSettings;
 import dev.lunar.telemetry.datadog.DatadogForwarder;
@@ -41,6 +44,7 @@ final class Pipeline implements AutoCloseable {
     private String bootstrapServers;
     private OpsServer ops;
     private EmbeddedKafkaBroker embeddedBroker;
+    private ControlPlaneServer controlPlane;
 
     private Pipeline() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -50,7 +54,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** The long-running services one process can run; {@code run} starts them all. */
-    enum Service { PROCESSOR, DATADOG }
+    enum Service { PROCESSOR, DATADOG, CONTROL_PLANE }
 
     /** Everything, with an embedded broker unless {@code kafka.bootstrap-servers} is set: {@code run}. */
     static Pipeline start(ConfigSource config, CoreSettings core, PrintWriter out) {
@@ -79,7 +83,11 @@ final class Pipeline implements AutoCloseable {
                 pipeline.startDatadog(DatadogConfig.bind(config, core.dataDirectory().toAbsolutePath().normalize(),
                         System.getenv()), out);
             }
-            config.requireAllKeysKnown("data-dir", "kafka", "ops", "processor", "datadog");
+            if (services.contains(Service.CONTROL_PLANE)) {
+                pipeline.startControlPlane(ControlPlaneConfig.bind(config,
+                        core.dataDirectory().toAbsolutePath().normalize()), out);
+            }
+            config.requireAllKeysKnown("data-dir", "kafka", "ops", "processor", "datadog", "control-plane");
             return pipeline;
         } catch (RuntimeException e) {
             pipeline.close();
@@ -163,6 +171,20 @@ final class Pipeline implements AutoCloseable {
             out.printf("Datadog: forwarding logs and metrics to %s%n", settings.site().domain());
         }
         out.flush();
+    }
+
+    private void startControlPlane(ControlPlaneSettings settings, PrintWriter out) {
+        controlPlane = stack.add("control plane", ControlPlaneServer.start(settings, registry));
+        ControlPlaneServer server = controlPlane;
+        register("control-plane", HealthCheck.of(server::isHealthy, server::healthDetail));
+        out.printf("Control plane: %s (dashboards at %s/dashboard/<tenant>; storage %s)%n", server.url(),
+                server.url(), server.storageDescription());
+        out.flush();
+    }
+
+    /** The control plane this process runs, if any. */
+    java.util.Optional<ControlPlaneServer> controlPlane() {
+        return java.util.Optional.ofNullable(controlPlane);
     }
 
     private void register(String component, HealthCheck check) {

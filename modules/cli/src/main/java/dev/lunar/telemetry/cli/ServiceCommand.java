@@ -55,4 +55,15 @@ abstract class ServiceCommand implements Callable<Integer> {
             return Pipeline.Service.DATADOG;
         }
     }
+
+    @Command(name = "control-plane", mixinStandardHelpOptions = true,
+            description = {"Runs the control plane alone: the aggregates API and the tenants' dashboards.",
+                    "Storage: embedded H2 under <data-dir>/control-plane, or PostgreSQL with"
+                            + " control-plane.storage.jdbc-url."})
+    static final class ControlPlane extends ServiceCommand {
+        @Override
+        Pipeline.Service service() {
+            return Pipeline.Service.CONTROL_PLANE;
+        }
+    }
 }

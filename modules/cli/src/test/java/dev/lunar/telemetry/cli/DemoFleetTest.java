@@ -24,7 +24,7 @@ class DemoFleetTest {
     @Test
     void demoTrafficReachesTheOutboxWithoutItsPlantedSecrets() throws Exception {
         ConfigSource config = ConfigSource.of(Map.of("data-dir", dataDir.toString(), "kafka.embedded.port", "0",
-                "ops.port", "-1", "datadog.batch.max-wait", "500ms"), Map.of());
+                "ops.port", "-1", "datadog.batch.max-wait", "500ms", "control-plane.port", "0"), Map.of());
         StringWriter printed = new StringWriter();
         try (Pipeline pipeline = Pipeline.start(config, CoreSettings.from(config), new PrintWriter(printed, true))) {
             DemoFleet demo = pipeline.attach("demo fleet", DemoFleet.start(pipeline.bootstrapServers(),

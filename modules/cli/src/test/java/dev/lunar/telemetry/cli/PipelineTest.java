@@ -30,7 +30,7 @@ class PipelineTest {
     @Test
     void startsBrokerWithAllTopicsAndServesHealthAndMetrics() throws Exception {
         ConfigSource config = ConfigSource.of(Map.of(
-                "data-dir", dataDir.toString(), "kafka.embedded.port", "0", "ops.port", "0"), Map.of());
+                "data-dir", dataDir.toString(), "kafka.embedded.port", "0", "ops.port", "0", "control-plane.port", "0"), Map.of());
         StringWriter printed = new StringWriter();
 
         try (Pipeline pipeline = Pipeline.start(config, CoreSettings.from(config), new PrintWriter(printed, true));
@@ -49,7 +49,7 @@ class PipelineTest {
             assertThat(admin.describeTopics(Set.of("proxy.logs.v1")).allTopicNames().get()
                     .get("proxy.logs.v1").partitions()).hasSize(6);
             assertThat(printed.toString()).contains("Kafka (embedded, KRaft) listening on " + pipeline.bootstrapServers())
-                    .contains("Topics ready: 12");
+                    .contains("Topics ready: 12").contains("Control plane: http://127.0.0.1:");
 
             String opsUrl = printed.toString().lines().filter(l -> l.startsWith("Metrics: ")).findFirst().orElseThrow()
                     .replaceAll("Metrics: (\\S+)/metrics.*", "$1");
@@ -60,7 +60,8 @@ class PipelineTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(opsUrl).startsWith("http://127.0.0.1:");
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"kafka\"");
+            assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"kafka\"")
+                    .contains("\"processor\"").contains("\"datadog-forwarder\"").contains("\"control-plane\"");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("jvm_memory_used_bytes");
         }
@@ -69,7 +70,7 @@ class PipelineTest {
     @Test
     void restartOnTheSameDataDirectoryKeepsTopics() {
         ConfigSource config = ConfigSource.of(Map.of(
-                "data-dir", dataDir.toString(), "kafka.embedded.port", "0", "ops.port", "-1"), Map.of());
+                "data-dir", dataDir.toString(), "kafka.embedded.port", "0", "ops.port", "-1", "control-plane.port", "0"), Map.of());
         PrintWriter quiet = new PrintWriter(new StringWriter());
         try (Pipeline first = Pipeline.start(config, CoreSettings.from(config), quiet)) {
             assertThat(first.bootstrapServers()).startsWith("127.0.0.1:");

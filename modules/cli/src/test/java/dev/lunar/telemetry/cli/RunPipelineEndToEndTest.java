@@ -41,7 +41,7 @@ class RunPipelineEndToEndTest {
     @Test
     void rawEventsReachTheDryRunOutboxEnrichedAndScrubbed() throws Exception {
         ConfigSource config = ConfigSource.of(Map.of("data-dir", dataDir.toString(), "kafka.embedded.port", "0",
-                "ops.port", "-1", "datadog.batch.max-wait", "200ms"), Map.of());
+                "ops.port", "-1", "datadog.batch.max-wait", "200ms", "control-plane.port", "0"), Map.of());
         StringWriter printed = new StringWriter();
         try (Pipeline pipeline = Pipeline.start(config, CoreSettings.from(config), new PrintWriter(printed, true))) {
             assertThat(printed.toString()).contains("Processor: at-least-once")
