@@ -54,7 +54,15 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** The long-running services one process can run; {@code run} starts them all. */
-    enum Service { PROCESSOR, DATADOG, CONTROL_PLANE }
+    enum Service {
+        PROCESSOR("processor"), DATADOG("datadog"), CONTROL_PLANE("control-plane");
+
+        final String configSection;
+
+        Service(String configSection) {
+            this.configSection = configSection;
+        }
+    }
 
     /** Everything, with an embedded broker unless {@code kafka.bootstrap-servers} is set: {@code run}. */
     static Pipeline start(ConfigSource config, CoreSettings core, PrintWriter out) {
@@ -87,7 +95,10 @@ final class Pipeline implements AutoCloseable {
                 pipeline.startControlPlane(ControlPlaneConfig.bind(config,
                         core.dataDirectory().toAbsolutePath().normalize()), out);
             }
-            config.requireAllKeysKnown("data-dir", "kafka", "ops", "processor", "datadog", "control-plane");
+            // Only the sections this process bound: a shared file may configure services that run elsewhere.
+            java.util.List<String> sections = new java.util.ArrayList<>(java.util.List.of("data-dir", "kafka", "ops"));
+            services.forEach(service -> sections.add(service.configSection));
+            config.requireAllKeysKnown(sections.toArray(String[]::new));
             return pipeline;
         } catch (RuntimeException e) {
             pipeline.close();
@@ -132,7 +143,7 @@ final class Pipeline implements AutoCloseable {
         if (core.opsPort() < 0) {
             return;
         }
-        ops = stack.add("ops endpoint", OpsServer.start(core.opsPort(), registry));
+        ops = stack.add("ops endpoint", OpsServer.start(core.opsHost(), core.opsPort(), registry));
         if (embeddedBroker != null) {
             EmbeddedKafkaBroker broker = embeddedBroker;
             ops.register("kafka", HealthCheck.of(broker::isRunning,

@@ -37,8 +37,7 @@ final class RunCommand implements Callable<Integer> {
         ConfigSource config = configOptions.load();
         CoreSettings core = CoreSettings.from(config);
         if (dataDir != null) {
-            core = new CoreSettings(dataDir, core.bootstrapServers(), core.embeddedPort(), core.partitions(),
-                    core.opsPort());
+            core = core.withDataDirectory(dataDir);
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Pipeline pipeline = Pipeline.start(config, core, out)) {

@@ -13,17 +13,20 @@ import java.util.Optional;
  * @param embeddedPort    {@code kafka.embedded.port} (default 9092; 0 = any free port): where the embedded broker
  *                        listens on 127.0.0.1.
  * @param partitions      {@code kafka.partitions} (default 6): partitions of each topic the pipeline creates.
- * @param opsPort         {@code ops.port} (default 9464; 0 = any free port; -1 = off): loopback port of
+ * @param opsPort         {@code ops.port} (default 9464; 0 = any free port; -1 = off): port of
  *                        {@code /metrics} and {@code /health}.
+ * @param opsHost         {@code ops.host} (default 127.0.0.1): address the ops endpoint binds; a container sets
+ *                        0.0.0.0 so Prometheus can scrape it.
  */
 public record CoreSettings(Path dataDirectory, Optional<String> bootstrapServers, int embeddedPort, int partitions,
-        int opsPort) {
+        int opsPort, String opsHost) {
 
     public static final String DATA_DIR = "data-dir";
     public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap-servers";
     public static final String EMBEDDED_PORT = "kafka.embedded.port";
     public static final String PARTITIONS = "kafka.partitions";
     public static final String OPS_PORT = "ops.port";
+    public static final String OPS_HOST = "ops.host";
 
     public static CoreSettings from(ConfigSource config) {
         Optional<String> bootstrap = config.string(BOOTSTRAP_SERVERS).map(String::trim).filter(s -> !s.isEmpty());
@@ -40,7 +43,12 @@ public record CoreSettings(Path dataDirectory, Optional<String> bootstrapServers
                 bootstrap,
                 config.integer(EMBEDDED_PORT, 9092, 0, 65535),
                 config.integer(PARTITIONS, 6, 1, 1000),
-                config.integer(OPS_PORT, 9464, -1, 65535));
+                config.integer(OPS_PORT, 9464, -1, 65535),
+                config.string(OPS_HOST, "127.0.0.1"));
+    }
+
+    public CoreSettings withDataDirectory(Path directory) {
+        return new CoreSettings(directory, bootstrapServers, embeddedPort, partitions, opsPort, opsHost);
     }
 
     public boolean embedded() {

@@ -12,7 +12,7 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * Loopback HTTP endpoint for operators: {@code GET /metrics} (Prometheus text format) and {@code GET /health}
- * (JSON; 200 when every registered component is healthy, 503 otherwise). Binds 127.0.0.1 only.
+ * (JSON; 200 when every registered component is healthy, 503 otherwise). Binds 127.0.0.1 unless told otherwise.
  */
 public final class OpsServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -20,9 +20,9 @@ public final class OpsServer implements AutoCloseable {
     private final Map<String, HealthCheck> checks = new ConcurrentHashMap<>();
     private final DisposableServer server;
 
-    private OpsServer(int port, PrometheusMeterRegistry registry) {
+    private OpsServer(String host, int port, PrometheusMeterRegistry registry) {
         this.server = HttpServer.create()
-                .host("127.0.0.1")
+                .host(host)
                 .port(port)
                 .route(routes -> routes
                         .get("/metrics", (req, res) -> res
@@ -40,7 +40,12 @@ public final class OpsServer implements AutoCloseable {
 
     /** Starts on 127.0.0.1:{@code port} (0 = any free port). */
     public static OpsServer start(int port, PrometheusMeterRegistry registry) {
-        return new OpsServer(port, registry);
+        return new OpsServer("127.0.0.1", port, registry);
+    }
+
+    /** Starts on {@code host}:{@code port}; a container binds 0.0.0.0 so Prometheus can scrape it. */
+    public static OpsServer start(String host, int port, PrometheusMeterRegistry registry) {
+        return new OpsServer(host, port, registry);
     }
 
     public void register(String component, HealthCheck check) {
@@ -52,7 +57,8 @@ public final class OpsServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.port();
+        String host = server.host();
+        return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + server.port();
     }
 
     ObjectNode healthJson() {
