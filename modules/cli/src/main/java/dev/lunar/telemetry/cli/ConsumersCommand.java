@@ -1,6 +1,5 @@
 package dev.lunar.telemetry.cli;
 
-import dev.lunar.telemetry.cli.config.CoreSettings;
 import dev.lunar.telemetry.cli.tools.GroupRewind;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -29,11 +28,7 @@ final class ConsumersCommand {
                     "Refuses while any consumer of the group is running: stop it first."})
     static final class Reset implements Callable<Integer> {
         @Mixin
-        ConfigOptions configOptions;
-
-        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-                description = "Kafka to talk to (default: kafka.bootstrap-servers, else 127.0.0.1:9092).")
-        String bootstrapServers;
+        KafkaOptions kafka;
 
         @Option(names = "--group", required = true, paramLabel = "GROUP", description = "Consumer group id.")
         String group;
@@ -67,8 +62,7 @@ final class ConsumersCommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            String servers = bootstrapServers != null ? bootstrapServers
-                    : CoreSettings.from(configOptions.load()).bootstrapServers().orElse("127.0.0.1:9092");
+            String servers = kafka.bootstrapServers(kafka.config());
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {

@@ -1,6 +1,5 @@
 package dev.lunar.telemetry.cli;
 
-import dev.lunar.telemetry.cli.config.CoreSettings;
 import dev.lunar.telemetry.cli.tools.RangePosition;
 import dev.lunar.telemetry.cli.tools.RecordView;
 import dev.lunar.telemetry.cli.tools.TopicRangeReader;
@@ -35,11 +34,7 @@ final class ReplayCommand implements Callable<Integer> {
     static final String REPLAY_HEADER = "lunar.replay";
 
     @Mixin
-    ConfigOptions configOptions;
-
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "Kafka to read (default: kafka.bootstrap-servers, else 127.0.0.1:9092).")
-    String bootstrapServers;
+    KafkaOptions kafka;
 
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Topic to read.")
     String topic;
@@ -90,8 +85,7 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        String servers = bootstrapServers != null ? bootstrapServers
-                : CoreSettings.from(configOptions.load()).bootstrapServers().orElse("127.0.0.1:9092");
+        String servers = kafka.bootstrapServers(kafka.config());
         if (raw && output.print) {
             err.println("WARNING: --raw prints records as proxies sent them, credentials and personal data included."
                     + " Do not paste this output into tickets or chats.");

@@ -1,6 +1,8 @@
 package dev.lunar.telemetry.cli;
 
+import dev.lunar.telemetry.cli.config.ConfigSource;
 import dev.lunar.telemetry.cli.config.CoreSettings;
+import dev.lunar.telemetry.cli.config.Durations;
 import dev.lunar.telemetry.events.Topics;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.events.avro.TenantPlan;
@@ -12,7 +14,6 @@ import dev.lunar.telemetry.proxysim.PublisherSettings;
 import dev.lunar.telemetry.proxysim.TelemetryPublisher;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -43,10 +42,8 @@ import picocli.CommandLine.TypeConversionException;
                 "Runs for --duration, or until Ctrl-C; prints progress once per second and a summary at the end."})
 final class SimulateCommand implements Callable<Integer> {
 
-    static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
-
     @Mixin
-    ConfigOptions configOptions;
+    KafkaOptions kafka;
 
     @Option(names = "--proxies", paramLabel = "N", defaultValue = "10",
             description = "Simulated proxies (default: ${DEFAULT-VALUE}).")
@@ -70,10 +67,6 @@ final class SimulateCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "Kafka (default: kafka.bootstrap-servers, else " + DEFAULT_BOOTSTRAP + ").")
-    String bootstrapServers;
-
     @Spec
     CommandSpec spec;
 
@@ -88,8 +81,9 @@ final class SimulateCommand implements Callable<Integer> {
             err.println("Error: " + e.getMessage());
             return 2;
         }
-        CoreSettings core = CoreSettings.from(configOptions.load());
-        String servers = bootstrapServers != null ? bootstrapServers : core.bootstrapServers().orElse(DEFAULT_BOOTSTRAP);
+        ConfigSource config = kafka.config();
+        CoreSettings core = CoreSettings.from(config);
+        String servers = kafka.bootstrapServers(config);
         FleetSimulator fleet = FleetSimulator.create(fleetSpec);
 
         try {
@@ -169,27 +163,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601 such as {@code PT30S}. */
     static final class DurationConverter implements ITypeConverter<Duration> {
-        private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-
         @Override
         public Duration convert(String value) {
-            String text = value.trim().toLowerCase(Locale.ROOT);
-            Matcher m = SHORT.matcher(text);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-            }
-            try {
-                return Duration.parse(value.trim());
-            } catch (DateTimeParseException e) {
-                throw new TypeConversionException("'" + value + "' is not a duration; write e.g. 500ms, 30s, 5m or 1h");
-            }
+            return Durations.parse(value).orElseThrow(() -> new TypeConversionException(
+                    "'" + value + "' is not a duration; write e.g. 500ms, 30s, 5m or 1h"));
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.lunar.telemetry.cli;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lunar.telemetry.cli.config.ConfigSource;
-import dev.lunar.telemetry.cli.config.CoreSettings;
 import dev.lunar.telemetry.cli.config.ProcessorConfig;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.processor.TenantAdmin;
@@ -32,11 +31,7 @@ final class TenantsCommand {
     /** What every tenants subcommand shares: where Kafka is, and error reporting. */
     abstract static class TenantTool implements Callable<Integer> {
         @Mixin
-        ConfigOptions configOptions;
-
-        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-                description = "Kafka (default: kafka.bootstrap-servers, else 127.0.0.1:9092).")
-        String bootstrapServers;
+        KafkaOptions kafka;
 
         @Spec
         CommandSpec spec;
@@ -45,9 +40,8 @@ final class TenantsCommand {
 
         @Override
         public Integer call() throws Exception {
-            ConfigSource config = configOptions.load();
-            String servers = bootstrapServers != null ? bootstrapServers
-                    : CoreSettings.from(config).bootstrapServers().orElse("127.0.0.1:9092");
+            ConfigSource config = kafka.config();
+            String servers = kafka.bootstrapServers(config);
             PrintWriter out = spec.commandLine().getOut();
             try (TenantAdmin admin = TenantAdmin.connect(ProcessorConfig.bind(config, servers))) {
                 int exit = run(admin, out);

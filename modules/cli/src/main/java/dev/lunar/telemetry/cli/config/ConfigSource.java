@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -19,8 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -33,8 +30,6 @@ import java.util.stream.Collectors;
  * misspelt key in the file instead of silently ignoring it.
  */
 public final class ConfigSource {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-
     private final Map<String, Object> fileValues;
     private final Map<String, String> env;
     private final String fileName;
@@ -152,23 +147,8 @@ public final class ConfigSource {
         if (value.isEmpty()) {
             return defaultValue;
         }
-        String text = String.valueOf(value.get().value).trim();
-        Matcher m = DURATION.matcher(text);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(text);
-        } catch (DateTimeParseException e) {
-            throw invalid(key, value.get(), "a duration such as 500ms, 30s, 5m or 1h");
-        }
+        return Durations.parse(String.valueOf(value.get().value))
+                .orElseThrow(() -> invalid(key, value.get(), "a duration such as 500ms, 30s, 5m or 1h"));
     }
 
     public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
