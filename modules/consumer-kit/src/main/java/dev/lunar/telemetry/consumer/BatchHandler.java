@@ -9,7 +9,9 @@ import reactor.core.publisher.Mono;
  * <p>The kit calls {@code handle} for one batch at a time, in offset order per partition, and never calls it again
  * before the returned {@code Mono} has completed. A record counts as done — and its offset may be committed — only
  * when the batch it was in is {@link BatchResult#accepted() accepted}, or when the kit has written it to the
- * dead-letter topic after the destination {@link BatchResult#rejected(String) refused} it. The same records may be
+ * dead-letter topic after the destination {@link BatchResult#rejected(String) refused} it, or — for a batch the
+ * handler took with {@link BatchResult#acceptedWhen(Mono) acceptedWhen(settled)} — when {@code settled} completes.
+ * The same records may be
  * handed over again (after a retriable failure, after a split, or after a restart before the commit), so a handler
  * must be safe to call repeatedly with the same records.
  *

@@ -8,12 +8,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import reactor.core.publisher.Mono;
 
 /**
  * What the destination did with a batch, as a {@link BatchHandler} reports it. The kit acts on it:
  *
  * <ul>
  *   <li>{@link Accepted}: every record is done; offsets may be committed.</li>
+ *   <li>{@link AcceptedWhen}: the handler has taken every record, and they are done when {@code settled} completes
+ *       — for a handler that must hold records before its destination can take them (a window that is sent once it
+ *       closes). The kit reads on and hands over the next batches meanwhile; see {@link #acceptedWhen(Mono)}.</li>
  *   <li>{@link Retry}: nothing is done; the same batch is handed over again after an exponential backoff with
  *       jitter, never earlier than {@code retryAfter} (from {@code Retry-After} or a rate-limit reset header).
  *       Kafka keeps the backlog meanwhile.</li>
@@ -31,6 +35,17 @@ public sealed interface BatchResult {
 
     /** Every record of the batch was accepted. */
     record Accepted() implements BatchResult {}
+
+    /**
+     * The handler has taken every record of the batch; they are done when {@code settled} completes.
+     *
+     * @param settled completes when the destination holds the records, errors when they must be delivered again
+     */
+    record AcceptedWhen(Mono<Void> settled) implements BatchResult {
+        public AcceptedWhen {
+            Objects.requireNonNull(settled, "settled");
+        }
+    }
 
     /**
      * A retriable failure (timeout, 408, 429, 5xx, connection error).
@@ -82,6 +97,23 @@ public sealed interface BatchResult {
 
     static BatchResult accepted() {
         return new Accepted();
+    }
+
+    /**
+     * Deferred acknowledgement: the handler has taken every record of the batch, and they are done — acknowledged,
+     * so their offsets may be committed — only when {@code settled} completes. The kit subscribes to
+     * {@code settled} once and hands over the next batches at once, while at most
+     * {@link TelemetryConsumer.Builder#maxHeldRecords(int) maxHeldRecords} records wait for their settlement (beyond
+     * that it stops reading and Kafka holds the backlog; by default 0, so each settlement is awaited before the next
+     * batch). Acknowledgements stay in offset order per partition: records settled early wait for earlier ones.
+     *
+     * <p>If {@code settled} errors, the records are not done: the kit stops acknowledging, re-reads from the last
+     * committed offsets and hands these records — and everything read after them — over again. Records whose
+     * settlement is pending when the consumer closes are not acknowledged either; they come again after the next
+     * start. So the handler must tolerate repeats (an idempotent upsert does).
+     */
+    static BatchResult acceptedWhen(Mono<Void> settled) {
+        return new AcceptedWhen(settled);
     }
 
     static BatchResult retry(String reason) {

@@ -12,13 +12,16 @@ import java.util.function.LongSupplier;
 /**
  * The kit's meters, all tagged {@code consumer=<name>}:
  * <ul>
- *   <li>{@code telemetry.consumer.batches} (counter, {@code outcome}=accepted|retried|rejected|refused|auth_failed)</li>
+ *   <li>{@code telemetry.consumer.batches} (counter, {@code outcome}=accepted|deferred|retried|rejected|refused|auth_failed)</li>
  *   <li>{@code telemetry.consumer.records} (counter, {@code outcome}=accepted|dead_lettered|skipped)</li>
- *   <li>{@code telemetry.consumer.retries} (counter, {@code cause}=retriable|auth)</li>
+ *   <li>{@code telemetry.consumer.retries} (counter, {@code cause}=retriable|auth|settlement — the last one a
+ *       deferred batch whose settlement failed, so the source was re-read from the last commit)</li>
  *   <li>{@code telemetry.consumer.dead.letters} (counter, {@code stage}=decode|deliver)</li>
  *   <li>{@code telemetry.consumer.lag} (gauge, records behind the end of the assigned partitions)</li>
  *   <li>{@code telemetry.consumer.in.flight} and {@code telemetry.consumer.in.flight.max} (gauges, records read from
- *       Kafka and not yet done; the maximum since start)</li>
+ *       Kafka and not yet acknowledged; the maximum since start)</li>
+ *   <li>{@code telemetry.consumer.held} (gauge, of those, records handed over and waiting for a deferred
+ *       settlement, or for an earlier record of their partition)</li>
  *   <li>{@code telemetry.consumer.destination.latency} (timer, one handler call)</li>
  * </ul>
  */
@@ -26,6 +29,7 @@ final class ConsumerMetrics {
 
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger inFlightMax = new AtomicInteger();
+    final AtomicInteger held = new AtomicInteger();
     private final MeterRegistry registry;
     private final Tags tags;
     private final Timer latency;
@@ -37,6 +41,8 @@ final class ConsumerMetrics {
                 .description("Records read from Kafka and not yet done").register(registry);
         Gauge.builder("telemetry.consumer.in.flight.max", inFlightMax, AtomicInteger::get).tags(tags)
                 .description("Largest number of records in flight since start").register(registry);
+        Gauge.builder("telemetry.consumer.held", held, AtomicInteger::get).tags(tags)
+                .description("Records handed over and waiting for a deferred settlement").register(registry);
         Gauge.builder("telemetry.consumer.lag", lag, s -> s.getAsLong()).tags(tags)
                 .description("Records behind the end of the assigned partitions").register(registry);
         this.latency = Timer.builder("telemetry.consumer.destination.latency").tags(tags)

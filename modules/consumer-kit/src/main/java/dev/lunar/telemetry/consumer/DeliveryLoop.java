@@ -3,6 +3,7 @@ package dev.lunar.telemetry.consumer;
 import dev.lunar.telemetry.events.BadRecordException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +20,11 @@ import reactor.util.retry.Retry;
 
 /**
  * The kit's engine: decode → batch → deliver with retries and splits → dead-letter → acknowledge, one batch at a
- * time. Acknowledgements happen only after every record of a batch is done, in the order the records were read,
- * so a commit never passes a record that is still being worked on.
+ * time. Acknowledgements happen only after every record of a batch is done, in the order the records were read
+ * (per partition, through an {@link AcknowledgementLedger}), so a commit never passes a record that is still being
+ * worked on. A batch answered {@link BatchResult#acceptedWhen} is done when its settlement completes; the loop goes
+ * on meanwhile while at most {@code maxHeldRecords} records are held, and re-reads the source from the last commit
+ * when a settlement fails.
  */
 final class DeliveryLoop<T> {
 
@@ -43,11 +47,14 @@ final class DeliveryLoop<T> {
     private final ConsumerMetrics metrics;
     private final HealthState health;
     private final DoubleSupplier random;
+    private final int maxHeldRecords;
+    private volatile boolean stopping;
+    private volatile AcknowledgementLedger ledger;
 
     DeliveryLoop(String name, String destination, RecordSource source, DeadLetterSink deadLetters,
                  Map<String, Function<byte[], T>> codecs, Set<String> skipHeaders, BatchHandler<T> handler,
                  int maxRecords, long maxBytes, Duration maxWait, Backoff backoff, Duration authRetryInterval,
-                 ConsumerMetrics metrics, HealthState health, DoubleSupplier random) {
+                 ConsumerMetrics metrics, HealthState health, DoubleSupplier random, int maxHeldRecords) {
         this.name = name;
         this.deliverStage = "deliver:" + destination;
         this.source = source;
@@ -63,21 +70,47 @@ final class DeliveryLoop<T> {
         this.metrics = metrics;
         this.health = health;
         this.random = random;
+        this.maxHeldRecords = maxHeldRecords;
     }
 
-    /** The whole consumer as one stream; completes only when cancelled. Re-subscribes after a source failure. */
+    /** Graceful shutdown has begun: a failed settlement no longer re-reads the source. */
+    void stopping() {
+        stopping = true;
+        AcknowledgementLedger current = ledger;
+        if (current != null) {
+            current.stopping();
+        }
+    }
+
+    /**
+     * The whole consumer as one stream; completes only when cancelled. Re-subscribes — so reads again from the last
+     * committed offsets — after a source failure or a failed settlement.
+     */
     Mono<Void> run() {
-        return Flux.defer(() -> source.receive()
-                        .doOnNext(r -> metrics.received(1))
-                        .map(this::decode)
-                        .bufferTimeout(maxRecords, maxWait, true)
-                        .concatMap(this::process, 0))
+        return Flux.defer(() -> {
+                    AcknowledgementLedger ledger = new AcknowledgementLedger(metrics, maxHeldRecords, () -> stopping);
+                    this.ledger = ledger;
+                    return source.receive()
+                            .doOnNext(ledger::register)
+                            .map(this::decode)
+                            .bufferTimeout(maxRecords, maxWait, true)
+                            .concatMap(buffer -> process(buffer, ledger), 0)
+                            .mergeWith(ledger.failures())
+                            .doFinally(signal -> ledger.close());
+                })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
                         .doBeforeRetry(signal -> {
+                            if (signal.failure() instanceof AcknowledgementLedger.SettlementFailed failed) {
+                                String detail = failed.getMessage() + "; reading again from the last committed"
+                                        + " offsets";
+                                log.warn("{}: {}", name, detail);
+                                health.set(ConsumerHealth.Status.RETRYING, detail);
+                                metrics.retry("settlement");
+                                return;
+                            }
                             String detail = "Kafka consumer failed and is being restarted: " + signal.failure();
                             log.error("{}: {}", name, detail, signal.failure());
                             health.set(ConsumerHealth.Status.DOWN, detail);
-                            metrics.inFlight.set(0);
                         }))
                 .then();
     }
@@ -103,8 +136,9 @@ final class DeliveryLoop<T> {
     }
 
     /** One buffer from the batcher: split by bytes, then each part in turn. */
-    private Mono<Void> process(List<Envelope<T>> buffer) {
-        return Flux.fromIterable(splitByBytes(buffer, maxBytes)).concatMap(this::processBatch, 0).then();
+    private Mono<Void> process(List<Envelope<T>> buffer, AcknowledgementLedger ledger) {
+        return Flux.fromIterable(splitByBytes(buffer, maxBytes)).concatMap(part -> processBatch(part, ledger), 0)
+                .then();
     }
 
     static <T> List<List<Envelope<T>>> splitByBytes(List<Envelope<T>> buffer, long maxBytes) {
@@ -127,7 +161,12 @@ final class DeliveryLoop<T> {
         return parts;
     }
 
-    private Mono<Void> processBatch(List<Envelope<T>> batch) {
+    /**
+     * Dead-letters the undecodable records, delivers the others, then hands the whole batch to the ledger — done
+     * now, or when the handler's settlements complete — and waits until the ledger holds no more than
+     * {@code maxHeldRecords}.
+     */
+    private Mono<Void> processBatch(List<Envelope<T>> batch, AcknowledgementLedger ledger) {
         List<Envelope<T>> decoded = new ArrayList<>();
         List<Envelope<T>> bad = new ArrayList<>();
         int skipped = 0;
@@ -141,20 +180,23 @@ final class DeliveryLoop<T> {
             }
         }
         int skippedCount = skipped;
+        List<Mono<Void>> settlements = Collections.synchronizedList(new ArrayList<>());
         return Flux.fromIterable(bad)
                 .concatMap(e -> deadLetter(e.source(), STAGE_DECODE, e.error().reason().name(), e.error().getMessage()))
-                .then(deliver(decoded))
+                .then(deliver(decoded, settlements))
                 .then(Mono.fromRunnable(() -> {
-                    for (Envelope<T> e : batch) {
-                        e.source().acknowledge().run();
-                    }
                     metrics.records("skipped", skippedCount);
-                    metrics.done(batch.size());
-                }));
+                    ledger.handedOver(batch.stream().map(Envelope::source).toList(),
+                            settlements.isEmpty() ? null : Mono.when(List.copyOf(settlements)));
+                }))
+                .then(ledger.capacity());
     }
 
-    /** Completes when every record is either accepted or dead-lettered; retries for as long as it takes. */
-    Mono<Void> deliver(List<Envelope<T>> records) {
+    /**
+     * Completes when every record is accepted, dead-lettered or taken by the handler with a deferred settlement
+     * (added to {@code settlements}); retries for as long as it takes.
+     */
+    Mono<Void> deliver(List<Envelope<T>> records, List<Mono<Void>> settlements) {
         if (records.isEmpty()) {
             return Mono.empty();
         }
@@ -185,7 +227,7 @@ final class DeliveryLoop<T> {
                 .retryWhen(Retry.from(signals -> signals.concatMap(signal -> signal.failure() instanceof RetryLater later
                         ? Mono.delay(later.delay)
                         : Mono.error(signal.failure()))))
-                .flatMap(result -> settle(records, result));
+                .flatMap(result -> settle(records, result, settlements));
     }
 
     private Mono<BatchResult> callHandler(List<T> values) {
@@ -205,8 +247,14 @@ final class DeliveryLoop<T> {
                 .doOnNext(r -> metrics.latency(Duration.ofNanos(System.nanoTime() - start)));
     }
 
-    private Mono<Void> settle(List<Envelope<T>> records, BatchResult result) {
+    private Mono<Void> settle(List<Envelope<T>> records, BatchResult result, List<Mono<Void>> settlements) {
         int n = records.size();
+        if (result instanceof BatchResult.AcceptedWhen deferred) {
+            metrics.batch("deferred");
+            health.set(ConsumerHealth.Status.UP, "ok");
+            settlements.add(deferred.settled().doOnSuccess(v -> metrics.records("accepted", n)));
+            return Mono.empty();
+        }
         if (result instanceof BatchResult.Accepted) {
             metrics.batch("accepted");
             metrics.records("accepted", n);
@@ -248,7 +296,7 @@ final class DeliveryLoop<T> {
         log.info("{}: destination refused part of a batch ({}); splitting {} suspect records to isolate it", name,
                 rejected.reason(), suspects.size());
         return Flux.just(suspects.subList(0, half), suspects.subList(half, suspects.size()))
-                .concatMap(this::deliver, 0)
+                .concatMap(part -> deliver(part, settlements), 0)
                 .then();
     }
 

@@ -21,12 +21,26 @@ import reactor.kafka.receiver.ReceiverRecord;
 
 /**
  * The only class that knows Reactor Kafka (1.3.x, measured on kafka-clients 4.1: {@code receive()} +
- * {@code acknowledge()} + {@code commitInterval} and {@code maxDeferredCommits} work; see KAFKA-NOTES.md).
+ * {@code acknowledge()} + {@code commitInterval} work; see KAFKA-NOTES.md).
  *
  * <p>{@code receive()} with prefetch 1 requests one poll at a time, so without downstream demand the consumer is
  * paused (Reactor Kafka's back-pressure pause) and at most a few polls of {@code max.poll.records} are buffered.
- * {@code maxDeferredCommits} turns on out-of-order tracking, so a commit never passes an offset that was not
- * acknowledged even if acknowledgements arrived out of order.
+ * The {@link DeliveryLoop} acknowledges in the order records were read, so the latest acknowledged offset of a
+ * partition never passes an unfinished record and is what gets committed.
+ *
+ * <p>Two Reactor Kafka 1.3.25 settings are deliberately not used; the fault suite (a broker restarted under load)
+ * found both:
+ * <ul>
+ *   <li>Out-of-order tracking ({@code maxDeferredCommits}): an offset commit that fails after a rebalance revoked its
+ *       partitions — a broker restart does that — throws a NullPointerException in
+ *       {@code CommittableBatch.restoreOffsets}, which kills the consumer; it closes without leaving the group, so
+ *       its successor waited a whole {@code session.timeout.ms} (45 s) for partitions.</li>
+ *   <li>Delaying a rebalance until the records in the pipeline are done ({@code maxDelayRebalance}, 60 s by
+ *       default): its count of records in the pipeline can stay above zero after a redelivery, and every later
+ *       revocation then blocks the consumer's thread — no polling, no commits — for the full 60 s. Without the delay,
+ *       records still in flight at a revocation are finished and committed afterwards: at worst redelivered, never
+ *       skipped.</li>
+ * </ul>
  */
 final class ReactorKafkaRecordSource implements RecordSource {
 
@@ -55,7 +69,7 @@ final class ReactorKafkaRecordSource implements RecordSource {
         ReceiverOptions<byte[], byte[]> options = ReceiverOptions.<byte[], byte[]>create(props)
                 .subscription(topics)
                 .commitInterval(Duration.ofMillis(500))
-                .maxDeferredCommits(Integer.MAX_VALUE)
+                .maxDelayRebalance(Duration.ZERO)
                 .closeTimeout(closeTimeout)
                 .addAssignListener(parts -> log.info("{}: assigned {}", clientId, parts))
                 .addRevokeListener(parts -> log.info("{}: revoked {}", clientId, parts));

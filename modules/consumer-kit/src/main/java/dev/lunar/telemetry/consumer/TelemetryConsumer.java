@@ -34,7 +34,11 @@ import reactor.core.publisher.Sinks;
  * original bytes and the reason in headers) because it could not be decoded or the destination refused it. A
  * retriable failure or a rejected credential commits nothing and retries the same batch — forever — while Kafka holds
  * the backlog; the consumer is paused meanwhile, so no more than {@link #inFlightBound()} records are held in
- * memory. After a crash or a rebalance, records after the last commit are delivered again.
+ * memory. After a crash or a rebalance, records after the last commit are delivered again. A handler that must hold
+ * records (a window sent when it closes) answers {@link BatchResult#acceptedWhen(reactor.core.publisher.Mono)
+ * acceptedWhen(settled)}: the kit reads on while at most {@link Builder#maxHeldRecords(int)} records wait, and those
+ * records are done — acknowledged, still in offset order — only when {@code settled} completes; if it fails, the
+ * consumer reads again from the last commit.
  *
  * <pre>{@code
  * TelemetryConsumer<EnrichedLog> consumer = TelemetryConsumer.builder("audit-logs", EnrichedLog.class)
@@ -46,7 +50,8 @@ import reactor.core.publisher.Sinks;
  * }</pre>
  *
  * <p>Closing stops polling, waits (up to the shutdown timeout) for the batches in flight to finish, commits what is
- * done and closes the Kafka clients. Thread-safe.
+ * done and closes the Kafka clients. It does not wait for deferred settlements: records still waiting for one (and
+ * later records of their partitions) are delivered again after the next start. Thread-safe.
  *
  * @param <T> the common type of the decoded records
  */
@@ -64,6 +69,8 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_AUTH_RETRY_INTERVAL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    /** By default every deferred settlement is awaited before the next batch. */
+    public static final int DEFAULT_MAX_HELD_RECORDS = 0;
     /** Kafka's own default; a poll never returns more. */
     static final int MAX_POLL_RECORDS_CAP = 500;
 
@@ -74,6 +81,7 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
     private final HealthState health;
     private final Duration shutdownTimeout;
     private final int inFlightBound;
+    private final DeliveryLoop<T> loop;
     private final Disposable running;
     private final Sinks.Empty<Void> terminated = Sinks.empty();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -88,13 +96,16 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
                         b.shutdownTimeout);
         this.deadLetters = b.deadLetterSink != null ? b.deadLetterSink
                 : new KafkaDeadLetterSink(b.kafka, b.deadLetterTopic, clientId + "-dlq");
-        // The batcher prefetches 4 batches, one batch is being delivered, the source holds a few polls.
-        this.inFlightBound = 5 * b.maxRecords + 3 * source.maxRecordsPerPoll();
+        // The batcher prefetches 4 batches, one batch is being delivered, the source holds a few polls; the loop
+        // stops reading once more than maxHeldRecords wait for settlements (the batch that crossed it is the one
+        // "being delivered").
+        this.inFlightBound = 5 * b.maxRecords + 3 * source.maxRecordsPerPoll() + b.maxHeldRecords;
         this.health = new HealthState(Clock.systemUTC());
         this.metrics = new ConsumerMetrics(b.registry, b.name, source::lag);
-        DeliveryLoop<T> loop = new DeliveryLoop<>(b.name, b.destination, source, deadLetters, b.codecs,
+        this.loop = new DeliveryLoop<>(b.name, b.destination, source, deadLetters, b.codecs,
                 b.skipHeaders, b.handler, b.maxRecords, b.maxBytes, b.maxWait,
-                new Backoff(b.initialBackoff, b.maxBackoff), b.authRetryInterval, metrics, health, b.random);
+                new Backoff(b.initialBackoff, b.maxBackoff), b.authRetryInterval, metrics, health, b.random,
+                b.maxHeldRecords);
         this.running = loop.run()
                 .doFinally(signal -> terminated.tryEmitEmpty())
                 .subscribe(v -> { }, e -> {
@@ -117,9 +128,20 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
         return health.get();
     }
 
-    /** Records read from Kafka and not yet done (accepted or dead-lettered); also the gauge {@code telemetry.consumer.in.flight}. */
+    /**
+     * Records read from Kafka and not yet acknowledged (done: accepted, settled or dead-lettered, and so is every
+     * earlier record of their partition); also the gauge {@code telemetry.consumer.in.flight}.
+     */
     public int inFlightRecords() {
         return metrics.inFlight.get();
+    }
+
+    /**
+     * Of {@link #inFlightRecords()}, those handed over and waiting for a deferred settlement (or for an earlier record
+     * of their partition); also the gauge {@code telemetry.consumer.held}.
+     */
+    public int heldRecords() {
+        return metrics.held.get();
     }
 
     /** The largest {@link #inFlightRecords()} since start; also the gauge {@code telemetry.consumer.in.flight.max}. */
@@ -127,7 +149,10 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
         return metrics.inFlightMax.get();
     }
 
-    /** What {@link #inFlightRecords()} never exceeds, however large the backlog: it depends only on the batch size. */
+    /**
+     * What {@link #inFlightRecords()} never exceeds, however large the backlog: it depends only on the batch size and
+     * {@link Builder#maxHeldRecords(int)}.
+     */
     public int inFlightBound() {
         return inFlightBound;
     }
@@ -139,7 +164,8 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
 
     /**
      * Graceful shutdown: stop polling, let the batches in flight finish (up to the shutdown timeout), commit what is
-     * done, close the Kafka clients. Records not done by then are delivered again after the next start.
+     * done, close the Kafka clients. Records not done by then — including those still waiting for a deferred
+     * settlement — are delivered again after the next start.
      */
     @Override
     public void close() {
@@ -147,19 +173,25 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        loop.stopping();
         try {
             source.pause().block(shutdownTimeout);
             if (health.get().status() == ConsumerHealth.Status.DOWN) {
                 // credentials rejected: nothing in flight can finish; stop now, nothing is committed
                 throw new IllegalStateException("destination down");
             }
+            // every record read has been handed over; deferred settlements are not waited for
             Flux.interval(Duration.ofMillis(20))
-                    .filter(t -> metrics.inFlight.get() == 0)
+                    .filter(t -> metrics.inFlight.get() - metrics.held.get() <= 0)
                     .next()
                     .block(remaining(deadline));
         } catch (RuntimeException e) {
             log.warn("{}: {} records were still in flight at shutdown; they will be delivered again", name,
                     metrics.inFlight.get());
+        }
+        if (metrics.held.get() > 0) {
+            log.info("{}: {} records were still waiting for a deferred settlement; they will be delivered again", name,
+                    metrics.held.get());
         }
         try {
             source.commitAcknowledged().block(remaining(deadline));
@@ -201,6 +233,7 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration authRetryInterval = DEFAULT_AUTH_RETRY_INTERVAL;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private int maxHeldRecords = DEFAULT_MAX_HELD_RECORDS;
         private String deadLetterTopic = Topics.DEAD_LETTERS;
         private final Set<String> skipHeaders = new LinkedHashSet<>();
         private MeterRegistry registry;
@@ -295,6 +328,18 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many records answered {@link BatchResult#acceptedWhen acceptedWhen} may wait for their settlement (with
+         * later records of their partitions) while the consumer reads on; beyond that it stops reading — Kafka holds
+         * the backlog — until settlements complete. Default {@value TelemetryConsumer#DEFAULT_MAX_HELD_RECORDS}: each
+         * settlement is awaited before the next batch. Raises {@link TelemetryConsumer#inFlightBound()} by as much;
+         * what is held per record is a few dozen bytes (its position), not its value.
+         */
+        public Builder<T> maxHeldRecords(int maxHeldRecords) {
+            this.maxHeldRecords = maxHeldRecords;
+            return this;
+        }
+
         /** Where undecodable and refused records go; default {@code telemetry.dlq.v1}. */
         public Builder<T> deadLetterTopic(String topic) {
             this.deadLetterTopic = topic;
@@ -340,6 +385,9 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
             }
             if (maxRecords < 1 || maxRecords > 100_000) {
                 throw new IllegalArgumentException(name + ": batch maxRecords must be 1..100000, was " + maxRecords);
+            }
+            if (maxHeldRecords < 0 || maxHeldRecords > 10_000_000) {
+                throw new IllegalArgumentException(name + ": maxHeldRecords must be 0..10000000, was " + maxHeldRecords);
             }
             if (maxBytes < 1) {
                 throw new IllegalArgumentException(name + ": batch maxBytes must be positive, was " + maxBytes);

@@ -3,13 +3,15 @@ package dev.lunar.telemetry.consumer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * A record source without a broker: emits the given values as partition 0 of one topic, strictly on demand (like a
- * paused Kafka consumer), and records acknowledgements in the order they happen.
+ * paused Kafka consumer), and records acknowledgements in the order they happen. Like Kafka after a cancel (which
+ * commits what was acknowledged), a new subscription starts after the last acknowledged record.
  */
 final class FakeRecordSource implements RecordSource {
     final String topic;
@@ -17,6 +19,9 @@ final class FakeRecordSource implements RecordSource {
     final List<RecordHeaders> headers;
     final List<Long> acknowledged = new CopyOnWriteArrayList<>();
     final AtomicBoolean paused = new AtomicBoolean();
+    final AtomicInteger subscriptions = new AtomicInteger();
+    /** Records emitted downstream, over all subscriptions. */
+    final AtomicInteger emitted = new AtomicInteger();
 
     FakeRecordSource(String topic, List<byte[]> values, List<RecordHeaders> headers) {
         this.topic = topic;
@@ -26,10 +31,15 @@ final class FakeRecordSource implements RecordSource {
 
     @Override
     public Flux<SourceRecord> receive() {
-        return Flux.range(0, values.size())
-                .map(i -> new SourceRecord(topic, 0, i, TestRecords.key(i), values.get(i), headers.get(i),
-                        () -> acknowledged.add((long) i)))
-                .concatWith(Flux.never());
+        return Flux.defer(() -> {
+            subscriptions.incrementAndGet();
+            int committed = acknowledged.size();
+            return Flux.range(committed, values.size() - committed)
+                    .map(i -> new SourceRecord(topic, 0, i, TestRecords.key(i), values.get(i), headers.get(i),
+                            () -> acknowledged.add((long) i)))
+                    .doOnNext(r -> emitted.incrementAndGet())
+                    .concatWith(Flux.never());
+        });
     }
 
     @Override

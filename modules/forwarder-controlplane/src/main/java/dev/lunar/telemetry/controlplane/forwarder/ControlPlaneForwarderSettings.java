@@ -1,5 +1,7 @@
 package dev.lunar.telemetry.controlplane.forwarder;
 
+import dev.lunar.telemetry.events.EventKind;
+import dev.lunar.telemetry.events.Topics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
@@ -37,6 +39,30 @@ import java.util.regex.Pattern;
  *       answer by then is a retriable failure</td></tr>
  *   <tr><td>{@code control-plane-forwarder.max-endpoints-per-request}</td><td>{@code 1000}</td><td>a tenant's
  *       windows are split into requests of at most this many endpoint aggregates (whole windows)</td></tr>
+ *   <tr><td>{@code control-plane-forwarder.topic}</td><td>{@code telemetry.endpoints.v1}</td><td>the enriched
+ *       endpoint-stats topic to read ({@code read_committed})</td></tr>
+ *   <tr><td>{@code control-plane-forwarder.group-id}</td><td>{@code control-plane-forwarder}</td><td>Kafka consumer
+ *       group; run a single forwarder per group: a window's aggregate must see the events of every
+ *       partition</td></tr>
+ *   <tr><td>{@code control-plane-forwarder.dead-letter-topic}</td><td>{@code telemetry.dlq.v1}</td><td>where
+ *       undecodable records go</td></tr>
+ *   <tr><td>{@code control-plane-forwarder.batch.max-records}</td><td>{@code 500}</td><td>records per batch handed
+ *       to the aggregator</td></tr>
+ *   <tr><td>{@code control-plane-forwarder.batch.max-wait}</td><td>{@code 1s}</td><td>longest wait to fill a
+ *       batch</td></tr>
+ *   <tr><td>{@code control-plane-forwarder.max-held-records}</td><td>{@code 200000}</td><td>records read but not yet
+ *       committable (their windows are open or not yet accepted); beyond it the forwarder stops reading until
+ *       windows are accepted. Size it above the topic's rate × ({@code window} + {@code allowed-lateness}); each
+ *       costs about 150 bytes (its position, not its value)</td></tr>
+ *   <tr><td>{@code control-plane-forwarder.retry.initial-backoff}</td><td>{@code 500ms}</td><td>first delay before
+ *       a window is sent again after a retriable answer (doubles, with jitter; never before
+ *       {@code Retry-After})</td></tr>
+ *   <tr><td>{@code control-plane-forwarder.retry.max-backoff}</td><td>{@code 60s}</td><td>longest such delay unless
+ *       the control plane asks for more</td></tr>
+ *   <tr><td>{@code control-plane-forwarder.auth-retry-interval}</td><td>{@code 60s}</td><td>how often a tenant's
+ *       window is tried again while its token is rejected</td></tr>
+ *   <tr><td>{@code control-plane-forwarder.shutdown-timeout}</td><td>{@code 30s}</td><td>how long a stop waits for
+ *       the batches being read to be handed over and committed</td></tr>
  * </table>
  *
  * <p>{@link #toString()} never shows tokens.
@@ -50,7 +76,17 @@ public record ControlPlaneForwarderSettings(
         URI controlPlaneUrl,
         Map<String, String> tenantTokens,
         Duration requestTimeout,
-        int maxEndpointsPerRequest) {
+        int maxEndpointsPerRequest,
+        String topic,
+        String groupId,
+        String deadLetterTopic,
+        int batchMaxRecords,
+        Duration batchMaxWait,
+        int maxHeldRecords,
+        Duration retryInitialBackoff,
+        Duration retryMaxBackoff,
+        Duration authRetryInterval,
+        Duration shutdownTimeout) {
 
     public static final String WINDOW = "control-plane-forwarder.window";
     public static final String ALLOWED_LATENESS = "control-plane-forwarder.allowed-lateness";
@@ -62,6 +98,17 @@ public record ControlPlaneForwarderSettings(
     public static final String TENANT_TOKENS = "control-plane-forwarder.tenant-tokens";
     public static final String REQUEST_TIMEOUT = "control-plane-forwarder.request-timeout";
     public static final String MAX_ENDPOINTS_PER_REQUEST = "control-plane-forwarder.max-endpoints-per-request";
+    public static final String TOPIC = "control-plane-forwarder.topic";
+    public static final String GROUP_ID = "control-plane-forwarder.group-id";
+    public static final String DEAD_LETTER_TOPIC = "control-plane-forwarder.dead-letter-topic";
+    public static final String BATCH_MAX_RECORDS = "control-plane-forwarder.batch.max-records";
+    public static final String BATCH_MAX_WAIT = "control-plane-forwarder.batch.max-wait";
+    public static final String MAX_HELD_RECORDS = "control-plane-forwarder.max-held-records";
+    public static final String RETRY_INITIAL_BACKOFF = "control-plane-forwarder.retry.initial-backoff";
+    public static final String RETRY_MAX_BACKOFF = "control-plane-forwarder.retry.max-backoff";
+    public static final String AUTH_RETRY_INTERVAL = "control-plane-forwarder.auth-retry-interval";
+    public static final String SHUTDOWN_TIMEOUT = "control-plane-forwarder.shutdown-timeout";
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
@@ -114,6 +161,27 @@ public record ControlPlaneForwarderSettings(
             throw new IllegalArgumentException(MAX_ENDPOINTS_PER_REQUEST + " must be 1..10000, was "
                     + maxEndpointsPerRequest);
         }
+        requireTopic(TOPIC, topic);
+        if (groupId == null || groupId.isBlank()) {
+            throw new IllegalArgumentException(GROUP_ID + " is empty: name the Kafka consumer group, e.g."
+                    + " control-plane-forwarder");
+        }
+        requireTopic(DEAD_LETTER_TOPIC, deadLetterTopic);
+        if (batchMaxRecords < 1 || batchMaxRecords > 10_000) {
+            throw new IllegalArgumentException(BATCH_MAX_RECORDS + " must be 1..10000, was " + batchMaxRecords);
+        }
+        requirePositive(BATCH_MAX_WAIT, batchMaxWait);
+        if (maxHeldRecords < 1 || maxHeldRecords > 10_000_000) {
+            throw new IllegalArgumentException(MAX_HELD_RECORDS + " must be 1..10000000, was " + maxHeldRecords);
+        }
+        requirePositive(RETRY_INITIAL_BACKOFF, retryInitialBackoff);
+        requirePositive(RETRY_MAX_BACKOFF, retryMaxBackoff);
+        if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
+            throw new IllegalArgumentException(RETRY_MAX_BACKOFF + " (" + retryMaxBackoff + ") must not be shorter"
+                    + " than " + RETRY_INITIAL_BACKOFF + " (" + retryInitialBackoff + ")");
+        }
+        requirePositive(AUTH_RETRY_INTERVAL, authRetryInterval);
+        requirePositive(SHUTDOWN_TIMEOUT, shutdownTimeout);
     }
 
     /** The token configured for {@code tenantId}, if any. */
@@ -127,7 +195,25 @@ public record ControlPlaneForwarderSettings(
                 + ", correctionHorizon=" + correctionHorizon + ", idleTick=" + idleTick + ", topEndpoints="
                 + topEndpoints + ", controlPlaneUrl=" + controlPlaneUrl + ", tenantTokens=" + tenantTokens.keySet()
                 + " (tokens hidden), requestTimeout=" + requestTimeout + ", maxEndpointsPerRequest="
-                + maxEndpointsPerRequest + "]";
+                + maxEndpointsPerRequest + ", topic=" + topic + ", groupId=" + groupId + ", deadLetterTopic="
+                + deadLetterTopic + ", batchMaxRecords=" + batchMaxRecords + ", batchMaxWait=" + batchMaxWait
+                + ", maxHeldRecords=" + maxHeldRecords + ", retryInitialBackoff=" + retryInitialBackoff
+                + ", retryMaxBackoff=" + retryMaxBackoff + ", authRetryInterval=" + authRetryInterval
+                + ", shutdownTimeout=" + shutdownTimeout + "]";
+    }
+
+    private static void requireTopic(String key, String topic) {
+        if (topic == null || !TOPIC_NAME.matcher(topic).matches()) {
+            throw new IllegalArgumentException(key + " must be a Kafka topic name (1..249 characters of a-z A-Z 0-9"
+                    + " . _ -), was " + topic);
+        }
+    }
+
+    private static void requirePositive(String key, Duration d) {
+        Objects.requireNonNull(d, key);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(key + " must be positive, was " + d);
+        }
     }
 
     private static void requireNotNegative(String key, Duration d) {
@@ -156,6 +242,16 @@ public record ControlPlaneForwarderSettings(
         b.tenantTokens = new LinkedHashMap<>(tenantTokens);
         b.requestTimeout = requestTimeout;
         b.maxEndpointsPerRequest = maxEndpointsPerRequest;
+        b.topic = topic;
+        b.groupId = groupId;
+        b.deadLetterTopic = deadLetterTopic;
+        b.batchMaxRecords = batchMaxRecords;
+        b.batchMaxWait = batchMaxWait;
+        b.maxHeldRecords = maxHeldRecords;
+        b.retryInitialBackoff = retryInitialBackoff;
+        b.retryMaxBackoff = retryMaxBackoff;
+        b.authRetryInterval = authRetryInterval;
+        b.shutdownTimeout = shutdownTimeout;
         return b;
     }
 
@@ -170,6 +266,16 @@ public record ControlPlaneForwarderSettings(
         private Map<String, String> tenantTokens = new LinkedHashMap<>();
         private Duration requestTimeout = Duration.ofSeconds(10);
         private int maxEndpointsPerRequest = 1000;
+        private String topic = EventKind.ENDPOINTS.enrichedTopic();
+        private String groupId = "control-plane-forwarder";
+        private String deadLetterTopic = Topics.DEAD_LETTERS;
+        private int batchMaxRecords = 500;
+        private Duration batchMaxWait = Duration.ofSeconds(1);
+        private int maxHeldRecords = 200_000;
+        private Duration retryInitialBackoff = Duration.ofMillis(500);
+        private Duration retryMaxBackoff = Duration.ofSeconds(60);
+        private Duration authRetryInterval = Duration.ofSeconds(60);
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
 
         private Builder() {}
 
@@ -233,9 +339,61 @@ public record ControlPlaneForwarderSettings(
             return this;
         }
 
+        /** {@code control-plane-forwarder.topic}. */
+        public Builder topic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        /** {@code control-plane-forwarder.group-id}. */
+        public Builder groupId(String groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        /** {@code control-plane-forwarder.dead-letter-topic}. */
+        public Builder deadLetterTopic(String deadLetterTopic) {
+            this.deadLetterTopic = deadLetterTopic;
+            return this;
+        }
+
+        /** {@code control-plane-forwarder.batch.max-records} and {@code control-plane-forwarder.batch.max-wait}. */
+        public Builder batching(int maxRecords, Duration maxWait) {
+            this.batchMaxRecords = maxRecords;
+            this.batchMaxWait = maxWait;
+            return this;
+        }
+
+        /** {@code control-plane-forwarder.max-held-records}. */
+        public Builder maxHeldRecords(int maxHeldRecords) {
+            this.maxHeldRecords = maxHeldRecords;
+            return this;
+        }
+
+        /** {@code control-plane-forwarder.retry.initial-backoff} and {@code control-plane-forwarder.retry.max-backoff}. */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            this.retryInitialBackoff = initial;
+            this.retryMaxBackoff = max;
+            return this;
+        }
+
+        /** {@code control-plane-forwarder.auth-retry-interval}. */
+        public Builder authRetryInterval(Duration authRetryInterval) {
+            this.authRetryInterval = authRetryInterval;
+            return this;
+        }
+
+        /** {@code control-plane-forwarder.shutdown-timeout}. */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
         public ControlPlaneForwarderSettings build() {
             return new ControlPlaneForwarderSettings(window, allowedLateness, correctionHorizon, idleTick,
-                    topEndpoints, controlPlaneUrl, tenantTokens, requestTimeout, maxEndpointsPerRequest);
+                    topEndpoints, controlPlaneUrl, tenantTokens, requestTimeout, maxEndpointsPerRequest, topic,
+                    groupId, deadLetterTopic, batchMaxRecords, batchMaxWait, maxHeldRecords, retryInitialBackoff,
+                    retryMaxBackoff, authRetryInterval, shutdownTimeout);
         }
     }
 }

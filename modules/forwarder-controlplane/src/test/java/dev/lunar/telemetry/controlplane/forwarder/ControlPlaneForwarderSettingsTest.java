@@ -22,6 +22,16 @@ class ControlPlaneForwarderSettingsTest {
         assertThat(s.tenantTokens()).isEmpty();
         assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.maxEndpointsPerRequest()).isEqualTo(1000);
+        assertThat(s.topic()).isEqualTo("telemetry.endpoints.v1");
+        assertThat(s.groupId()).isEqualTo("control-plane-forwarder");
+        assertThat(s.deadLetterTopic()).isEqualTo("telemetry.dlq.v1");
+        assertThat(s.batchMaxRecords()).isEqualTo(500);
+        assertThat(s.batchMaxWait()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.maxHeldRecords()).isEqualTo(200_000);
+        assertThat(s.retryInitialBackoff()).isEqualTo(Duration.ofMillis(500));
+        assertThat(s.retryMaxBackoff()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.authRetryInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -37,6 +47,13 @@ class ControlPlaneForwarderSettingsTest {
                 .hasMessageStartingWith("control-plane-forwarder.tenant-tokens.acme must be");
         assertThatThrownBy(() -> ControlPlaneForwarderSettings.builder().idleTick(Duration.ofMinutes(5)).build())
                 .hasMessageStartingWith("control-plane-forwarder.idle-tick must be between");
+        assertThatThrownBy(() -> ControlPlaneForwarderSettings.builder().topic("no spaces allowed").build())
+                .hasMessageStartingWith("control-plane-forwarder.topic must be a Kafka topic name");
+        assertThatThrownBy(() -> ControlPlaneForwarderSettings.builder().maxHeldRecords(0).build())
+                .hasMessageStartingWith("control-plane-forwarder.max-held-records must be 1..10000000");
+        assertThatThrownBy(() -> ControlPlaneForwarderSettings.builder()
+                .retryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1)).build())
+                .hasMessageStartingWith("control-plane-forwarder.retry.max-backoff (PT1S) must not be shorter");
     }
 
     @Test
