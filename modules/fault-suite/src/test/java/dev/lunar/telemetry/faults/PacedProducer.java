@@ -1,0 +1,112 @@
+package dev.lunar.telemetry.faults;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Produces the run's raw records at a steady rate (as a fleet of proxies would), so that the faults hit a pipeline
+ * with work in flight. Idempotent, {@code acks=all}, one request in flight per connection and a delivery timeout of
+ * several minutes: a broker restart delays records, it never reorders, duplicates or drops them — anything the
+ * destinations miss is the pipeline's doing, not the producer's.
+ */
+final class PacedProducer implements AutoCloseable {
+
+    private final List<Traffic.Raw> records;
+    private final Function<Traffic.Raw, String> topicOf;
+    private final double perSecond;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fault-suite-producer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicReference<Exception> firstError = new AtomicReference<>();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private volatile int next;
+    private long startNanos;
+
+    PacedProducer(String bootstrapServers, List<Traffic.Raw> records, Function<Traffic.Raw, String> topicOf,
+                  double perSecond) {
+        this.records = records;
+        this.topicOf = topicOf;
+        this.perSecond = perSecond;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, "fault-suite-fleet",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, Duration.ofMinutes(5).toMillis()),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Starts producing in the background. */
+    void start() {
+        startNanos = System.nanoTime();
+        ticker.scheduleAtFixedRate(this::sendDue, 0, 20, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendDue() {
+        long due = Math.min(records.size(), (long) Math.ceil((System.nanoTime() - startNanos) / 1e9 * perSecond));
+        try {
+            while (next < due) {
+                Traffic.Raw raw = records.get(next++);
+                producer.send(new ProducerRecord<>(topicOf.apply(raw), null, raw.key(), raw.value(), raw.headers()),
+                        (metadata, error) -> {
+                            if (error != null) {
+                                firstError.compareAndSet(null, error);
+                                done.completeExceptionally(error);
+                            } else if (acknowledged.incrementAndGet() == records.size()) {
+                                done.complete(null);
+                            }
+                        });
+            }
+        } catch (RuntimeException e) {
+            firstError.compareAndSet(null, e);
+            done.completeExceptionally(e);
+        }
+        if (next >= records.size() || done.isDone()) {
+            ticker.shutdown();
+        }
+    }
+
+    /** Records handed to the producer so far. */
+    int sent() {
+        return next;
+    }
+
+    long acknowledged() {
+        return acknowledged.get();
+    }
+
+    /** Completes when Kafka has acknowledged every record; fails on the first record it did not. */
+    CompletableFuture<Void> done() {
+        return done;
+    }
+
+    String describe() {
+        return "producer: " + acknowledged() + "/" + records.size() + " acknowledged"
+                + (firstError.get() == null ? "" : ", first error " + firstError.get());
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        producer.close(Duration.ofSeconds(30));
+    }
+}

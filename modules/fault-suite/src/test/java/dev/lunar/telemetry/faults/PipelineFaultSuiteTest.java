@@ -1,0 +1,97 @@
+package dev.lunar.telemetry.faults;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole pipeline under faults, checked by event id at its destinations (DESIGN.md §4: at-least-once, the
+ * exactly-once switch, forwarders commit only after the destination accepted, kill -9 loses nothing).
+ *
+ * <p>Each scenario runs its own embedded broker in this JVM and the processor and the Datadog forwarder as separate
+ * JVMs ({@code lunar-telemetry processor}, {@code lunar-telemetry forward-datadog}, configured by environment
+ * variables), feeds them the simulated fleet's traffic with 1 % poison records, and sends Datadog's traffic to a
+ * loopback server that rate-limits (429 with reset headers), fails (503) and refuses marked entries (400). A summary
+ * per scenario is printed and appended to {@code target/fault-suite/summary.txt}. Sizes: {@link FaultSuiteSettings}.
+ */
+class PipelineFaultSuiteTest {
+
+    private static final FaultSuiteSettings SETTINGS = FaultSuiteSettings.fromSystemProperties();
+    /** Datadog requests answered 429 / 503 in a row, once per scenario. */
+    private static final int TROUBLE_REQUESTS = 6;
+    private static final List<String> SUMMARIES = new ArrayList<>();
+
+    @BeforeAll
+    static void freshSummary() throws IOException {
+        Files.deleteIfExists(SETTINGS.output().resolve("summary.txt"));
+    }
+
+    @Test
+    void brokerStoppedAndStartedMidStreamLosesNothing() {
+        try (FaultRun run = new FaultRun("broker-restart", SETTINGS.brokerScenarioDelivery(), SETTINGS, 7)) {
+            run.start();
+            List<FaultRun.Step> steps = new ArrayList<>();
+            int restarts = SETTINGS.brokerRestarts();
+            for (int i = 1; i <= restarts; i++) {
+                steps.add(new FaultRun.Step(0.8 * i / (restarts + 1), "stop and start the broker",
+                        run::restartBroker));
+            }
+            steps.add(new FaultRun.Step(0.55, "Datadog answers 429 and 503 for " + TROUBLE_REQUESTS + " requests",
+                    () -> run.datadogTrouble(TROUBLE_REQUESTS)));
+            run.drive(steps);
+            run.finish();
+            report(new Outcome(run)).assertPasses(run.delivery.equals("exactly-once"));
+        }
+    }
+
+    @Test
+    void processorAndForwarderKilledHardLoseNothingAndTheProcessorStaysExactlyOnce() {
+        try (FaultRun run = new FaultRun("kill-9", "exactly-once", SETTINGS, 11)) {
+            run.start();
+            List<FaultRun.Step> steps = new ArrayList<>();
+            int kills = SETTINGS.kills();
+            double step = Math.min(0.2, 0.8 / kills);
+            for (int i = 1; i <= kills; i++) {
+                steps.add(new FaultRun.Step(i * step, "kill -9 the processor",
+                        () -> run.killAndRestart(run.processor, run.processorGroup())));
+                steps.add(new FaultRun.Step(i * step + step / 2, "kill -9 the Datadog forwarder",
+                        () -> run.killAndRestart(run.forwarder, run.forwarderGroup())));
+            }
+            steps.add(new FaultRun.Step(0.45, "Datadog answers 429 and 503 for " + TROUBLE_REQUESTS + " requests",
+                    () -> run.datadogTrouble(TROUBLE_REQUESTS)));
+            run.drive(steps);
+            run.finish();
+            report(new Outcome(run)).assertPasses(true);
+        }
+    }
+
+    private static Outcome report(Outcome outcome) {
+        String summary = outcome.summary();
+        System.out.println(summary);
+        synchronized (SUMMARIES) {
+            SUMMARIES.add(summary);
+        }
+        try {
+            Files.createDirectories(SETTINGS.output());
+            Files.writeString(SETTINGS.output().resolve("summary.txt"), summary, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.out.println("cannot write the summary file: " + e);
+        }
+        return outcome;
+    }
+
+    @AfterAll
+    static void printAll() {
+        System.out.println("\nFault suite: " + SETTINGS.events() + " events per scenario, " + SETTINGS.kills()
+                + " kills per service, " + SETTINGS.brokerRestarts() + " broker restart(s), "
+                + Math.round(SETTINGS.perSecond()) + " events/s");
+        SUMMARIES.forEach(System.out::println);
+    }
+}
