@@ -1,0 +1,95 @@
+package dev.lunar.telemetry.benchmarks;
+
+import dev.lunar.telemetry.events.AvroCodec;
+import dev.lunar.telemetry.events.EventKind;
+import dev.lunar.telemetry.processor.EnrichmentPipeline;
+import dev.lunar.telemetry.processor.EnrichmentResult;
+import dev.lunar.telemetry.processor.ProcessorSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The processor's per-record transform — {@link EnrichmentPipeline#apply}: decode → tenant → denylist and
+ * redaction → encode — against a plain copy of the same records (the raw codec's decode then encode), one thread,
+ * records/s. Target: {@code transform} at least 0.5 × {@code copy}. {@code kind} is {@code ALL} (the benchmark mix) or one
+ * {@link EventKind} name, e.g. {@code -p kind=POLICIES}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dlog4j2.configurationFile=log4j2-benchmarks.xml"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 2)
+public class TransformBenchmark {
+
+    /** Records per invocation; scores are records/s. */
+    static final int SAMPLE = 1000;
+
+    @Param({"ALL"})
+    public String kind;
+
+    private EnrichmentPipeline pipeline;
+    private EventKind[] kinds;
+    private byte[][] values;
+    private AvroCodec<SpecificRecordBase>[] codecs;
+
+    @Setup
+    @SuppressWarnings("unchecked")
+    public void setUp() {
+        BenchRecords.DataSet data = BenchRecords.generate(kind.equals("ALL") ? SAMPLE : 60 * SAMPLE, 42);
+        pipeline = EnrichmentPipeline.withTenants(ProcessorSettings.builder("127.0.0.1:9").build(), data.tenants(),
+                new SimpleMeterRegistry());
+        kinds = new EventKind[SAMPLE];
+        values = new byte[SAMPLE][];
+        codecs = new AvroCodec[SAMPLE];
+        int n = 0;
+        for (BenchRecords.Raw raw : data.records()) {
+            if (n < SAMPLE && (kind.equals("ALL") || raw.kind().name().equals(kind))) {
+                kinds[n] = raw.kind();
+                values[n] = raw.value();
+                codecs[n] = BenchRecords.codec(raw.kind().rawType());
+                n++;
+            }
+        }
+        if (n < SAMPLE) {
+            throw new IllegalStateException("only " + n + " records of kind " + kind + "; use ALL or an EventKind");
+        }
+        for (int i = 0; i < SAMPLE; i++) {
+            EnrichmentResult result = pipeline.apply(kinds[i], values[i]);
+            if (!(result instanceof EnrichmentResult.Enriched)) {
+                throw new IllegalStateException("benchmark record " + i + " was rejected: " + result);
+            }
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SAMPLE)
+    public void transform(Blackhole bh) {
+        for (int i = 0; i < SAMPLE; i++) {
+            bh.consume(pipeline.apply(kinds[i], values[i]));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SAMPLE)
+    public void copy(Blackhole bh) {
+        for (int i = 0; i < SAMPLE; i++) {
+            AvroCodec<SpecificRecordBase> codec = codecs[i];
+            bh.consume(codec.encode(codec.decode(values[i])));
+        }
+    }
+}
