@@ -48,6 +48,20 @@ final class DemoFleet implements AutoCloseable {
         return demo;
     }
 
+    /** A fresh random token for each CONTROL_PLANE tenant of the demo fleet. */
+    static java.util.Map<String, String> dashboardTokens() {
+        java.util.Map<String, String> tokens = new java.util.LinkedHashMap<>();
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        for (TenantMetadata tenant : FleetSimulator.create(SPEC).tenants()) {
+            if (tenant.getPlan() == dev.lunar.telemetry.events.avro.TenantPlan.CONTROL_PLANE) {
+                byte[] bytes = new byte[18];
+                random.nextBytes(bytes);
+                tokens.put(tenant.getId(), java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+            }
+        }
+        return tokens;
+    }
+
     List<TenantMetadata> tenants() {
         return fleet.tenants();
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Telemetry back end for a fleet of egress API proxies: Kafka, the enrich + denylist processor,"
                 + " and the Datadog and control-plane forwarders.",
         subcommands = {RunCommand.class, ServiceCommand.Processor.class, ServiceCommand.ForwardDatadog.class,
-                ServiceCommand.ControlPlane.class, TenantsCommand.class, ReplayCommand.class,
+                ServiceCommand.ControlPlane.class, ServiceCommand.ForwardControlPlane.class, TenantsCommand.class, ReplayCommand.class,
                 ConsumersCommand.class, SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class LunarTelemetry {
 

@@ -2,6 +2,9 @@ package dev.lunar.telemetry.cli;
 
 import dev.lunar.telemetry.cli.config.ConfigSource;
 import dev.lunar.telemetry.cli.config.ControlPlaneConfig;
+import dev.lunar.telemetry.cli.config.ControlPlaneForwarderConfig;
+import dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarder;
+import dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings;
 import dev.lunar.telemetry.cli.config.CoreSettings;
 import dev.lunar.telemetry.controlplane.ControlPlaneServer;
 import dev.lunar.telemetry.controlplane.ControlPlaneSettings;
@@ -55,7 +58,8 @@ final class Pipeline implements AutoCloseable {
 
     /** The long-running services one process can run; {@code run} starts them all. */
     enum Service {
-        PROCESSOR("processor"), DATADOG("datadog"), CONTROL_PLANE("control-plane");
+        PROCESSOR("processor"), DATADOG("datadog"), CONTROL_PLANE("control-plane"),
+        CONTROL_PLANE_FORWARDER("control-plane-forwarder");
 
         final String configSection;
 
@@ -66,15 +70,21 @@ final class Pipeline implements AutoCloseable {
 
     /** Everything, with an embedded broker unless {@code kafka.bootstrap-servers} is set: {@code run}. */
     static Pipeline start(ConfigSource config, CoreSettings core, PrintWriter out) {
-        return start(config, core, out, true, EnumSet.allOf(Service.class));
+        return start(config, core, out, true, EnumSet.allOf(Service.class), Map.of());
+    }
+
+    static Pipeline start(ConfigSource config, CoreSettings core, PrintWriter out, boolean embeddedAllowed,
+            Set<Service> services) {
+        return start(config, core, out, embeddedAllowed, services, Map.of());
     }
 
     /**
      * Some services. With {@code embeddedAllowed} false (a service run alone) Kafka is never embedded: it is
      * {@code kafka.bootstrap-servers}, else 127.0.0.1:9092, and the topics are expected to exist.
      */
+    /** As above; {@code tenantTokens} are added on both sides of the control plane (run --demo's tenants). */
     static Pipeline start(ConfigSource config, CoreSettings core, PrintWriter out, boolean embeddedAllowed,
-            Set<Service> services) {
+            Set<Service> services, Map<String, String> tenantTokens) {
         Pipeline pipeline = new Pipeline();
         try {
             if (embeddedAllowed) {
@@ -94,6 +104,12 @@ final class Pipeline implements AutoCloseable {
             if (services.contains(Service.CONTROL_PLANE)) {
                 pipeline.startControlPlane(ControlPlaneConfig.bind(config,
                         core.dataDirectory().toAbsolutePath().normalize()), out);
+                tenantTokens.forEach(pipeline.controlPlane::registerTenantToken);
+            }
+            if (services.contains(Service.CONTROL_PLANE_FORWARDER)) {
+                java.net.URI local = pipeline.controlPlane == null ? null : pipeline.controlPlane.url();
+                pipeline.startControlPlaneForwarder(ControlPlaneForwarderConfig.bind(config, local, tenantTokens),
+                        out);
             }
             // Only the sections this process bound: a shared file may configure services that run elsewhere.
             java.util.List<String> sections = new java.util.ArrayList<>(java.util.List.of("data-dir", "kafka", "ops"));
@@ -190,6 +206,15 @@ final class Pipeline implements AutoCloseable {
         register("control-plane", HealthCheck.of(server::isHealthy, server::healthDetail));
         out.printf("Control plane: %s (dashboards at %s/dashboard/<tenant>; storage %s)%n", server.url(),
                 server.url(), server.storageDescription());
+        out.flush();
+    }
+
+    private void startControlPlaneForwarder(ControlPlaneForwarderSettings settings, PrintWriter out) {
+        ControlPlaneForwarder forwarder = stack.add("control-plane forwarder",
+                ControlPlaneForwarder.start(settings, KafkaClientSettings.of(bootstrapServers), registry));
+        register("control-plane-forwarder", HealthCheck.of(forwarder::isHealthy, forwarder::healthDetail));
+        out.printf("Control-plane forwarder: %s windows of CONTROL_PLANE tenants' endpoint stats to %s%n",
+                settings.window(), settings.controlPlaneUrl());
         out.flush();
     }
 

@@ -40,9 +40,14 @@ final class RunCommand implements Callable<Integer> {
             core = core.withDataDirectory(dataDir);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Pipeline pipeline = Pipeline.start(config, core, out)) {
+        // The demo's control-plane tenants get a fresh dashboard token, known to both the control plane and the forwarder.
+        java.util.Map<String, String> demoTokens = demo ? DemoFleet.dashboardTokens() : java.util.Map.of();
+        try (Pipeline pipeline = Pipeline.start(config, core, out, true,
+                java.util.EnumSet.allOf(Pipeline.Service.class), demoTokens)) {
             if (demo) {
                 pipeline.attach("demo fleet", DemoFleet.start(pipeline.bootstrapServers(), out));
+                pipeline.controlPlane().ifPresent(cp -> demoTokens.forEach((tenant, token) -> out.printf(
+                        "Dashboard of %s: %s#token=%s%n", tenant, cp.dashboardUrl(tenant), token)));
             }
             out.println("lunar-telemetry is running. Press Ctrl-C to stop.");
             out.flush();

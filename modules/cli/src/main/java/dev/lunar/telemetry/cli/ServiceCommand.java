@@ -66,4 +66,14 @@ abstract class ServiceCommand implements Callable<Integer> {
             return Pipeline.Service.CONTROL_PLANE;
         }
     }
+
+    @Command(name = "forward-controlplane", mixinStandardHelpOptions = true,
+            description = "Runs the control-plane forwarder alone: CONTROL_PLANE tenants' endpoint stats ->"
+                    + " windowed aggregates -> the control plane (control-plane-forwarder.url).")
+    static final class ForwardControlPlane extends ServiceCommand {
+        @Override
+        Pipeline.Service service() {
+            return Pipeline.Service.CONTROL_PLANE_FORWARDER;
+        }
+    }
 }

@@ -42,6 +42,31 @@ class DemoFleetTest {
         }
     }
 
+    /** issue 5's promise: run --demo traffic of a CONTROL_PLANE tenant shows on its dashboard's API within two windows. */
+    @Test
+    void demoControlPlaneTenantsNumbersReachTheControlPlane() throws Exception {
+        ConfigSource config = ConfigSource.of(Map.of("data-dir", dataDir.toString(), "kafka.embedded.port", "0",
+                "ops.port", "-1", "control-plane.port", "0", "control-plane-forwarder.window", "2s",
+                "control-plane-forwarder.allowed-lateness", "1s"), Map.of());
+        Map<String, String> tokens = DemoFleet.dashboardTokens();
+        StringWriter printed = new StringWriter();
+        try (Pipeline pipeline = Pipeline.start(config, CoreSettings.from(config), new PrintWriter(printed, true), true,
+                java.util.EnumSet.allOf(Pipeline.Service.class), tokens)) {
+            pipeline.attach("demo fleet", DemoFleet.start(pipeline.bootstrapServers(), new PrintWriter(printed, true)));
+            var controlPlane = pipeline.controlPlane().orElseThrow();
+            assertThat(tokens).isNotEmpty();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            tokens.forEach((tenant, token) -> await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                java.net.http.HttpResponse<String> summary = http.send(java.net.http.HttpRequest.newBuilder(
+                                controlPlane.url().resolve("/api/v1/tenants/" + tenant + "/summary"))
+                        .header("Authorization", "Bearer " + token).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(summary.statusCode()).isEqualTo(200);
+                assertThat(summary.body()).containsPattern("\"calls\"\\s*:\\s*[1-9]");
+            }));
+        }
+    }
+
     private static String outbox(Path outbox) throws Exception {
         if (!Files.isDirectory(outbox)) {
             return "";
