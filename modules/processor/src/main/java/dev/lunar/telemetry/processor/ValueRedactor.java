@@ -1,6 +1,8 @@
 package dev.lunar.telemetry.processor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,27 +13,38 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Replaces secrets and personal data inside free text by {@link PrivacyDefaults#MARKER}. All patterns are compiled
  * once into a single alternation, so a string is scanned once whatever the number of patterns; the first pattern (in
- * configuration order) that matches at a position wins. Thread-safe.
+ * configuration order) that matches at a position wins. Most telemetry text contains nothing any built-in pattern could
+ * match, and {@link BuiltInPatternGate} finds that out far faster than the regex, so such text is scanned only for the
+ * configured extra patterns (if any). Thread-safe.
  */
 final class ValueRedactor {
 
     private static final Pattern NAMED_GROUP = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
     private static final Pattern BACK_REFERENCE = Pattern.compile("(?<!\\\\)\\\\(?:[1-9]|k<)");
     private static final int MIN_LITERAL_LENGTH = 4;
+    private static final int BUILT_INS = PrivacyDefaults.REDACTION_PATTERNS.size();
 
     private final String[] names;
     private final String[] wholeGroups;
     private final String[] secretGroups;
+    /** Every pattern, in priority order. */
     private final Pattern combined;
+    /**
+     * Whether the patterns start with the built-in ones, so a text {@link BuiltInPatternGate} lets through unscanned
+     * needs only {@link #extras} (the built-in branches of {@link #combined} could not match anywhere in it).
+     */
+    private final boolean gated;
+    /** The patterns after the built-in ones, with the same group names; null when there are none. */
+    private final Pattern extras;
     private final Map<String, Boolean> secretKeys = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_REMEMBERED_KEYS = 4096;
 
-    private ValueRedactor(Map<String, String> patterns) {
+    private ValueRedactor(Map<String, String> patterns, boolean useGate) {
         int n = patterns.size();
         names = new String[n];
         wholeGroups = new String[n];
         secretGroups = new String[n];
-        StringBuilder alternation = new StringBuilder();
+        String[] branches = new String[n];
         int i = 0;
         for (Map.Entry<String, String> entry : patterns.entrySet()) {
             String regex = entry.getValue();
@@ -39,14 +52,27 @@ final class ValueRedactor {
             wholeGroups[i] = "r" + i;
             boolean hasSecret = regex.contains("(?<secret>");
             secretGroups[i] = hasSecret ? "s" + i : null;
-            if (i > 0) {
-                alternation.append('|');
-            }
-            alternation.append("(?<r").append(i).append('>')
-                    .append(hasSecret ? regex.replace("(?<secret>", "(?<s" + i + ">") : regex).append(')');
+            branches[i] = "(?<r" + i + ">" + (hasSecret ? regex.replace("(?<secret>", "(?<s" + i + ">") : regex) + ")";
             i++;
         }
-        combined = Pattern.compile(n == 0 ? "(?!)" : alternation.toString());
+        combined = alternation(branches, 0);
+        gated = useGate && startsWithBuiltIns(patterns);
+        extras = gated && n > BUILT_INS ? alternation(branches, BUILT_INS) : null;
+    }
+
+    private static Pattern alternation(String[] branches, int from) {
+        return Pattern.compile(from >= branches.length ? "(?!)"
+                : String.join("|", Arrays.asList(branches).subList(from, branches.length)));
+    }
+
+    private static boolean startsWithBuiltIns(Map<String, String> patterns) {
+        Iterator<Map.Entry<String, String>> given = patterns.entrySet().iterator();
+        for (Map.Entry<String, String> builtIn : PrivacyDefaults.REDACTION_PATTERNS.entrySet()) {
+            if (!given.hasNext() || !given.next().equals(builtIn)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -57,7 +83,13 @@ final class ValueRedactor {
         for (Map.Entry<String, String> entry : patterns.entrySet()) {
             check(entry.getKey(), entry.getValue());
         }
-        return new ValueRedactor(new LinkedHashMap<>(patterns));
+        return new ValueRedactor(new LinkedHashMap<>(patterns), true);
+    }
+
+    /** As {@link #of}, but always scanning with every pattern: the reference the gate is tested against. */
+    static ValueRedactor ungated(Map<String, String> patterns) {
+        patterns.forEach(ValueRedactor::check);
+        return new ValueRedactor(new LinkedHashMap<>(patterns), false);
     }
 
     static void check(String name, String regex) {
@@ -101,8 +133,8 @@ final class ValueRedactor {
      */
     String redact(String text, ScrubReport report) {
         String result = text;
-        Matcher m = combined.matcher(text);
-        if (m.find()) {
+        Matcher m = matcherFor(text);
+        if (m != null && m.find()) {
             StringBuilder out = new StringBuilder(text.length());
             int last = 0;
             do {
@@ -138,7 +170,8 @@ final class ValueRedactor {
     boolean containsSecret(String text, ScrubReport report) {
         Boolean known = secretKeys.get(text);
         if (known == null) {
-            known = combined.matcher(text).find();
+            Matcher m = matcherFor(text);
+            known = m != null && m.find();
             if (secretKeys.size() < MAX_REMEMBERED_KEYS) {
                 secretKeys.put(text, known);
             }
@@ -154,8 +187,17 @@ final class ValueRedactor {
         return false;
     }
 
+    /** A matcher over {@code text} for the patterns that could match it, or null when none could. */
+    private Matcher matcherFor(String text) {
+        if (!gated || BuiltInPatternGate.mayMatch(text)) {
+            return combined.matcher(text);
+        }
+        return extras == null ? null : extras.matcher(text);
+    }
+
     private int matchedRule(Matcher m) {
-        for (int i = 0; i < wholeGroups.length; i++) {
+        int first = m.pattern() == extras ? BUILT_INS : 0;
+        for (int i = first; i < wholeGroups.length; i++) {
             if (m.start(wholeGroups[i]) >= 0) {
                 return i;
             }
