@@ -251,8 +251,12 @@ final class DenylistPlan {
     }
 
     private static final class ConfigTextStep implements Step {
+        /** Distinct configuration files remembered per place in a plan: a fleet's proxies share few variants. */
+        private static final int REMEMBERED_FILES = 256;
+
         private final ConfigFileScrubber configFiles;
         private final PathMatcher.State state;
+        private final ConfigScrubMemo memo = new ConfigScrubMemo(REMEMBERED_FILES);
 
         ConfigTextStep(ConfigFileScrubber configFiles, PathMatcher.State state) {
             this.configFiles = configFiles;
@@ -265,8 +269,8 @@ final class DenylistPlan {
                 return null;
             }
             String text = value.toString();
-            String scrubbed = configFiles.scrub(text, state, path, report);
-            return scrubbed.equals(text) ? value : scrubbed;
+            String scrubbed = memo.scrub(configFiles, text, state, path, report);
+            return scrubbed == text ? value : scrubbed;
         }
     }
 

@@ -66,6 +66,26 @@ final class ScrubReport {
         return unparseableConfigs;
     }
 
+    /**
+     * Adds what {@code effects} — a report of a scrub made at the empty path — recorded, as if it had been made at
+     * {@code prefix}.
+     */
+    void absorb(ScrubReport effects, String prefix) {
+        for (String relative : effects.paths) {
+            paths.add(relative.isEmpty() ? prefix
+                    : prefix.isEmpty() || relative.charAt(0) == '[' ? prefix + relative : prefix + "." + relative);
+        }
+        effects.removedByRule().forEach((rule, n) -> removedByRule = add(removedByRule, rule, n));
+        effects.redactionsByPattern().forEach((pattern, n) -> redactionsByPattern = add(redactionsByPattern, pattern, n));
+        unparseableConfigs += effects.unparseableConfigs;
+    }
+
+    private static Map<String, Integer> add(Map<String, Integer> counts, String key, int n) {
+        Map<String, Integer> map = counts == null ? new HashMap<>(4) : counts;
+        map.merge(key, n, Integer::sum);
+        return map;
+    }
+
     private static Map<String, Integer> increment(Map<String, Integer> counts, String key) {
         Map<String, Integer> map = counts == null ? new HashMap<>(4) : counts;
         map.merge(key, 1, Integer::sum);

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -27,15 +28,21 @@ final class ValueRedactor {
     private final String[] names;
     private final String[] wholeGroups;
     private final String[] secretGroups;
+    /** The alternation branches, one per pattern, with group names r{i} and s{i}. */
+    private final String[] branches;
     /** Every pattern, in priority order. */
-    private final Pattern combined;
+    private final Alternation combined;
     /**
-     * Whether the patterns start with the built-in ones, so a text {@link BuiltInPatternGate} lets through unscanned
-     * needs only {@link #extras} (the built-in branches of {@link #combined} could not match anywhere in it).
+     * Whether the patterns start with the built-in ones, so {@link BuiltInPatternGate} can tell which of those could
+     * match a text; the others are left out of its scan. Leaving out patterns that cannot match anywhere does not
+     * change the leftmost, first-in-order match an alternation finds, so the result is the same.
      */
     private final boolean gated;
-    /** The patterns after the built-in ones, with the same group names; null when there are none. */
-    private final Pattern extras;
+    /** Alternations by gate answer (the built-ins that could match; extra patterns always included), made on demand. */
+    private final AtomicReferenceArray<Alternation> byGateAnswer;
+
+    /** A compiled alternation of some of the patterns, and which pattern each of its branches is. */
+    private record Alternation(Pattern pattern, int[] rules) {}
     private final Map<String, Boolean> secretKeys = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_REMEMBERED_KEYS = 4096;
 
@@ -44,7 +51,7 @@ final class ValueRedactor {
         names = new String[n];
         wholeGroups = new String[n];
         secretGroups = new String[n];
-        String[] branches = new String[n];
+        branches = new String[n];
         int i = 0;
         for (Map.Entry<String, String> entry : patterns.entrySet()) {
             String regex = entry.getValue();
@@ -55,14 +62,23 @@ final class ValueRedactor {
             branches[i] = "(?<r" + i + ">" + (hasSecret ? regex.replace("(?<secret>", "(?<s" + i + ">") : regex) + ")";
             i++;
         }
-        combined = alternation(branches, 0);
+        combined = alternation(-1);
         gated = useGate && startsWithBuiltIns(patterns);
-        extras = gated && n > BUILT_INS ? alternation(branches, BUILT_INS) : null;
+        byGateAnswer = gated ? new AtomicReferenceArray<>(BuiltInPatternGate.ALL + 1) : null;
     }
 
-    private static Pattern alternation(String[] branches, int from) {
-        return Pattern.compile(from >= branches.length ? "(?!)"
-                : String.join("|", Arrays.asList(branches).subList(from, branches.length)));
+    /** The alternation of the built-in patterns in {@code builtIns} (a bit set) and every extra pattern. */
+    private Alternation alternation(int builtIns) {
+        List<String> selected = new ArrayList<>(branches.length);
+        int[] rules = new int[branches.length];
+        for (int i = 0; i < branches.length; i++) {
+            if (i >= BUILT_INS || (builtIns & (1 << i)) != 0) {
+                rules[selected.size()] = i;
+                selected.add(branches[i]);
+            }
+        }
+        Pattern pattern = Pattern.compile(selected.isEmpty() ? "(?!)" : String.join("|", selected));
+        return new Alternation(pattern, Arrays.copyOf(rules, selected.size()));
     }
 
     private static boolean startsWithBuiltIns(Map<String, String> patterns) {
@@ -133,12 +149,13 @@ final class ValueRedactor {
      */
     String redact(String text, ScrubReport report) {
         String result = text;
-        Matcher m = matcherFor(text);
+        Alternation alternation = alternationFor(text);
+        Matcher m = alternation == null ? null : alternation.pattern().matcher(text);
         if (m != null && m.find()) {
             StringBuilder out = new StringBuilder(text.length());
             int last = 0;
             do {
-                int rule = matchedRule(m);
+                int rule = matchedRule(m, alternation.rules());
                 int start = m.start();
                 int end = m.end();
                 if (secretGroups[rule] != null && m.start(secretGroups[rule]) >= 0) {
@@ -170,8 +187,8 @@ final class ValueRedactor {
     boolean containsSecret(String text, ScrubReport report) {
         Boolean known = secretKeys.get(text);
         if (known == null) {
-            Matcher m = matcherFor(text);
-            known = m != null && m.find();
+            Alternation alternation = alternationFor(text);
+            known = alternation != null && alternation.pattern().matcher(text).find();
             if (secretKeys.size() < MAX_REMEMBERED_KEYS) {
                 secretKeys.put(text, known);
             }
@@ -187,19 +204,27 @@ final class ValueRedactor {
         return false;
     }
 
-    /** A matcher over {@code text} for the patterns that could match it, or null when none could. */
-    private Matcher matcherFor(String text) {
-        if (!gated || BuiltInPatternGate.mayMatch(text)) {
-            return combined.matcher(text);
+    /** The patterns that could match {@code text}, or null when none could. */
+    private Alternation alternationFor(String text) {
+        if (!gated) {
+            return combined;
         }
-        return extras == null ? null : extras.matcher(text);
+        int possible = BuiltInPatternGate.possibleMatches(text);
+        if (possible == 0 && branches.length == BUILT_INS) {
+            return null;
+        }
+        Alternation alternation = byGateAnswer.get(possible);
+        if (alternation == null) {
+            alternation = alternation(possible);
+            byGateAnswer.set(possible, alternation);
+        }
+        return alternation;
     }
 
-    private int matchedRule(Matcher m) {
-        int first = m.pattern() == extras ? BUILT_INS : 0;
-        for (int i = first; i < wholeGroups.length; i++) {
-            if (m.start(wholeGroups[i]) >= 0) {
-                return i;
+    private int matchedRule(Matcher m, int[] rules) {
+        for (int rule : rules) {
+            if (m.start(wholeGroups[rule]) >= 0) {
+                return rule;
             }
         }
         throw new IllegalStateException("a match without a rule group");

@@ -2,7 +2,6 @@ package dev.lunar.telemetry.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -29,16 +28,12 @@ class BuiltInPatternGateTest {
             "credential", "AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "gh_", "github_pat_", "AIza", "\u212Aey", "\u017Fecret", "\u0131",
             "\u0130", "to\u212Aen", "caf\u00e9", "GET /v1/charges", "status 200", "took 35ms", "level=info");
 
-    private static final Map<String, Pattern> EACH_BUILT_IN = compileEach();
+    private static final List<Pattern> EACH_BUILT_IN = PrivacyDefaults.REDACTION_PATTERNS.values().stream()
+            .map(Pattern::compile).toList();
+    private static final List<String> NAMES = List.copyOf(PrivacyDefaults.REDACTION_PATTERNS.keySet());
 
     private static final ValueRedactor GATED = ValueRedactor.of(PrivacyDefaults.REDACTION_PATTERNS);
     private static final ValueRedactor UNGATED = ValueRedactor.ungated(PrivacyDefaults.REDACTION_PATTERNS);
-
-    private static Map<String, Pattern> compileEach() {
-        Map<String, Pattern> each = new LinkedHashMap<>();
-        PrivacyDefaults.REDACTION_PATTERNS.forEach((name, regex) -> each.put(name, Pattern.compile(regex)));
-        return each;
-    }
 
     @Provide
     Arbitrary<String> nearMisses() {
@@ -57,12 +52,13 @@ class BuiltInPatternGateTest {
     }
 
     @Property(tries = 3000)
-    void everyTextABuiltInPatternMatchesPassesTheGate(@ForAll("nearMisses") String text) {
-        EACH_BUILT_IN.forEach((name, pattern) -> {
-            if (pattern.matcher(text).find()) {
-                assertThat(BuiltInPatternGate.mayMatch(text)).as("%s matches %s", name, text).isTrue();
+    void theGateKeepsEveryPatternThatMatches(@ForAll("nearMisses") String text) {
+        int possible = BuiltInPatternGate.possibleMatches(text);
+        for (int i = 0; i < EACH_BUILT_IN.size(); i++) {
+            if (EACH_BUILT_IN.get(i).matcher(text).find()) {
+                assertThat(possible & (1 << i)).as("%s matches %s", NAMES.get(i), text).isNotZero();
             }
-        });
+        }
     }
 
     @Property(tries = 3000)
@@ -87,11 +83,11 @@ class BuiltInPatternGateTest {
         for (String text : List.of("GET /v1/charges 200 in 35ms", "upstream connect error after 3 retries",
                 "api.stripe.com", "eu-west-1", "cache hit ratio 0.93", "POST /v2/payment_intents/{id}/confirm", "lunar-interceptor-python",
                 "k8s-ap-southeast-2-3", "request zhXuEby0fPN3djq6ugQw from consumer svc-billing")) {
-            assertThat(BuiltInPatternGate.mayMatch(text)).as(text).isFalse();
+            assertThat(BuiltInPatternGate.possibleMatches(text)).as(text).isZero();
         }
         for (String text : List.of("Authorization: Bearer abcdef123", "mail bob@example.com", "token=abc",
                 "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "AKIAIOSFODNN7EXAMPLE", "x eyJhbGciOi.eyJzdWIiOi.c2ln")) {
-            assertThat(BuiltInPatternGate.mayMatch(text)).as(text).isTrue();
+            assertThat(Integer.bitCount(BuiltInPatternGate.possibleMatches(text))).as(text).isBetween(1, 4);
         }
     }
 }

@@ -1,0 +1,77 @@
+package dev.lunar.telemetry.processor;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Remembers how configuration files were scrubbed at one place of one plan. Proxies send the same
+ * {@code policies.yaml} again and again (every snapshot), and parsing and re-emitting YAML costs ~100× a plain copy of
+ * the record, so a file seen before is answered from here: the scrubbed text and what the scrub reported, replayed
+ * under the current path. Keys are SHA-256 digests of the text and the event's literal secrets, so no raw file text is
+ * kept. Bounded (least recently used entries go first); thread-safe.
+ */
+final class ConfigScrubMemo {
+
+    private final Map<String, Scrubbed> entries;
+
+    ConfigScrubMemo(int capacity) {
+        this.entries = new LinkedHashMap<>(Math.min(capacity, 64), 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Scrubbed> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
+    /** As {@link ConfigFileScrubber#scrub}, answered from memory when this text was scrubbed here before. */
+    String scrub(ConfigFileScrubber scrubber, String text, PathMatcher.State state, FieldPath path,
+            ScrubReport report) {
+        String key = digest(text, report.literals());
+        Scrubbed known;
+        synchronized (entries) {
+            known = entries.get(key);
+        }
+        if (known == null) {
+            ScrubReport effects = new ScrubReport(report.literals());
+            String output = scrubber.scrub(text, state, new FieldPath(), effects);
+            known = new Scrubbed(output.equals(text) ? null : output, effects);
+            synchronized (entries) {
+                entries.put(key, known);
+            }
+        }
+        report.absorb(known.effects(), path.toString());
+        return known.output() == null ? text : known.output();
+    }
+
+    int size() {
+        synchronized (entries) {
+            return entries.size();
+        }
+    }
+
+    /** The scrubbed text (null when it equals the input) and the report of a scrub at an empty path. */
+    private record Scrubbed(String output, ScrubReport effects) {}
+
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    });
+
+    private static String digest(String text, List<String> literals) {
+        MessageDigest sha = SHA_256.get();
+        sha.update(text.getBytes(StandardCharsets.UTF_8));
+        for (String literal : literals) {
+            sha.update((byte) 0);
+            sha.update(literal.getBytes(StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}
