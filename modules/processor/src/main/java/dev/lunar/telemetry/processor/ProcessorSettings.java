@@ -192,8 +192,8 @@ public record ProcessorSettings(
         private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
         private String transactionalId = "lunar-telemetry-processor-0";
         private int maxInFlight = 4096;
-        private int maxDeferredCommits = 8192;
-        private Duration commitInterval = Duration.ofSeconds(1);
+        private int maxDeferredCommits = 65536;
+        private Duration commitInterval = Duration.ofMillis(200);
         private int transactionBatchSize = 500;
         private Duration transactionBatchTimeout = Duration.ofMillis(100);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
