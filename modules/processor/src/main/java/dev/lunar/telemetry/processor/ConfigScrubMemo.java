@@ -12,8 +12,8 @@ import java.util.Map;
  * Remembers how configuration files were scrubbed at one place of one plan. Proxies send the same
  * {@code policies.yaml} again and again (every snapshot), and parsing and re-emitting YAML costs ~100× a plain copy of
  * the record, so a file seen before is answered from here: the scrubbed text and what the scrub reported, replayed
- * under the current path. Keys are SHA-256 digests of the text and the event's literal secrets, so no raw file text is
- * kept. Bounded (least recently used entries go first); thread-safe.
+ * under the current path. Keys are SHA-256 digests of the text and — only when they could matter — the event's literal
+ * secrets, so no raw file text is kept. Bounded (least recently used entries go first); thread-safe.
  */
 final class ConfigScrubMemo {
 
@@ -31,13 +31,14 @@ final class ConfigScrubMemo {
     /** As {@link ConfigFileScrubber#scrub}, answered from memory when this text was scrubbed here before. */
     String scrub(ConfigFileScrubber scrubber, String text, PathMatcher.State state, FieldPath path,
             ScrubReport report) {
-        String key = digest(text, report.literals());
+        List<String> literals = literalsThatCanMatter(text, report.literals());
+        String key = digest(text, literals);
         Scrubbed known;
         synchronized (entries) {
             known = entries.get(key);
         }
         if (known == null) {
-            ScrubReport effects = new ScrubReport(report.literals());
+            ScrubReport effects = new ScrubReport(literals);
             String output = scrubber.scrub(text, state, new FieldPath(), effects);
             known = new Scrubbed(output.equals(text) ? null : output, effects);
             synchronized (entries) {
@@ -46,6 +47,34 @@ final class ConfigScrubMemo {
         }
         report.absorb(known.effects(), path.toString());
         return known.output() == null ? text : known.output();
+    }
+
+    /**
+     * The literals, or none when none of them can occur in a key or value the YAML parser makes of {@code text}: a
+     * literal of plain characters (no whitespace, quote or backslash) can only come out of text that contains it
+     * verbatim, unless an escape sequence (which needs a backslash) builds it. Without this, each tenant's API key
+     * would make another entry for the same file.
+     */
+    static List<String> literalsThatCanMatter(String text, List<String> literals) {
+        if (literals.isEmpty() || text.indexOf('\\') >= 0) {
+            return literals;
+        }
+        for (String literal : literals) {
+            if (text.contains(literal) || !isPlain(literal)) {
+                return literals;
+            }
+        }
+        return List.of();
+    }
+
+    private static boolean isPlain(String literal) {
+        for (int i = 0; i < literal.length(); i++) {
+            char c = literal.charAt(i);
+            if (c <= ' ' || c == '"' || c == '\'' || c == '\\' || c >= 127) {
+                return false;
+            }
+        }
+        return true;
     }
 
     int size() {

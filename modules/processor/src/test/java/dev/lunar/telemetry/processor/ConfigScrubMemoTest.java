@@ -57,6 +57,28 @@ class ConfigScrubMemoTest {
     }
 
     @Test
+    void literalsAbsentFromTheTextShareOneEntryAndChangeNothing() {
+        ConfigScrubMemo memo = new ConfigScrubMemo(8);
+        for (String literal : List.of("other-tenant-key-1", "other-tenant-key-2")) {
+            ScrubReport fresh = new ScrubReport(List.of(literal));
+            String expected = scrubber.scrub(POLICIES, state, pathTo(0), fresh);
+            ScrubReport remembered = new ScrubReport(List.of(literal));
+            assertThat(memo.scrub(scrubber, POLICIES, state, pathTo(0), remembered)).isEqualTo(expected);
+            assertThat(remembered.paths()).isEqualTo(fresh.paths());
+        }
+        assertThat(memo.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aLiteralSpelledWithEscapesIsStillRedacted() {
+        String escaped = "note: \"owner key tenant-\\x6Bey-1234\"\n";
+        ConfigScrubMemo memo = new ConfigScrubMemo(8);
+        memo.scrub(scrubber, escaped, state, pathTo(0), new ScrubReport(List.of()));
+        String scrubbed = memo.scrub(scrubber, escaped, state, pathTo(0), new ScrubReport(List.of("tenant-key-1234")));
+        assertThat(scrubbed).doesNotContain("tenant-key-1234").contains(PrivacyDefaults.MARKER);
+    }
+
+    @Test
     void unparseableTextIsDroppedAndReportedEveryTime() {
         ConfigScrubMemo memo = new ConfigScrubMemo(8);
         for (int i = 0; i < 2; i++) {
