@@ -16,13 +16,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
@@ -66,8 +66,9 @@ public final class EnrichmentPipeline {
     private final TenantTable tenants;
     private final ProcessorMetrics metrics;
     private final Clock clock;
-    private final Set<String> apiKeyTags = new HashSet<>();
-    private final Set<String> apiKeyEnvironment = new HashSet<>();
+    /** Compared ignoring case without lower-casing every tag and variable name of every record. */
+    private final Set<String> apiKeyTags = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    private final Set<String> apiKeyEnvironment = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<EventKind, AvroCodec<SpecificRecordBase>> rawCodecs = new EnumMap<>(EventKind.class);
     private final Map<EventKind, AvroCodec<SpecificRecordBase>> enrichedCodecs = new EnumMap<>(EventKind.class);
     private final Map<EventKind, AvroJsonCodec<SpecificRecordBase>> rawJsonCodecs = new EnumMap<>(EventKind.class);
@@ -204,7 +205,7 @@ public final class EnrichmentPipeline {
         }
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             Object value = entry.getValue();
-            if (value != null && names.contains(entry.getKey().toString().toLowerCase(Locale.ROOT))) {
+            if (value != null && names.contains(entry.getKey().toString())) {
                 String key = value.toString().trim();
                 if (!key.isEmpty() && !into.contains(key)) {
                     into.add(key);
