@@ -1,6 +1,7 @@
 package dev.lunar.telemetry.processor;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.MicrometerConsumerListener;
 import reactor.kafka.receiver.ReceiverOffset;
+import reactor.kafka.receiver.ReceiverPartition;
 import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.receiver.ReceiverRecord;
 import reactor.kafka.sender.KafkaSender;
@@ -42,6 +44,8 @@ final class ReactorKafkaTransport implements StreamTransport {
     private final KafkaSender<byte[], byte[]> sender;
     private final AtomicReference<ReceiverOffset> lastAcknowledged = new AtomicReference<>();
     private final ConsumerGroupMetadata groupMetadata;
+    /** Exactly-once only: holds a revocation until what was fetched from the partitions is committed. */
+    private final RevocationDrain drain;
 
     ReactorKafkaTransport(ProcessorSettings settings, TopicNames topics, MeterRegistry registry, int instance) {
         boolean exactlyOnce = settings.delivery() == DeliveryGuarantee.EXACTLY_ONCE;
@@ -56,6 +60,10 @@ final class ReactorKafkaTransport implements StreamTransport {
         consumer.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.drain = exactlyOnce ? new RevocationDrain(registry) : null;
+        if (exactlyOnce) {
+            drain.configure(consumer);
+        }
         ReceiverOptions<byte[], byte[]> receiverOptions = ReceiverOptions.<byte[], byte[]>create(consumer)
                 .subscription(topics.allRaw())
                 .commitInterval(settings.commitInterval())
@@ -63,6 +71,12 @@ final class ReactorKafkaTransport implements StreamTransport {
                 .consumerListener(new MicrometerConsumerListener(registry));
         if (!exactlyOnce) {
             receiverOptions = receiverOptions.maxDeferredCommits(settings.maxDeferredCommits());
+        } else {
+            // Reactor Kafka's delay waits for acknowledgements, which transactions never make: 60 s every time.
+            Duration patience = settings.shutdownTimeout();
+            receiverOptions = receiverOptions.maxDelayRebalance(Duration.ZERO)
+                    .addRevokeListener(revoked -> drain.awaitCommitted(
+                            revoked.stream().map(ReceiverPartition::topicPartition).toList(), patience));
         }
         this.receiver = KafkaReceiver.create(receiverOptions);
         this.groupMetadata = new ConsumerGroupMetadata(settings.groupId());
@@ -90,7 +104,14 @@ final class ReactorKafkaTransport implements StreamTransport {
 
     @Override
     public Flux<InboundRecord> receive() {
-        return receiver.receive().map(this::inbound);
+        // Once the stream stops taking records, closing the consumer revokes its partitions: do not hold that.
+        return receiver.receive().doOnCancel(this::stopDraining).doOnTerminate(this::stopDraining).map(this::inbound);
+    }
+
+    private void stopDraining() {
+        if (drain != null) {
+            drain.close();
+        }
     }
 
     private InboundRecord inbound(ReceiverRecord<byte[], byte[]> record) {
@@ -133,7 +154,8 @@ final class ReactorKafkaTransport implements StreamTransport {
                     }
                 })
                 .then(transactions.sendOffsets(offsets, groupMetadata))
-                .then(transactions.commit());
+                .then(transactions.<Void>commit())
+                .then(Mono.fromRunnable(() -> drain.committed(nextOffsets)));
         return transaction.onErrorResume(error -> transactions.abort()
                 .onErrorResume(abortError -> {
                     error.addSuppressed(abortError);
@@ -150,6 +172,7 @@ final class ReactorKafkaTransport implements StreamTransport {
 
     @Override
     public void close() {
+        stopDraining();
         sender.close();
     }
 }

@@ -31,9 +31,12 @@ import reactor.util.retry.Retry;
  * {@code read_committed} see each raw record once. <b>Fencing trade-off:</b> the transactional id is fixed per
  * instance ({@code processor.transactional-id}), so a restarted instance fences its own former self (its open
  * transaction is aborted). The offsets are sent with group metadata that names the group only (Reactor Kafka does not
- * expose the consumer's own metadata safely), so generation-based zombie fencing is not in force: if partitions move
- * between instances in the middle of a batch, the old owner can still commit that batch and it may be written twice. With one instance, or instances that do not rebalance mid-batch, output is exactly
- * once; give each instance its own transactional id.
+ * expose the consumer's own metadata safely), so generation-based zombie fencing is not in force. Instead a revocation
+ * is held until every record already fetched from the revoked partitions has been committed ({@link RevocationDrain}),
+ * so an orderly rebalance writes nothing twice. What remains: an instance that loses its partitions without a
+ * revocation (cut off from the group past its session timeout) or whose drain times out
+ * ({@code processor.shutdown-timeout}) can still commit a batch the new owner also writes. Give each instance its
+ * own transactional id.
  *
  * <p><b>Errors.</b> A record that cannot be read or attributed goes to the dead-letter topic (counted, committed, the
  * stream goes on). Any other error (a failed send, a lost broker) ends the current run; a new run starts from the

@@ -239,6 +239,37 @@ class TelemetryProcessorTest {
     }
 
     @Test
+    void exactlyOnceHoldsARebalanceUntilFetchedRecordsAreCommittedAndWritesEachOnce(KafkaBroker kafka) {
+        try (KafkaFixture fx = new KafkaFixture(kafka, "eos-rebalance")) {
+            ProcessorSettings.Builder settings = fx.settings().delivery(DeliveryGuarantee.EXACTLY_ONCE)
+                    .transactionBatchSize(100);
+            int total = 3000;
+            produceLogs(fx, total / 2);
+            SimpleMeterRegistry firstRegistry = new SimpleMeterRegistry();
+            try (TelemetryProcessor first = startReady(settings.transactionalId(fx.prefix + "tx-a").build(),
+                    firstRegistry)) {
+                fx.readUntil(fx.topics.enriched(EventKind.LOGS), r -> r.size() >= 200);
+                try (TelemetryProcessor second = startReady(settings.transactionalId(fx.prefix + "tx-b").build(),
+                        new SimpleMeterRegistry())) {
+                    produceLogs2(fx, total / 2, total);
+                    fx.readUntil(fx.topics.enriched(EventKind.LOGS), r -> ids(r).size() >= total);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> revocations(firstRegistry, "drained") >= 1);
+                    List<ConsumerRecord<byte[], byte[]>> all = fx.readAll(fx.topics.enriched(EventKind.LOGS));
+                    assertThat(ids(all)).hasSize(total);
+                    assertThat(all).as("each raw record once in read_committed output").hasSize(total);
+                    assertThat(revocations(firstRegistry, "timed-out")).isZero();
+                }
+            }
+        }
+    }
+
+    private static double revocations(SimpleMeterRegistry registry, String outcome) {
+        io.micrometer.core.instrument.Counter counter = registry.find("lunar.processor.revocations")
+                .tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
     void tenantAdminPutsGetsListsAndDeletes(KafkaBroker kafka) {
         try (KafkaFixture fx = new KafkaFixture(kafka, "admin");
              TenantAdmin admin = TenantAdmin.connect(fx.settings().build())) {
