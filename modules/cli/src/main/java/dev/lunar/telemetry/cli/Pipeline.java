@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.cli;
 
+import dev.lunar.telemetry.cli.config.ConfigException;
 import dev.lunar.telemetry.cli.config.ConfigSource;
 import dev.lunar.telemetry.cli.config.ControlPlaneConfig;
 import dev.lunar.telemetry.cli.config.ControlPlaneForwarderConfig;
@@ -99,7 +100,7 @@ final class Pipeline implements AutoCloseable {
             }
             if (services.contains(Service.DATADOG)) {
                 pipeline.startDatadog(DatadogConfig.bind(config, core.dataDirectory().toAbsolutePath().normalize(),
-                        System.getenv()), out);
+                        System.getenv()), pipeline.kafkaClient(config, Service.DATADOG), out);
             }
             if (services.contains(Service.CONTROL_PLANE)) {
                 pipeline.startControlPlane(ControlPlaneConfig.bind(config,
@@ -109,7 +110,7 @@ final class Pipeline implements AutoCloseable {
             if (services.contains(Service.CONTROL_PLANE_FORWARDER)) {
                 java.net.URI local = pipeline.controlPlane == null ? null : pipeline.controlPlane.url();
                 pipeline.startControlPlaneForwarder(ControlPlaneForwarderConfig.bind(config, local, tenantTokens),
-                        out);
+                        pipeline.kafkaClient(config, Service.CONTROL_PLANE_FORWARDER), out);
             }
             // Only the sections this process bound: a shared file may configure services that run elsewhere.
             java.util.List<String> sections = new java.util.ArrayList<>(java.util.List.of("data-dir", "kafka", "ops"));
@@ -187,9 +188,18 @@ final class Pipeline implements AutoCloseable {
         out.flush();
     }
 
-    private void startDatadog(DatadogSettings settings, PrintWriter out) {
-        DatadogForwarder forwarder = stack.add("Datadog forwarder",
-                DatadogForwarder.start(settings, KafkaClientSettings.of(bootstrapServers), registry));
+    /** The broker list plus {@code <section>.kafka.*}: extra client properties (security, timeouts) for a consumer. */
+    private KafkaClientSettings kafkaClient(ConfigSource config, Service service) {
+        String prefix = service.configSection + ".kafka";
+        try {
+            return new KafkaClientSettings(bootstrapServers, config.map(prefix));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(prefix, e.getMessage());
+        }
+    }
+
+    private void startDatadog(DatadogSettings settings, KafkaClientSettings kafka, PrintWriter out) {
+        DatadogForwarder forwarder = stack.add("Datadog forwarder", DatadogForwarder.start(settings, kafka, registry));
         register("datadog-forwarder", HealthCheck.of(forwarder::isHealthy, forwarder::healthDetail));
         if (forwarder.isDryRun()) {
             out.printf("Datadog: DRY RUN (no DD_API_KEY) - the exact requests are written to %s%n",
@@ -209,9 +219,10 @@ final class Pipeline implements AutoCloseable {
         out.flush();
     }
 
-    private void startControlPlaneForwarder(ControlPlaneForwarderSettings settings, PrintWriter out) {
+    private void startControlPlaneForwarder(ControlPlaneForwarderSettings settings, KafkaClientSettings kafka,
+                                            PrintWriter out) {
         ControlPlaneForwarder forwarder = stack.add("control-plane forwarder",
-                ControlPlaneForwarder.start(settings, KafkaClientSettings.of(bootstrapServers), registry));
+                ControlPlaneForwarder.start(settings, kafka, registry));
         register("control-plane-forwarder", HealthCheck.of(forwarder::isHealthy, forwarder::healthDetail));
         out.printf("Control-plane forwarder: %s windows of CONTROL_PLANE tenants' endpoint stats to %s%n",
                 settings.window(), settings.controlPlaneUrl());

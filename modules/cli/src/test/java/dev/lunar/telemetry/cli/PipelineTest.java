@@ -29,8 +29,11 @@ class PipelineTest {
 
     @Test
     void startsBrokerWithAllTopicsAndServesHealthAndMetrics() throws Exception {
+        // Extra Kafka client properties per service are known keys (an unknown key would stop start-up).
         ConfigSource config = ConfigSource.of(Map.of(
-                "data-dir", dataDir.toString(), "kafka.embedded.port", "0", "ops.port", "0", "control-plane.port", "0"), Map.of());
+                "data-dir", dataDir.toString(), "kafka.embedded.port", "0", "ops.port", "0", "control-plane.port", "0",
+                "processor.kafka.request.timeout.ms", "40000", "datadog.kafka.request.timeout.ms", "40000",
+                "control-plane-forwarder.kafka.request.timeout.ms", "40000"), Map.of());
         StringWriter printed = new StringWriter();
 
         try (Pipeline pipeline = Pipeline.start(config, CoreSettings.from(config), new PrintWriter(printed, true));
