@@ -81,6 +81,8 @@ final class FaultRun implements AutoCloseable {
     final String delivery;
     final long seed;
     final boolean withControlPlane;
+    /** Events per second the fleet produces. */
+    final double perSecond;
     final FaultSuiteSettings settings;
     final Traffic traffic;
     final Path directory;
@@ -103,18 +105,24 @@ final class FaultRun implements AutoCloseable {
     Duration elapsed = Duration.ZERO;
 
     FaultRun(String scenario, String delivery, FaultSuiteSettings settings, long seed) {
-        this(scenario, delivery, settings, seed, false);
+        this(scenario, delivery, settings, seed, false, 1);
     }
 
-    FaultRun(String scenario, String delivery, FaultSuiteSettings settings, long seed, boolean withControlPlane) {
+    /**
+     * @param rateFactor the fleet produces {@code rateFactor} times {@link FaultSuiteSettings#perSecond()} (a run
+     *                   whose faults take less time than its traffic can be shorter)
+     */
+    FaultRun(String scenario, String delivery, FaultSuiteSettings settings, long seed, boolean withControlPlane,
+             double rateFactor) {
         this.scenario = scenario;
         this.delivery = delivery;
         this.settings = settings;
         this.seed = seed;
         this.withControlPlane = withControlPlane;
+        this.perSecond = settings.perSecond() * rateFactor;
         this.directory = settings.output().resolve(scenario);
         this.prefix = "faults." + scenario + ".";
-        this.traffic = Traffic.generate(settings.events(), seed, settings.perSecond(),
+        this.traffic = Traffic.generate(settings.events(), seed, perSecond,
                 withControlPlane ? CONTROL_PLANE_TIME_SCALE : 1);
         this.canaries = new CanaryScanner(traffic.canaries);
         this.destinations = new Destinations(prefix, canaries);
@@ -158,10 +166,10 @@ final class FaultRun implements AutoCloseable {
     /** Produces the traffic and takes the steps in order of their share. */
     void drive(List<Step> steps) {
         producer = closeLater(new PacedProducer(broker.bootstrapServers(), traffic.records,
-                raw -> prefix + raw.kind().rawTopic(), settings.perSecond()));
+                raw -> prefix + raw.kind().rawTopic(), perSecond));
         producer.start();
         note("producing %,d records (%,d events + %,d poison) at %.0f/s", traffic.records.size(),
-                traffic.eventCount(), traffic.poisonCount(), settings.perSecond());
+                traffic.eventCount(), traffic.poisonCount(), perSecond);
         List<Step> ordered = steps.stream().sorted(Comparator.comparingDouble(Step::share)).toList();
         int expected = traffic.datadogIds.size();
         for (Step step : ordered) {

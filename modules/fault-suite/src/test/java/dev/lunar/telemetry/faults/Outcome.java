@@ -165,7 +165,7 @@ final class Outcome {
                 + " (storage holds " + cp.storedTenants + ")");
         line(b, "control-plane sends", fmt(cp.requests) + " requests, answers " + cp.answers + "; " + fmt(cp.timedOut)
                 + " timed out (" + fmt(cp.storedUnanswered) + " of them stored, answer withheld), "
-                + fmt(cp.givenUp) + " given up by the forwarder, which logged " + fmt(cp.timeoutsLogged)
+                + fmt(cp.givenUp) + " given up by the forwarder (time-out or kill); it logged " + fmt(cp.timeoutsLogged)
                 + " time-outs and sent again");
         line(b, "control-plane commits", cp.commitViolations.isEmpty()
                 ? "at " + cp.commitSnapshots + " snapshots of its committed offsets, no record was committed before"
