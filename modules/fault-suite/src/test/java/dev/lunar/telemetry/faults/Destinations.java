@@ -35,6 +35,11 @@ final class Destinations {
     final Map<String, Integer> forwarderLetters = new HashMap<>();
     final Map<String, Integer> letterReasons = new HashMap<>();
     final List<String> problems = new CopyOnWriteArrayList<>();
+    /** Where each copy of an endpoint-stats event lies in its enriched topic. */
+    final List<Position> endpointPositions = new java.util.ArrayList<>();
+
+    /** One record of an enriched topic: partition, offset and event id. */
+    record Position(int partition, long offset, String eventId) {}
 
     Destinations(String prefix, CanaryScanner canaries) {
         this.canaries = canaries;
@@ -55,6 +60,9 @@ final class Destinations {
         try {
             String id = eventId(codecs.get(kind).decode(r.value()));
             enriched.get(kind).merge(id, 1, Integer::sum);
+            if (kind == EventKind.ENDPOINTS) {
+                endpointPositions.add(new Position(r.partition(), r.offset(), id));
+            }
         } catch (BadRecordException e) {
             problems.add(r.topic() + "-" + r.partition() + "@" + r.offset() + " cannot be read: " + e.getMessage());
         }

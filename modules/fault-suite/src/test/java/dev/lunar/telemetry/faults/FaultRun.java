@@ -2,10 +2,13 @@ package dev.lunar.telemetry.faults;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.lunar.telemetry.cli.config.ConfigSource;
+import dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.Topics;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
+import dev.lunar.telemetry.events.avro.TenantPlan;
 import dev.lunar.telemetry.kafka.embedded.EmbeddedKafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.KafkaTopics;
 import dev.lunar.telemetry.kafka.embedded.TopicSpec;
@@ -14,12 +17,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,9 +34,11 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.core.ConditionTimeoutException;
@@ -42,17 +50,39 @@ import org.awaitility.core.ConditionTimeoutException;
  * {@link PacedProducer} sending the {@link Traffic}. Faults are {@link Step}s taken when a share of the expected
  * Datadog log entries has arrived; then the run waits until every destination is complete (or a wait runs out,
  * which is a failure with a diagnosis), stops the services gracefully and reads the Kafka destinations to the end.
+ *
+ * <p>A run {@code withControlPlane} also runs the real control plane in this JVM behind a {@link ControlPlaneRelay}
+ * ({@link LoopbackControlPlane}) and the control-plane forwarder as a third service JVM
+ * ({@code lunar-telemetry forward-controlplane --config <tokens>}, windows of {@link #CONTROL_PLANE_WINDOW}); its
+ * event time runs {@link #CONTROL_PLANE_TIME_SCALE} times faster so that the proxies' one-minute endpoint counters
+ * close every few seconds, and windows are sent while traffic flows. It then also waits until every CONTROL_PLANE
+ * tenant's events are counted at the control plane, and reads back what it holds ({@link ControlPlaneOutcome}).
  */
 final class FaultRun implements AutoCloseable {
 
     static final String API_KEY = "fault-suite-dd-key-6f1c0e2a";
     static final int PARTITIONS = 3;
+    /** The control-plane forwarder's tumbling window: short, so that a run's last windows close soon. */
+    static final Duration CONTROL_PLANE_WINDOW = Duration.ofSeconds(2);
+    /** Its request timeout: a control plane that does not answer within it has timed out. */
+    static final Duration CONTROL_PLANE_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    /** How much faster event time runs in a run with the control plane: a simulated minute every 5 s. */
+    static final double CONTROL_PLANE_TIME_SCALE = 12;
+    /** What the control-plane forwarder logs when a request of its got no answer in time. */
+    static final String FORWARDER_TIMEOUT_LOG = "not accepted (no answer from";
 
     /** A fault, taken once {@code share} of the expected Datadog log entries have arrived. */
     record Step(double share, String what, Runnable action) {}
 
+    /** The control-plane forwarder's committed offsets at one moment, and the windows accepted by then. */
+    record CommitSnapshot(String when, Map<Integer, Long> committed, Set<String> acceptedWindows) {}
+
     final String scenario;
     final String delivery;
+    final long seed;
+    final boolean withControlPlane;
+    /** Events per second the fleet produces. */
+    final double perSecond;
     final FaultSuiteSettings settings;
     final Traffic traffic;
     final Path directory;
@@ -65,18 +95,35 @@ final class FaultRun implements AutoCloseable {
     LoopbackDatadog datadog;
     ServiceProcess processor;
     ServiceProcess forwarder;
+    LoopbackControlPlane controlPlane;
+    ServiceProcess controlPlaneForwarder;
+    final List<CommitSnapshot> commitSnapshots = new ArrayList<>();
+    ControlPlaneOutcome controlPlaneOutcome;
     PacedProducer producer;
     int brokerRestarts;
     long startNanos;
     Duration elapsed = Duration.ZERO;
 
     FaultRun(String scenario, String delivery, FaultSuiteSettings settings, long seed) {
+        this(scenario, delivery, settings, seed, false, 1);
+    }
+
+    /**
+     * @param rateFactor the fleet produces {@code rateFactor} times {@link FaultSuiteSettings#perSecond()} (a run
+     *                   whose faults take less time than its traffic can be shorter)
+     */
+    FaultRun(String scenario, String delivery, FaultSuiteSettings settings, long seed, boolean withControlPlane,
+             double rateFactor) {
         this.scenario = scenario;
         this.delivery = delivery;
         this.settings = settings;
+        this.seed = seed;
+        this.withControlPlane = withControlPlane;
+        this.perSecond = settings.perSecond() * rateFactor;
         this.directory = settings.output().resolve(scenario);
         this.prefix = "faults." + scenario + ".";
-        this.traffic = Traffic.generate(settings.events(), seed, settings.perSecond());
+        this.traffic = Traffic.generate(settings.events(), seed, perSecond,
+                withControlPlane ? CONTROL_PLANE_TIME_SCALE : 1);
         this.canaries = new CanaryScanner(traffic.canaries);
         this.destinations = new Destinations(prefix, canaries);
     }
@@ -98,18 +145,31 @@ final class FaultRun implements AutoCloseable {
         forwarder = closeLater(new ServiceProcess("forwarder", "forward-datadog", forwarderEnvironment(), directory));
         processor.start();
         forwarder.start();
+        if (withControlPlane) {
+            controlPlane = closeLater(new LoopbackControlPlane(directory, traffic.tenants, seed, canaries));
+            controlPlaneForwarder = closeLater(new ServiceProcess("cp-forwarder", "forward-controlplane",
+                    List.of("--config", controlPlane.configFile.toString()), controlPlaneForwarderEnvironment(),
+                    directory));
+            controlPlaneForwarder.start();
+        }
         processor.awaitRunning(settings.patience());
         forwarder.awaitRunning(settings.patience());
         note("processor (%s) and Datadog forwarder running as separate JVMs", delivery);
+        if (withControlPlane) {
+            controlPlaneForwarder.awaitRunning(settings.patience());
+            note("control plane on %s (%s), behind a relay on %s; control-plane forwarder running (windows of %s)",
+                    controlPlane.url(), controlPlane.settings.effectiveJdbcUrl(), controlPlane.forwarderUrl(),
+                    CONTROL_PLANE_WINDOW);
+        }
     }
 
     /** Produces the traffic and takes the steps in order of their share. */
     void drive(List<Step> steps) {
         producer = closeLater(new PacedProducer(broker.bootstrapServers(), traffic.records,
-                raw -> prefix + raw.kind().rawTopic(), settings.perSecond()));
+                raw -> prefix + raw.kind().rawTopic(), perSecond));
         producer.start();
         note("producing %,d records (%,d events + %,d poison) at %.0f/s", traffic.records.size(),
-                traffic.eventCount(), traffic.poisonCount(), settings.perSecond());
+                traffic.eventCount(), traffic.poisonCount(), perSecond);
         List<Step> ordered = steps.stream().sorted(Comparator.comparingDouble(Step::share)).toList();
         int expected = traffic.datadogIds.size();
         for (Step step : ordered) {
@@ -140,19 +200,59 @@ final class FaultRun implements AutoCloseable {
                         && destinations.processorLetters.size() >= traffic.poisonCount()
                         && destinations.forwarderLetters.size() >= traffic.refusedIds.size();
             });
+            if (withControlPlane) {
+                waitOrNote("every CONTROL_PLANE tenant's endpoint events counted at the control plane",
+                        this::controlPlaneComplete);
+                snapshotCommits("destinations complete");
+            }
             note("destinations complete; stopping the services (SIGTERM)");
+            if (withControlPlane) {
+                controlPlaneForwarder.stop(Duration.ofSeconds(60));
+            }
             forwarder.stop(Duration.ofSeconds(60));
             processor.stop(Duration.ofSeconds(60));
             enriched.catchUp(settings.patience());
             letters.catchUp(settings.patience());
         }
+        if (withControlPlane) {
+            Map<String, LoopbackControlPlane.Held> held = new TreeMap<>();
+            for (String tenant : traffic.plans.keySet()) {
+                held.put(tenant, controlPlane.read(tenant, queryFrom(), queryTo()));
+            }
+            controlPlane.stop();
+            controlPlaneOutcome = new ControlPlaneOutcome(this, held, controlPlane.storedTenants(), commitViolations());
+        }
         elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private Instant queryFrom() {
+        return Instant.ofEpochMilli(traffic.firstEventMillis).minus(Duration.ofHours(1));
+    }
+
+    private Instant queryTo() {
+        return Instant.now().plus(Duration.ofHours(1));
+    }
+
+    /** Whether every CONTROL_PLANE tenant's endpoint rows and window overviews count all its events. */
+    private boolean controlPlaneComplete() {
+        Map<String, Long> expected = new TreeMap<>();
+        traffic.endpointEvents(TenantPlan.CONTROL_PLANE).forEach(e -> expected.merge(e.tenantId(), 1L, Long::sum));
+        for (Map.Entry<String, Long> e : expected.entrySet()) {
+            LoopbackControlPlane.Held held = controlPlane.read(e.getKey(), queryFrom(), queryTo());
+            if (held.endpointTotals().events() < e.getValue() || held.windows().events() < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ faults
 
     /** kill -9, evict the dead member from its consumer group, start a new JVM and wait until it runs. */
     void killAndRestart(ServiceProcess service, String group) {
+        if (service == controlPlaneForwarder) {
+            snapshotCommits("before kill -9 #" + (service.kills() + 1) + " of the control-plane forwarder");
+        }
         service.kill();
         evictMembers(group);
         if (service == forwarder) {
@@ -169,6 +269,88 @@ final class FaultRun implements AutoCloseable {
         waitFor("Datadog's " + requests + " rate-limited and failed answers to be used up",
                 () -> !datadog.inTrouble());
         note("Datadog answered %d requests with 429 / 503 and is back", requests);
+    }
+
+    /**
+     * The control plane times out: the relay accepts every request and never answers (alternately without passing
+     * it on, and after the control plane stored it). Once the forwarder has seen a time-out, it is killed with
+     * SIGKILL and restarted — its records must all be read again, since none of its windows was accepted — and the
+     * control plane recovers once the new forwarder has seen {@code timeoutsAfterRestart} time-outs too.
+     */
+    void controlPlaneTimesOut(int timeoutsAfterRestart) {
+        ControlPlaneRelay relay = controlPlane.relay;
+        relay.timeOut();
+        note("the control plane times out from now on");
+        waitFor("the control-plane forwarder to see a request time out",
+                () -> controlPlaneForwarder.linesContainingNow(FORWARDER_TIMEOUT_LOG) >= 1);
+        note("the control-plane forwarder saw its first time-out (%d requests timed out so far)", relay.timedOut());
+        killAndRestart(controlPlaneForwarder, controlPlaneForwarderGroup());
+        waitFor("the restarted control-plane forwarder to see " + timeoutsAfterRestart + " time-outs",
+                () -> controlPlaneForwarder.linesContainingNow(FORWARDER_TIMEOUT_LOG) >= timeoutsAfterRestart);
+        snapshotCommits("end of the time-out");
+        relay.recover();
+        note("the control plane answers again: %d requests timed out (%d of them stored, their answers withheld),"
+                + " %d given up by the forwarder", relay.timedOut(), relay.storedUnanswered(), relay.givenUp());
+    }
+
+    /**
+     * Reads the control-plane forwarder's committed offsets of the endpoints topic, then the windows whose
+     * acceptance reached it: a commit it made had to follow the acceptance of every window of what it committed.
+     */
+    void snapshotCommits(String when) {
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        String topic = prefix + EventKind.ENDPOINTS.enrichedTopic();
+        Map<Integer, Long> committed = new TreeMap<>();
+        try (Admin admin = Admin.create(config)) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(
+                    controlPlaneForwarderGroup()).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            offsets.forEach((tp, om) -> {
+                if (tp.topic().equals(topic) && om != null) {
+                    committed.put(tp.partition(), om.offset());
+                }
+            });
+        } catch (ExecutionException | TimeoutException e) {
+            note("could not read the committed offsets of %s (%s)", controlPlaneForwarderGroup(), e);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        commitSnapshots.add(new CommitSnapshot(when, committed, controlPlane.relay.acceptedWindows()));
+        note("control-plane forwarder's committed offsets %s: %s", when, committed);
+    }
+
+    /**
+     * Every CONTROL_PLANE endpoint record below a snapshot's committed offset must belong to a window the control
+     * plane had accepted by then (checked once the enriched topics have been read).
+     */
+    private List<String> commitViolations() {
+        Map<String, Traffic.EndpointEvent> events = new java.util.HashMap<>();
+        traffic.endpointEvents(TenantPlan.CONTROL_PLANE).forEach(e -> events.put(e.eventId(), e));
+        long w = CONTROL_PLANE_WINDOW.toMillis();
+        List<String> violations = new ArrayList<>();
+        for (CommitSnapshot snapshot : commitSnapshots) {
+            int count = 0;
+            String first = null;
+            for (Destinations.Position p : destinations.endpointPositions) {
+                Traffic.EndpointEvent e = events.get(p.eventId());
+                Long committed = snapshot.committed().get(p.partition());
+                if (e == null || committed == null || p.offset() >= committed) {
+                    continue;
+                }
+                String window = e.tenantId() + "|" + Math.floorDiv(e.windowStartMs(), w) * w;
+                if (!snapshot.acceptedWindows().contains(window)) {
+                    count++;
+                    first = first != null ? first : "event " + p.eventId() + " at partition " + p.partition()
+                            + " offset " + p.offset() + " (window " + window + ")";
+                }
+            }
+            if (count > 0) {
+                violations.add(snapshot.when() + ": " + count + " records committed before their window was"
+                        + " accepted, e.g. " + first);
+            }
+        }
+        return violations;
     }
 
     void restartBroker() {
@@ -208,6 +390,10 @@ final class FaultRun implements AutoCloseable {
         return prefix + "datadog-forwarder";
     }
 
+    String controlPlaneForwarderGroup() {
+        return prefix + "control-plane-forwarder";
+    }
+
     // ------------------------------------------------------------------ set-up
 
     private Map<String, String> common(String service) {
@@ -245,6 +431,24 @@ final class FaultRun implements AutoCloseable {
         env.put("LUNAR_DATADOG_RETRY_MAX_BACKOFF", "2s");
         env.put("LUNAR_DATADOG_REQUEST_TIMEOUT", "10s");
         env.put("LUNAR_DATADOG_SHUTDOWN_TIMEOUT", "20s");
+        return env;
+    }
+
+    private Map<String, String> controlPlaneForwarderEnvironment() {
+        Map<String, String> env = common("cp-forwarder");
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.URL), controlPlane.forwarderUrl());
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.TOPIC), prefix + EventKind.ENDPOINTS.enrichedTopic());
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.GROUP_ID), controlPlaneForwarderGroup());
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.DEAD_LETTER_TOPIC), prefix + Topics.DEAD_LETTERS);
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.WINDOW), CONTROL_PLANE_WINDOW.toMillis() + "ms");
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.ALLOWED_LATENESS), "2s");
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.IDLE_TICK), "500ms");
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.REQUEST_TIMEOUT),
+                CONTROL_PLANE_REQUEST_TIMEOUT.toMillis() + "ms");
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.BATCH_MAX_WAIT), "250ms");
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.RETRY_INITIAL_BACKOFF), "200ms");
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.RETRY_MAX_BACKOFF), "2s");
+        env.put(ConfigSource.envName(ControlPlaneForwarderSettings.SHUTDOWN_TIMEOUT), "20s");
         return env;
     }
 
@@ -290,9 +494,10 @@ final class FaultRun implements AutoCloseable {
     String diagnosis() {
         StringBuilder b = new StringBuilder();
         b.append(datadog == null ? "" : datadog.describe()).append('\n');
+        b.append(controlPlane == null ? "" : controlPlane.relay.describe()).append('\n');
         b.append(producer == null ? "" : producer.describe()).append('\n');
         b.append("broker ").append(broker != null && broker.isRunning() ? "running" : "not running").append('\n');
-        for (ServiceProcess p : new ServiceProcess[] {processor, forwarder}) {
+        for (ServiceProcess p : new ServiceProcess[] {processor, forwarder, controlPlaneForwarder}) {
             if (p != null) {
                 b.append(p.describe()).append('\n').append(p.tail(30)).append('\n');
             }

@@ -52,6 +52,8 @@ final class Outcome {
     final Set<String> canaryFindings;
     final List<String> processorErrors;
     final List<String> forwarderErrors;
+    /** Null unless the run had a control plane. */
+    final ControlPlaneOutcome controlPlane;
     final long elapsedMillis;
 
     Outcome(FaultRun run) {
@@ -106,6 +108,7 @@ final class Outcome {
         canaryFindings = run.canaries.findings();
         processorErrors = run.processor.errors();
         forwarderErrors = run.forwarder.errors();
+        controlPlane = run.controlPlaneOutcome;
         elapsedMillis = run.elapsed.toMillis();
     }
 
@@ -130,17 +133,45 @@ final class Outcome {
                 + fmt(refusedDeadLettered) + " of " + fmt(refused) + " refused by Datadog ("
                 + fmt(refusedLetterDuplicates) + " duplicates, " + fmt(unexpectedForwarderLetters) + " unexpected)");
         line(b, "dead-letter reasons", letterReasons.toString());
+        if (controlPlane != null) {
+            controlPlaneLines(b, controlPlane);
+        }
         line(b, "restarts", "processor killed " + processorKills + "x, forwarder killed " + forwarderKills
-                + "x, broker restarted " + brokerRestarts + "x");
+                + "x, " + (controlPlane == null ? "" : "control-plane forwarder killed " + controlPlane.forwarderKills
+                + "x, ") + "broker restarted " + brokerRestarts + "x");
         line(b, "canaries", canaryFindings.size() + " of " + canaries + " planted secrets found in " + fmt(scannedItems)
                 + " records and bodies (" + fmt(scannedBytes / 1024) + " KiB)");
-        line(b, "service errors", processorErrors.isEmpty() && forwarderErrors.isEmpty() ? "none logged"
-                : "processor " + processorErrors.size() + ", forwarder " + forwarderErrors.size() + " distinct ERROR"
-                        + " events (see target/fault-suite/" + scenario + "/*.log)");
+        List<String> cpErrors = controlPlane == null ? List.of() : controlPlane.forwarderErrors;
+        line(b, "service errors", processorErrors.isEmpty() && forwarderErrors.isEmpty() && cpErrors.isEmpty()
+                ? "none logged"
+                : "processor " + processorErrors.size() + ", forwarder " + forwarderErrors.size()
+                        + (controlPlane == null ? "" : ", control-plane forwarder " + cpErrors.size())
+                        + " distinct ERROR events (see target/fault-suite/" + scenario + "/*.log)");
         processorErrors.forEach(e -> line(b, "", "processor: " + e));
         forwarderErrors.forEach(e -> line(b, "", "forwarder: " + e));
+        cpErrors.forEach(e -> line(b, "", "control-plane forwarder: " + e));
         line(b, "time", String.format(Locale.ROOT, "%.1f s", elapsedMillis / 1000.0));
         return b.toString();
+    }
+
+    private static void controlPlaneLines(StringBuilder b, ControlPlaneOutcome cp) {
+        line(b, "control plane", (cp.exact() ? "totals exact" : "totals WRONG (" + fmt(cp.mismatches.size())
+                + " mismatches)") + " for " + cp.expected.size() + " CONTROL_PLANE tenants, per endpoint, window"
+                + " and summary: expected " + cp.expectedTotal() + ", held " + cp.heldTotal());
+        cp.mismatches.stream().limit(10).forEach(m -> line(b, "", "mismatch: " + m));
+        line(b, "control plane P2", fmt(cp.otherPlanEvents) + " open-source / sandbox endpoint events (their tenants"
+                + " have tokens on both sides): tenants of theirs seen by the relay " + cp.otherPlanTenantsViaRelay
+                + ", in the query API " + cp.otherPlanTenantsViaApi + ", in storage " + cp.otherPlanTenantsInStorage
+                + " (storage holds " + cp.storedTenants + ")");
+        line(b, "control-plane sends", fmt(cp.requests) + " requests, answers " + cp.answers + "; " + fmt(cp.timedOut)
+                + " timed out (" + fmt(cp.storedUnanswered) + " of them stored, answer withheld), "
+                + fmt(cp.givenUp) + " given up by the forwarder (time-out or kill); it logged " + fmt(cp.timeoutsLogged)
+                + " time-outs and sent again");
+        line(b, "control-plane commits", cp.commitViolations.isEmpty()
+                ? "at " + cp.commitSnapshots + " snapshots of its committed offsets, no record was committed before"
+                        + " the control plane had accepted its window"
+                : String.join("; ", cp.commitViolations));
+        cp.relayProblems.forEach(p -> line(b, "", "relay: " + p));
     }
 
     /** The pass criteria: nothing lost, nothing leaked, exactly the poison dead-lettered. */
@@ -164,6 +195,19 @@ final class Outcome {
         softly.assertThat(unexpectedForwarderLetters).as("forwarder dead letters Datadog did not refuse").isZero();
         softly.assertThat(auditProblems).as("unreadable records downstream").isEmpty();
         softly.assertThat(canaryFindings).as("planted secrets found downstream").isEmpty();
+        if (controlPlane != null) {
+            softly.assertThat(controlPlane.mismatches).as("control-plane totals that are not exact").isEmpty();
+            softly.assertThat(controlPlane.otherPlanTenantsViaRelay)
+                    .as("open-source / sandbox tenants whose data was sent to the control plane (P2)").isEmpty();
+            softly.assertThat(controlPlane.otherPlanTenantsViaApi)
+                    .as("open-source / sandbox tenants with data in the control plane's API (P2)").isEmpty();
+            softly.assertThat(controlPlane.otherPlanTenantsInStorage)
+                    .as("open-source / sandbox tenants in the control plane's storage (P2)").isEmpty();
+            softly.assertThat(controlPlane.commitViolations)
+                    .as("records the control-plane forwarder committed before their window was accepted").isEmpty();
+            softly.assertThat(controlPlane.relayProblems).as("requests to the control plane that were not right")
+                    .isEmpty();
+        }
         softly.assertAll();
     }
 

@@ -25,6 +25,8 @@ class PipelineFaultSuiteTest {
     private static final FaultSuiteSettings SETTINGS = FaultSuiteSettings.fromSystemProperties();
     /** Datadog requests answered 429 / 503 in a row, once per scenario. */
     private static final int TROUBLE_REQUESTS = 6;
+    /** Time-outs the restarted control-plane forwarder must see before the control plane answers again. */
+    private static final int CONTROL_PLANE_TIMEOUTS_AFTER_RESTART = 2;
     private static final List<String> SUMMARIES = new ArrayList<>();
 
     @BeforeAll
@@ -68,6 +70,33 @@ class PipelineFaultSuiteTest {
             run.drive(steps);
             run.finish();
             report(new Outcome(run)).assertPasses(true);
+        }
+    }
+
+    /**
+     * The issue's "a control plane that times out": the real control plane behind a relay that, for a while, accepts
+     * requests and never answers them (half never reach it, half are stored and their answers withheld); the
+     * control-plane forwarder is killed with SIGKILL in the middle of that and again after it ({@code kills / 2}
+     * times, at least once). Pass: as above, and
+     * every CONTROL_PLANE tenant's totals at the control plane are exactly those of the endpoint events it produced,
+     * no other tenant's data is there (P2), and no record was committed before its window was accepted.
+     */
+    @Test
+    void controlPlaneTimesOutAndItsForwarderIsKilledHardYetItsTotalsAreExact() {
+        // 1.5 x the rate: its faults fit in shorter traffic, and the suite stays short
+        try (FaultRun run = new FaultRun("control-plane-timeout", "at-least-once", SETTINGS, 13, true, 1.5)) {
+            run.start();
+            List<FaultRun.Step> steps = new ArrayList<>();
+            steps.add(new FaultRun.Step(0.2, "the control plane times out; kill -9 the control-plane forwarder"
+                    + " meanwhile", () -> run.controlPlaneTimesOut(CONTROL_PLANE_TIMEOUTS_AFTER_RESTART)));
+            int kills = Math.max(1, SETTINGS.kills() / 2);
+            for (int i = 1; i <= kills; i++) {
+                steps.add(new FaultRun.Step(0.2 + 0.6 * i / kills, "kill -9 the control-plane forwarder",
+                        () -> run.killAndRestart(run.controlPlaneForwarder, run.controlPlaneForwarderGroup())));
+            }
+            run.drive(steps);
+            run.finish();
+            report(new Outcome(run)).assertPasses(false);
         }
     }
 

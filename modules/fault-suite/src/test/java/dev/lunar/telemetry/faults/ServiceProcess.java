@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * One pipeline service ({@code lunar-telemetry processor}, {@code lunar-telemetry forward-datadog}) in a JVM of its
- * own, started with this test JVM's class path and configured by environment variables only — the way it runs in
- * production. Each start writes its stdout and stderr to {@code <dir>/<name>-<n>.log}. {@link #kill()} is
- * {@code kill -9} ({@link Process#destroyForcibly()}); {@link #stop()} is SIGTERM (the graceful path).
+ * One pipeline service ({@code lunar-telemetry processor}, {@code forward-datadog}, {@code forward-controlplane}) in a
+ * JVM of its own, started with this test JVM's class path and configured by environment variables (and, for secrets
+ * such as tenant tokens, a {@code --config} file) — the way it runs in production. Each start writes its stdout and
+ * stderr to {@code <dir>/<name>-<n>.log}. {@link #kill()} is {@code kill -9} ({@link Process#destroyForcibly()});
+ * {@link #stop()} is SIGTERM (the graceful path).
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -29,6 +30,7 @@ final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final String command;
+    private final List<String> arguments;
     private final Map<String, String> environment;
     private final Path directory;
     private Process process;
@@ -38,8 +40,15 @@ final class ServiceProcess implements AutoCloseable {
     private int kills;
 
     ServiceProcess(String name, String command, Map<String, String> environment, Path directory) {
+        this(name, command, List.of(), environment, directory);
+    }
+
+    /** @param arguments after the command, e.g. {@code --config FILE} */
+    ServiceProcess(String name, String command, List<String> arguments, Map<String, String> environment,
+                   Path directory) {
         this.name = name;
         this.command = command;
+        this.arguments = List.copyOf(arguments);
         this.environment = new LinkedHashMap<>(environment);
         this.directory = directory;
     }
@@ -62,6 +71,7 @@ final class ServiceProcess implements AutoCloseable {
         cmd.addAll(List.of("-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-Djava.net.preferIPv4Stack=true"));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS, command));
+        cmd.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(cmd)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
@@ -167,6 +177,24 @@ final class ServiceProcess implements AutoCloseable {
             }
         }
         return List.copyOf(distinct);
+    }
+
+    /** How many lines of all its runs' output contain {@code needle}. */
+    long linesContaining(String needle) {
+        long n = 0;
+        for (Path p : logs) {
+            try {
+                n += Files.readAllLines(p, StandardCharsets.UTF_8).stream().filter(l -> l.contains(needle)).count();
+            } catch (IOException e) {
+                // not written yet
+            }
+        }
+        return n;
+    }
+
+    /** How many lines of the current run's output contain {@code needle}. */
+    long linesContainingNow(String needle) {
+        return output().lines().filter(l -> l.contains(needle)).count();
     }
 
     String tail(int lines) {

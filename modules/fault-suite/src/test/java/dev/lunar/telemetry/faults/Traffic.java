@@ -3,14 +3,19 @@ package dev.lunar.telemetry.faults;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.AvroJsonCodec;
 import dev.lunar.telemetry.events.EventKind;
+import dev.lunar.telemetry.events.avro.EndpointStats;
 import dev.lunar.telemetry.events.avro.EventHeader;
 import dev.lunar.telemetry.events.avro.Heartbeat;
 import dev.lunar.telemetry.events.avro.ProxyLog;
 import dev.lunar.telemetry.events.avro.ResourceUsage;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
+import dev.lunar.telemetry.events.avro.TenantPlan;
 import dev.lunar.telemetry.proxysim.Canaries;
 import dev.lunar.telemetry.proxysim.FleetSimulator;
 import dev.lunar.telemetry.proxysim.FleetSpec;
+import dev.lunar.telemetry.proxysim.ProxyIdentity;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -18,7 +23,10 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -35,6 +43,10 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * body, a valid record of the wrong type for its topic, and JSON that does not match the schema. Every 200th log
  * event is marked to be refused (400) by the loopback Datadog server, so it must end in the dead-letter topic
  * instead.
+ *
+ * <p>Every endpoint-stats event is also kept as an {@link EndpointEvent} (its tenant and plan, the calls per status
+ * class it counts), from which a control plane's exact totals follow. The simulator's endpoint counters cover whole
+ * minutes; a run whose event time should cross many minutes in a short wall time uses a {@code timeScale} above 1.
  */
 final class Traffic {
 
@@ -50,6 +62,18 @@ final class Traffic {
         }
     }
 
+    /**
+     * An endpoint-stats event as the control plane must count it: whose it is, the start of the proxy's counting
+     * window, the endpoint ({@code provider|METHOD path}) and its calls per status class (2xx = 200..299 ...; other
+     * codes are calls in no class).
+     */
+    record EndpointEvent(String eventId, String tenantId, TenantPlan plan, long windowStartMs, String endpoint,
+                         long calls, long s2xx, long s3xx, long s4xx, long s5xx) {
+        long errors() {
+            return s4xx + s5xx;
+        }
+    }
+
     /** A resource sample as Datadog sees it: host and timestamp (seconds) of its CPU gauge. */
     record ResourcePoint(String host, long epochSecond) {}
 
@@ -61,19 +85,29 @@ final class Traffic {
     final Set<String> refusedIds = new HashSet<>();
     final Set<ByteBuffer> poison = new HashSet<>();
     final Set<ResourcePoint> resourcePoints = new HashSet<>();
+    final List<EndpointEvent> endpointEvents = new ArrayList<>();
     final List<TenantMetadata> tenants;
+    /** Tenant id to plan. */
+    final Map<String, TenantPlan> plans = new LinkedHashMap<>();
     final Canaries canaries;
+    /** Event time of the first event, epoch milliseconds. */
+    final long firstEventMillis;
 
-    private Traffic(int events, long seed, double perSecond) {
+    private Traffic(int events, long seed, double perSecond, double timeScale) {
         for (EventKind kind : EventKind.values()) {
             idsByKind.put(kind, new HashSet<>());
         }
-        // Event k carries the time at which it is due to be produced, as a live fleet's would.
-        long start = System.currentTimeMillis();
+        // Event k carries the time at which it is due to be produced, as a live fleet's would. Sped up, event time
+        // runs timeScale times faster and ends now, so that no time stamp lies in the future.
+        double step = 1000.0 / perSecond * timeScale;
+        long start = System.currentTimeMillis() - (timeScale == 1 ? 0 : (long) (events * step));
+        this.firstEventMillis = start;
         SteppingClock clock = new SteppingClock(start);
         FleetSimulator fleet = FleetSimulator.create(FleetSpec.of(24, 6, perSecond, seed), clock);
         this.tenants = fleet.tenants();
         this.canaries = fleet.canaries();
+        Map<String, String> tenantOfProxy = tenantsOfProxies(fleet.proxies(), tenants);
+        tenants.forEach(t -> plans.put(t.getId(), t.getPlan()));
         Map<Class<?>, EventKind> kinds = new HashMap<>();
         Map<EventKind, AvroCodec<SpecificRecordBase>> codecs = new EnumMap<>(EventKind.class);
         for (EventKind kind : EventKind.values()) {
@@ -85,7 +119,7 @@ final class Traffic {
         int poisonMade = 0;
         java.util.Iterator<SpecificRecordBase> sequence = fleet.events().iterator();
         for (int k = 0; k < events; k++) {
-            clock.set(start + (long) (k * 1000.0 / perSecond));
+            clock.set(start + (long) (k * step));
             SpecificRecordBase event = sequence.next();
             EventKind kind = kinds.get(event.getClass());
             EventHeader header = (EventHeader) event.get("header");
@@ -97,6 +131,10 @@ final class Traffic {
                 refusedIds.add(id);
             } else if (DATADOG_LOG_KINDS.contains(kind)) {
                 datadogIds.add(id);
+            }
+            if (event instanceof EndpointStats stats) {
+                String tenant = tenantOfProxy.get(header.getProxyId());
+                endpointEvents.add(endpointEvent(id, tenant, plans.get(tenant), stats));
             }
             if (event instanceof ResourceUsage usage) {
                 resourcePoints.add(new ResourcePoint(header.getProxyId(), usage.getSampledAt().getEpochSecond()));
@@ -115,7 +153,71 @@ final class Traffic {
 
     /** {@code events} events, their time stamps spread as if {@code perSecond} were produced each second from now. */
     static Traffic generate(int events, long seed, double perSecond) {
-        return new Traffic(events, seed, perSecond);
+        return new Traffic(events, seed, perSecond, 1);
+    }
+
+    /**
+     * Like {@link #generate(int, long, double)}, but event time runs {@code timeScale} times faster than production
+     * and ends now: the simulated proxies' one-minute endpoint counters then close every {@code 60 / timeScale}
+     * seconds of the run.
+     */
+    static Traffic generate(int events, long seed, double perSecond, double timeScale) {
+        if (timeScale < 1) {
+            throw new IllegalArgumentException("timeScale must be at least 1, was " + timeScale);
+        }
+        return new Traffic(events, seed, perSecond, timeScale);
+    }
+
+    /** The endpoint events of tenants on {@code plan}. */
+    List<EndpointEvent> endpointEvents(TenantPlan plan) {
+        return endpointEvents.stream().filter(e -> e.plan() == plan).toList();
+    }
+
+    private static EndpointEvent endpointEvent(String id, String tenant, TenantPlan plan, EndpointStats stats) {
+        long[] classes = new long[4];
+        stats.getStatusCodes().forEach((code, n) -> {
+            int status;
+            try {
+                status = Integer.parseInt(code.trim());
+            } catch (NumberFormatException e) {
+                return;
+            }
+            if (status >= 200 && status < 600) {
+                classes[status / 100 - 2] += n;
+            }
+        });
+        String endpoint = stats.getEndpoint().getHost().toLowerCase(Locale.ROOT) + "|"
+                + stats.getEndpoint().getMethod().toUpperCase(Locale.ROOT) + " " + stats.getEndpoint().getPathTemplate();
+        return new EndpointEvent(id, tenant, plan, stats.getWindowStart().toEpochMilli(), endpoint, stats.getCount(),
+                classes[0], classes[1], classes[2], classes[3]);
+    }
+
+    /** Whose events each proxy sends: the tenant whose API key it carries (the processor's rule). */
+    private static Map<String, String> tenantsOfProxies(List<ProxyIdentity> proxies, List<TenantMetadata> tenants) {
+        Map<String, String> byKeyHash = new HashMap<>();
+        for (TenantMetadata t : tenants) {
+            t.getApiKeySha256().forEach(hash -> byKeyHash.put(hash, t.getId()));
+        }
+        Map<String, String> out = new HashMap<>();
+        for (ProxyIdentity p : proxies) {
+            String tenant = p.apiKey().map(Traffic::sha256).map(byKeyHash::get).or(p::tenantId).orElseThrow(
+                    () -> new IllegalStateException("no tenant for proxy " + p.proxyId()));
+            if (p.tenantId().isPresent() && !p.tenantId().get().equals(tenant)) {
+                throw new IllegalStateException("proxy " + p.proxyId() + " names tenant " + p.tenantId().get()
+                        + " but carries the API key of " + tenant);
+            }
+            out.put(p.proxyId(), tenant);
+        }
+        return out;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     int poisonCount() {
