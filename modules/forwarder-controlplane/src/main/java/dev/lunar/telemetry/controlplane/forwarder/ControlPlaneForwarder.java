@@ -152,8 +152,10 @@ public final class ControlPlaneForwarder implements AutoCloseable {
         Aggregation() {
             running = aggregator.aggregateCommittable(input.asFlux())
                     .map(held::emitted)
-                    .groupBy(w -> w.window().tenantId())
-                    .flatMap(tenant -> tenant.concatMap(w -> send(w, 0)), Integer.MAX_VALUE)
+                    .groupBy(w -> w.window() == null ? "" : w.window().tenantId())
+                    // a commit point has nothing to send: it is done as soon as the windows before it are
+                    .flatMap(tenant -> tenant.concatMap(w -> w.window() == null ? Mono.just(w.index()) : send(w, 0)),
+                            Integer.MAX_VALUE)
                     .subscribe(held::done, this::failed);
         }
 

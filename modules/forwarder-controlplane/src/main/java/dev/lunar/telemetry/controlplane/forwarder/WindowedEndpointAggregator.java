@@ -73,9 +73,11 @@ import reactor.core.scheduler.Schedulers;
  *
  * <h2>Committing</h2>
  * {@link #aggregateCommittable} takes each event with its partition and offset and gives each emitted aggregate the
- * offsets that may be committed once it is accepted: per partition, the oldest record still held by a window whose
- * data has not been emitted yet. A consumer that commits those after the control plane's 2xx never loses a window
- * on a crash.
+ * offsets that may be committed once it is accepted: per partition, the oldest record of a window that can still
+ * change — one whose state is kept for corrections, emitted or not. A consumer that commits those after the control
+ * plane's 2xx never loses a window on a crash, nor a late event: had the records of a sent window been committed, a
+ * crash before its correction was accepted would rebuild the window from the late events alone, and the control
+ * plane keeps the version with more source events. A window's records become committable with its last emission.
  *
  * <p>Memory: one state per open (tenant, window) with its endpoints and event ids, for at most
  * {@code W + allowed-lateness + correction-horizon} of event time. Backpressure from downstream reaches the input.
@@ -156,7 +158,8 @@ public final class WindowedEndpointAggregator {
      * {@code events} are passed on; its completion emits the remaining windows and completes.
      */
     public Flux<WindowAggregate> aggregate(Flux<EnrichedEndpointStats> events) {
-        return run(events.map(e -> new In(e, -1, -1))).map(CommittableWindow::aggregate);
+        return run(events.map(e -> new In(e, -1, -1))).filter(w -> !w.isCommitPoint())
+                .map(CommittableWindow::aggregate);
     }
 
     /**
@@ -202,7 +205,7 @@ public final class WindowedEndpointAggregator {
     private static final class WindowState {
         final Map<EndpointKey, EndpointState> endpoints = new TreeMap<>();
         final Set<String> eventIds = new HashSet<>();
-        /** Per partition, the oldest offset merged since the last emission. */
+        /** Per partition, the oldest offset merged into the window: held until the window can no longer change. */
         final Map<Integer, Long> heldOffsets = new TreeMap<>();
         int revision = -1;
         boolean dirty;
@@ -227,7 +230,8 @@ public final class WindowedEndpointAggregator {
                 List<CommittableWindow> out = new ArrayList<>();
                 for (Map.Entry<WindowId, WindowState> w : windows.entrySet()) {
                     if (w.getValue().dirty) {
-                        out.add(emitCommittable(w.getKey(), w.getValue()));
+                        // Not "last": the state goes, but a restart may still bring late events for the window.
+                        out.add(emitCommittable(w.getKey(), w.getValue(), false));
                     }
                 }
                 windows.clear();
@@ -240,15 +244,21 @@ public final class WindowedEndpointAggregator {
             return onEvent(in, now);
         }
 
-        private CommittableWindow emitCommittable(WindowId id, WindowState w) {
-            WindowAggregate aggregate = emit(id, w);
-            w.heldOffsets.clear();
+        /** @param last whether the window's state goes after this emission, so its records need not be held */
+        private CommittableWindow emitCommittable(WindowId id, WindowState w, boolean last) {
+            return new CommittableWindow(emit(id, w), commitOffsets(last ? w : null));
+        }
+
+        /** Per partition, the oldest record held by a window (other than {@code except}), or one past the last read. */
+        private Map<Integer, Long> commitOffsets(WindowState except) {
             Map<Integer, Long> commit = new TreeMap<>();
-            lastOffsets.forEach((partition, last) -> commit.put(partition, last + 1));
+            lastOffsets.forEach((partition, read) -> commit.put(partition, read + 1));
             for (WindowState other : windows.values()) {
-                other.heldOffsets.forEach((partition, held) -> commit.merge(partition, held, Math::min));
+                if (other != except) {
+                    other.heldOffsets.forEach((partition, held) -> commit.merge(partition, held, Math::min));
+                }
             }
-            return new CommittableWindow(aggregate, commit);
+            return commit;
         }
 
         private List<CommittableWindow> onEvent(In in, long now) {
@@ -297,6 +307,7 @@ public final class WindowedEndpointAggregator {
         /** Emits windows whose time has come; on ticks also pending corrections; evicts expired state. */
         private List<CommittableWindow> due(boolean tick) {
             List<CommittableWindow> out = new ArrayList<>();
+            boolean releasedRecords = false;
             for (Iterator<Map.Entry<WindowId, WindowState>> it = windows.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<WindowId, WindowState> entry = it.next();
                 long closesAt = entry.getKey().startMs() + windowMs + latenessMs;
@@ -305,12 +316,18 @@ public final class WindowedEndpointAggregator {
                 }
                 WindowState w = entry.getValue();
                 boolean expired = closesAt + horizonMs <= watermark;
+                boolean sent = false;
                 if (w.dirty && (w.revision < 0 || tick || expired)) {
-                    out.add(emitCommittable(entry.getKey(), w));
+                    out.add(emitCommittable(entry.getKey(), w, expired));
+                    sent = true;
                 }
                 if (expired) {
                     it.remove();
+                    releasedRecords |= !sent && !w.heldOffsets.isEmpty();
                 }
+            }
+            if (releasedRecords) {
+                out.add(CommittableWindow.commitPoint(commitOffsets(null)));
             }
             return out;
         }

@@ -110,6 +110,7 @@ class ControlPlaneForwarderTest {
                 .tenantTokens(tokens)
                 .window(Duration.ofSeconds(2))
                 .allowedLateness(Duration.ofSeconds(1))
+                .correctionHorizon(Duration.ofSeconds(2))
                 .idleTick(Duration.ofMillis(200))
                 .topic(topic.name())
                 .groupId(topic.group())
@@ -309,7 +310,8 @@ class ControlPlaneForwarderTest {
         await().atMost(WAIT).until(() -> calls("acme-3", tokens) == CALLS_PER_WINDOW
                 && sum(committed(kafka, topic.group())) == 8);
 
-        produce(kafka, topic.name(), window("beta-3", TenantPlan.CONTROL_PLANE, 0));
+        // a later window: acme's has passed its correction horizon by now, so anything for it would be too late
+        produce(kafka, topic.name(), window("beta-3", TenantPlan.CONTROL_PLANE, 60));
 
         await().atMost(WAIT).until(() -> !wrong.isHealthy());
         assertThat(wrong.healthDetail()).contains("tenant beta-3", "401",

@@ -3,6 +3,7 @@ package dev.lunar.telemetry.controlplane.forwarder;
 import static dev.lunar.telemetry.controlplane.forwarder.Stats.T0;
 import static dev.lunar.telemetry.controlplane.forwarder.Stats.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.lunar.telemetry.events.avro.EnrichedEndpointStats;
 import dev.lunar.telemetry.events.avro.TenantPlan;
@@ -303,12 +304,34 @@ class WindowedEndpointAggregatorTest {
                 .aggregateCommittable(Flux.fromIterable(read)).collectList().block(Duration.ofSeconds(30));
 
         assertThat(out).hasSize(2);
-        // W0 sent: partition 0 must be re-read from 11 (W1 holds it); partition 1 is done up to 6
+        // W0 sent, but it may still be corrected: its records (p0 10, p1 6) stay uncommitted; p1-5 was dropped
         assertThat(out.get(0).aggregate().windowStart()).isEqualTo(T0);
-        assertThat(out.get(0).commitOffsets()).containsExactly(Map.entry(0, 11L), Map.entry(1, 7L));
-        // W1 sent at the end of the input: everything read is done
+        assertThat(out.get(0).commitOffsets()).containsExactly(Map.entry(0, 10L), Map.entry(1, 6L));
+        // W1 sent at the end of the input: both windows were within their correction horizon, so nothing more
         assertThat(out.get(1).aggregate().windowStart()).isEqualTo(T0.plusSeconds(60));
-        assertThat(out.get(1).commitOffsets()).containsExactly(Map.entry(0, 13L), Map.entry(1, 7L));
+        assertThat(out.get(1).commitOffsets()).containsExactly(Map.entry(0, 10L), Map.entry(1, 6L));
+    }
+
+    @Test
+    void aSentWindowHoldsItsRecordsUntilItsLastCorrectionSoACrashCannotLoseLateEvents() {
+        List<PositionedStats> read = List.of(
+                new PositionedStats(event("a").at(0).codes(200, 1).build(), 0, 10), // W0
+                new PositionedStats(event("b").at(95).codes(200, 1).build(), 0, 11), // W1; W0 sent (revision 0)
+                new PositionedStats(event("c").at(20).codes(500, 1).build(), 0, 12), // late for W0: a correction
+                new PositionedStats(event("d").at(250).codes(200, 1).build(), 0, 13)); // W0 past its horizon
+
+        List<CommittableWindow> out = new WindowedEndpointAggregator(SETTINGS, null)
+                .aggregateCommittable(Flux.fromIterable(read)).collectList().block(Duration.ofSeconds(30));
+
+        assertThat(out).extracting(w -> w.aggregate().windowStart().getEpochSecond() - T0.getEpochSecond(),
+                w -> w.aggregate().revision(), w -> w.aggregate().overview().calls(), w -> w.commitOffsets().get(0))
+                .containsExactly(
+                        // had "a" (offset 10) been committed with revision 0, a crash before the correction was
+                        // accepted would rebuild W0 from "c" alone, and the control plane keeps the bigger row
+                        tuple(0L, 0, 1L, 10L),
+                        tuple(0L, 1, 2L, 11L), // W0's last emission: its records are done; W1 still holds 11
+                        tuple(60L, 0, 1L, 11L),
+                        tuple(240L, 0, 1L, 11L)); // end of input: W1 and W4 may still be corrected after a restart
     }
 
     private List<WindowAggregate> aggregateAll(List<EnrichedEndpointStats> events) {
