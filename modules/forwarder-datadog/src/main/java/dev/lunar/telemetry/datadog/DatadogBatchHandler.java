@@ -1,6 +1,5 @@
 package dev.lunar.telemetry.datadog;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lunar.telemetry.consumer.BatchHandler;
 import dev.lunar.telemetry.consumer.BatchResult;
 import java.net.URI;
@@ -97,19 +96,19 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
             if (tenants != null) {
                 tenants.destinationFor(DatadogMapping.tenantId(record)).ifPresent(destinations::add);
             }
-            for (ObjectNode entry : mapped.logEntries()) {
-                if (nowMillis - entry.get("timestamp").asLong() > LOG_MAX_AGE.toMillis()) {
+            for (DatadogMapping.LogEntry entry : mapped.logEntries()) {
+                if (nowMillis - entry.timestamp() > LOG_MAX_AGE.toMillis()) {
                     metrics.notSent("log", "too_old");
                     log.warn("log entry {} is older than {} h and would be dropped by Datadog: not sent",
-                            entry.path("event_id").asText(), LOG_MAX_AGE.toHours());
+                            entry.eventId(), LOG_MAX_AGE.toHours());
                     continue;
                 }
                 for (Destination d : destinations) {
                     logs.computeIfAbsent(d, k -> new ArrayList<>()).add(new PayloadBuilder.Item(i, entry));
                 }
             }
-            for (ObjectNode s : mapped.series()) {
-                long ageSeconds = nowMillis / 1000 - DatadogMapping.timestampOf(s);
+            for (DatadogMapping.Series s : mapped.series()) {
+                long ageSeconds = nowMillis / 1000 - s.timestamp();
                 if (ageSeconds > POINT_MAX_AGE.toSeconds()) {
                     metrics.notSent("point", "too_old");
                     continue;
