@@ -276,6 +276,26 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Reads {@code topic}, whose values are Avro single-object encoded {@code type}, and hands the handler
+         * {@code prepare(record)} instead of the record. {@code prepare} runs as each record is read, on the
+         * consumer's thread, before batching — so while earlier batches are being delivered: per-record work done
+         * here (mapping, serialising) overlaps delivery instead of adding to it. Nothing else changes: the prepared
+         * value is batched, delivered, retried, split and acknowledged exactly like a decoded record, and a record read
+         * again is prepared again, so {@code prepare} must be a function of the record alone. A
+         * {@link dev.lunar.telemetry.events.BadRecordException} from it dead-letters the record like one from
+         * decoding; it should throw nothing else (anything else fails the read loop, which restarts from the last
+         * commit).
+         */
+        public <R extends SpecificRecordBase> Builder<T> topic(String topic, Class<R> type,
+                                                               Function<? super R, ? extends T> prepare) {
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(prepare, "prepare");
+            AvroCodec<R> codec = AvroCodec.of(type);
+            codecs.put(topic, bytes -> recordType.cast(prepare.apply(codec.decode(bytes))));
+            return this;
+        }
+
         /** Reads the enriched topic of each kind ({@code telemetry.<kind>.v1}) with its enriched record type. */
         public Builder<T> enrichedKinds(EventKind... kinds) {
             for (EventKind kind : kinds) {
