@@ -110,6 +110,11 @@ final class DatadogMapping {
     /** One JSON value (a log entry, a series) that writes itself. */
     interface JsonWritable {
         void writeTo(JsonGenerator g) throws IOException;
+
+        /** The value's JSON when it was serialised already, else null. */
+        default byte[] encoded() {
+            return null;
+        }
     }
 
     /** A tree, written as it is (tests build entries and series as trees). */
@@ -673,6 +678,9 @@ final class DatadogMapping {
 
     /** DogStatsD line of a series: {@code name:value|g|#tag,...,host:<h>|T<ts>} (counts use {@code |c}). */
     static String dogStatsdLine(JsonWritable series) {
+        if (series instanceof PreparedRecord.Encoded e) {
+            return e.series().dogStatsdLine();
+        }
         return series instanceof Series s ? s.dogStatsdLine() : dogStatsdLine(((Tree) series).node());
     }
 

@@ -70,11 +70,17 @@ final class PayloadBuilder {
             Set<Integer> indices = new LinkedHashSet<>();
             long size = 2;
             for (Item item : entries) {
-                Buffer entry = w.encode(item.json());
-                byte[] bytes = entry.bytes;
-                int length = entry.count;
+                byte[] bytes = item.json().encoded();
+                int length;
+                if (bytes != null) {
+                    length = bytes.length;
+                } else {
+                    Buffer entry = w.encode(item.json());
+                    bytes = entry.bytes;
+                    length = entry.count;
+                }
                 if (length > LOGS_MAX_ENTRY_BYTES) {
-                    bytes = fitEntry(readTree(entry));
+                    bytes = fitEntry(readTree(bytes, length));
                     length = bytes.length;
                 }
                 if (count > 0 && (count == LOGS_MAX_ENTRIES || size + length + 1 > LOGS_MAX_BODY_BYTES)) {
@@ -115,7 +121,10 @@ final class PayloadBuilder {
             List<byte[]> encoded = new ArrayList<>();
             long size = SERIES_PREFIX.length + 2;
             for (Item item : series) {
-                byte[] s = w.encode(item.json()).toByteArray();
+                byte[] s = item.json().encoded();
+                if (s == null) {
+                    s = w.encode(item.json()).toByteArray();
+                }
                 if (!current.isEmpty() && size + s.length + 1 > SERIES_MAX_BODY_BYTES) {
                     addSeriesBodies(w.body, current, encoded, bodies);
                     current = new ArrayList<>();
@@ -222,9 +231,22 @@ final class PayloadBuilder {
         return new Body(bytes, Gzip.compress(bytes), Set.copyOf(indices));
     }
 
-    private ObjectNode readTree(Buffer json) {
+    /** {@code value}'s JSON, as it would be written into a body. */
+    byte[] encode(DatadogMapping.JsonWritable value) {
+        Writer w = writers.get();
         try {
-            return (ObjectNode) mapper.readTree(json.bytes, 0, json.count);
+            return w.encode(value).toByteArray();
+        } catch (RuntimeException | Error e) {
+            writers.remove();
+            throw e;
+        } finally {
+            w.trim();
+        }
+    }
+
+    private ObjectNode readTree(byte[] json, int length) {
+        try {
+            return (ObjectNode) mapper.readTree(json, 0, length);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read back a Datadog log entry", e);
         }

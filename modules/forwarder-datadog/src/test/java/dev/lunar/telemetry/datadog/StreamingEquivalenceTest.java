@@ -162,6 +162,22 @@ class StreamingEquivalenceTest {
         assertSameBodies(builder.logs(logs.items()), legacy.logs(logs.legacyItems()));
         Batch series = seriesBatch(records);
         assertSameBodies(builder.series(series.items()), legacy.series(series.legacyItems()));
+
+        // the same, from records prepared (mapped and serialised) as the forwarder's consumer reads them
+        List<PayloadBuilder.Item> preparedLogs = new ArrayList<>();
+        List<PayloadBuilder.Item> preparedSeries = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            PreparedRecord p = PreparedRecord.prepare(records.get(i), "s", "s", builder);
+            for (PreparedRecord.Encoded e : p.logEntries()) {
+                preparedLogs.add(new PayloadBuilder.Item(i, e));
+            }
+            for (PreparedRecord.Encoded e : p.series()) {
+                preparedSeries.add(new PayloadBuilder.Item(i, e));
+                assertThat(DatadogMapping.dogStatsdLine(e)).isEqualTo(DatadogMapping.dogStatsdLine(e.series()));
+            }
+        }
+        assertSameBodies(builder.logs(preparedLogs), legacy.logs(logs.legacyItems()));
+        assertSameBodies(builder.series(preparedSeries), legacy.series(series.legacyItems()));
     }
 
     @Example
@@ -180,6 +196,13 @@ class StreamingEquivalenceTest {
         Batch logs = logsBatch(records);
         assertSameBodies(builder.logs(logs.items()), legacy.logs(logs.legacyItems()));
         assertThat(truncated[0]).isEqualTo(truncated[1]).isEqualTo(3);
+        List<PayloadBuilder.Item> prepared = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            for (PreparedRecord.Encoded e : PreparedRecord.prepare(records.get(i), "s", "s", builder).logEntries()) {
+                prepared.add(new PayloadBuilder.Item(i, e));
+            }
+        }
+        assertSameBodies(builder.logs(prepared), legacy.logs(logs.legacyItems()));
     }
 
     @Example
