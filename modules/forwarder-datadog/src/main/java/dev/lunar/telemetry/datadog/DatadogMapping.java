@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -250,26 +251,15 @@ final class DatadogMapping {
 
         @Override
         public void writeTo(JsonGenerator g) throws IOException {
+            EntryFragments fragments = tagsOf(header, tenant).entryFragments(service, source, header, tenant);
             g.writeStartObject();
-            field(g, DDSOURCE, source);
-            field(g, SERVICE, service);
-            field(g, HOSTNAME, header.getProxyId());
-            field(g, DDTAGS, tagsOf(header, tenant).joined());
+            // "ddsource", "service", "hostname", "ddtags" and a comma: the generator then writes the next field as
+            // if it were the first, without one
+            g.writeRaw(fragments.prefix());
             field(g, TIMESTAMP, timestamp);
             field(g, EVENT_ID, header.getEventId());
-            g.writeFieldName(PROXY);
-            g.writeStartObject();
-            field(g, ID, header.getProxyId());
-            field(g, VERSION, header.getProxyVersion());
-            g.writeEndObject();
-            g.writeFieldName(TENANT);
-            g.writeStartObject();
-            field(g, ID, tenant.getId());
-            field(g, NAME, tenant.getName());
-            field(g, PLAN, tenant.getPlan().name());
-            g.writeFieldName(KNOWN);
-            g.writeBoolean(tenant.getKnown());
-            g.writeEndObject();
+            // a comma, "proxy" and "tenant": the generator has written fields, so it puts a comma before the next
+            g.writeRaw(fragments.middle());
             if (record instanceof EnrichedLog log) {
                 writeLog(g, log);
             } else if (record instanceof EnrichedHeartbeat hb) {
@@ -379,8 +369,146 @@ final class DatadogMapping {
 
     // ---------------------------------------------------------------- tags
 
-    /** The normalised tags of a (tenant, proxy, version), and the same joined with commas ({@code ddtags}). */
-    record Tags(List<String> list, String joined) {}
+    /**
+     * The normalised tags of a (tenant, proxy, version), the same joined with commas ({@code ddtags}), and the parts of
+     * entries and series that depend on nothing else, written once.
+     */
+    static final class Tags {
+        private static final int MAX_PROCESS_TAILS = 64;
+        private final List<String> list;
+        private final String joined;
+        private final RawJson seriesTail;
+        private final ConcurrentHashMap<String, RawJson> processTails = new ConcurrentHashMap<>();
+        private volatile EntryFragments entryFragments;
+
+        Tags(List<String> list, String host) {
+            this.list = list;
+            this.joined = String.join(",", list);
+            this.seriesTail = writeSeriesTail(host, list);
+        }
+
+        List<String> list() {
+            return list;
+        }
+
+        String joined() {
+            return joined;
+        }
+
+        /** {@code ,"resources":[{"name":<host>,"type":"host"}],"tags":[...]} of the host's series. */
+        RawJson seriesTail() {
+            return seriesTail;
+        }
+
+        /** The same for a process's series: the tags and {@code process:<name>}. */
+        RawJson processTail(String host, List<String> processTags, String processName) {
+            RawJson tail = processTails.get(processName);
+            if (tail == null) {
+                tail = writeSeriesTail(host, processTags);
+                if (processTails.size() < MAX_PROCESS_TAILS) {
+                    processTails.put(processName, tail);
+                }
+            }
+            return tail;
+        }
+
+        EntryFragments entryFragments(String service, String source, EventHeader header, TenantInfo tenant) {
+            EntryFragments f = entryFragments;
+            if (f == null || !f.service().equals(service) || !f.source().equals(source)) {
+                f = EntryFragments.of(service, source, header, tenant, joined);
+                entryFragments = f;
+            }
+            return f;
+        }
+    }
+
+    /** The parts of a log entry that are the same for every record of a (tenant, proxy, version). */
+    record EntryFragments(String service, String source, RawJson prefix, RawJson middle) {
+        static EntryFragments of(String service, String source, EventHeader header, TenantInfo tenant,
+                                 String ddtags) {
+            RawJson prefix = fragment(g -> {
+                field(g, DDSOURCE, source);
+                field(g, SERVICE, service);
+                field(g, HOSTNAME, header.getProxyId());
+                field(g, DDTAGS, ddtags);
+            }, false, true);
+            RawJson middle = fragment(g -> {
+                g.writeFieldName(PROXY);
+                g.writeStartObject();
+                field(g, ID, header.getProxyId());
+                field(g, VERSION, header.getProxyVersion());
+                g.writeEndObject();
+                g.writeFieldName(TENANT);
+                g.writeStartObject();
+                field(g, ID, tenant.getId());
+                field(g, NAME, tenant.getName());
+                field(g, PLAN, tenant.getPlan().name());
+                g.writeFieldName(KNOWN);
+                g.writeBoolean(tenant.getKnown());
+                g.writeEndObject();
+            }, true, false);
+            return new EntryFragments(service, source, prefix, middle);
+        }
+    }
+
+    /** Writes fields into an object. */
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * The fields {@code fields} writes, as the generator writes them inside an object, without the braces: raw JSON
+     * to copy into an object being written, with a comma before or after.
+     */
+    private static RawJson fragment(Fields fields, boolean commaBefore, boolean commaAfter) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] object = out.toByteArray();
+        int inner = object.length - 2;
+        byte[] raw = new byte[inner + (commaBefore ? 1 : 0) + (commaAfter ? 1 : 0)];
+        int at = 0;
+        if (commaBefore) {
+            raw[at++] = ',';
+        }
+        System.arraycopy(object, 1, raw, at, inner);
+        if (commaAfter) {
+            raw[at + inner] = ',';
+        }
+        return new RawJson(raw);
+    }
+
+    private static RawJson writeSeriesTail(String host, List<String> tags) {
+        return fragment(g -> {
+            g.writeFieldName(RESOURCES);
+            g.writeStartArray();
+            g.writeStartObject();
+            field(g, NAME, host);
+            field(g, TYPE, "host");
+            g.writeEndObject();
+            g.writeEndArray();
+            strings(g, TAGS_FIELD, tags);
+        }, true, false);
+    }
+
+    private record MetricKey(String metric, int type, String unit) {}
+
+    private static final ConcurrentHashMap<MetricKey, RawJson> SERIES_HEADS = new ConcurrentHashMap<>();
+
+    /** {@code "metric":<m>,"type":<t>,"unit":<u>,} */
+    private static RawJson seriesHead(String metric, int type, String unit) {
+        return SERIES_HEADS.computeIfAbsent(new MetricKey(metric, type, unit), k -> fragment(g -> {
+            field(g, METRIC, k.metric());
+            g.writeFieldName(TYPE);
+            g.writeNumber(k.type());
+            field(g, UNIT, k.unit());
+        }, false, true));
+    }
 
     /** Everything {@link #tags} depends on. */
     private record TagKey(String tenantName, String tenantId, TenantPlan plan, boolean known,
@@ -392,8 +520,7 @@ final class DatadogMapping {
                 header.getProxyId(), header.getProxyVersion());
         Tags tags = TAGS.get(key);
         if (tags == null) {
-            List<String> list = Collections.unmodifiableList(computeTags(header, tenant));
-            tags = new Tags(list, String.join(",", list));
+            tags = new Tags(Collections.unmodifiableList(computeTags(header, tenant)), header.getProxyId());
             // the key keeps a copy: the record's own map may change after this
             Map<String, String> copy = Collections.unmodifiableMap(new HashMap<>(tenant.getTags()));
             TAGS.put(new TagKey(key.tenantName(), key.tenantId(), key.plan(), key.known(), copy, key.proxyId(),
@@ -554,24 +681,28 @@ final class DatadogMapping {
     static final class Series implements JsonWritable {
         private final String metric;
         private final int type;
-        private final String unit;
         /** Seconds; 0: none. */
         private final long interval;
         private final long timestamp;
         private final double value;
         private final String host;
         private final List<String> tags;
+        /** {@code "metric":..,"type":..,"unit":..,} */
+        private final RawJson head;
+        /** {@code ,"resources":[..],"tags":[..]} */
+        private final RawJson tail;
 
         Series(String metric, int type, String unit, long interval, long timestamp, double value, String host,
-               List<String> tags) {
+               List<String> tags, RawJson tail) {
             this.metric = metric;
             this.type = type;
-            this.unit = unit;
             this.interval = interval;
             this.timestamp = timestamp;
             this.value = value;
             this.host = host;
             this.tags = tags;
+            this.head = seriesHead(metric, type, unit);
+            this.tail = tail;
         }
 
         /** The point's timestamp, epoch seconds. */
@@ -582,10 +713,8 @@ final class DatadogMapping {
         @Override
         public void writeTo(JsonGenerator g) throws IOException {
             g.writeStartObject();
-            field(g, METRIC, metric);
-            g.writeFieldName(TYPE);
-            g.writeNumber(type);
-            field(g, UNIT, unit);
+            // ends with a comma: the generator writes the next field as if it were the first, without one
+            g.writeRaw(head);
             if (interval > 0) {
                 field(g, INTERVAL, interval);
             }
@@ -597,14 +726,7 @@ final class DatadogMapping {
             g.writeNumber(value);
             g.writeEndObject();
             g.writeEndArray();
-            g.writeFieldName(RESOURCES);
-            g.writeStartArray();
-            g.writeStartObject();
-            field(g, NAME, host);
-            field(g, TYPE, "host");
-            g.writeEndObject();
-            g.writeEndArray();
-            strings(g, TAGS_FIELD, tags);
+            g.writeRaw(tail);
             g.writeEndObject();
         }
 
@@ -632,38 +754,45 @@ final class DatadogMapping {
 
     static List<Series> seriesOf(EnrichedResourceUsage ru) {
         long ts = ru.getSampledAt().getEpochSecond();
-        List<String> tags = tags(ru.getHeader(), ru.getTenant());
+        Tags t = tagsOf(ru.getHeader(), ru.getTenant());
+        List<String> tags = t.list();
+        RawJson tail = t.seriesTail();
         String host = ru.getHeader().getProxyId();
         HostStats h = ru.getHost();
         long intervalSeconds = Math.max(1, ru.getIntervalMillis() / 1000);
         List<Series> out = new ArrayList<>(4 + 2 * ru.getProcesses().size());
-        out.add(new Series("lunar.proxy.cpu.percent", TYPE_GAUGE, "percent", 0, ts, h.getCpuPercent(), host, tags));
-        out.add(new Series("lunar.proxy.memory.used", TYPE_GAUGE, "byte", 0, ts, h.getMemoryUsedBytes(), host, tags));
+        out.add(new Series("lunar.proxy.cpu.percent", TYPE_GAUGE, "percent", 0, ts, h.getCpuPercent(), host, tags,
+                tail));
+        out.add(new Series("lunar.proxy.memory.used", TYPE_GAUGE, "byte", 0, ts, h.getMemoryUsedBytes(), host, tags,
+                tail));
         out.add(new Series("lunar.proxy.memory.total", TYPE_GAUGE, "byte", 0, ts, h.getMemoryTotalBytes(), host,
-                tags));
+                tags, tail));
         out.add(new Series("lunar.proxy.disk.writes", TYPE_COUNT, "byte", intervalSeconds, ts, h.getDiskWriteBytes(),
-                host, tags));
+                host, tags, tail));
         for (ProcessStats p : ru.getProcesses()) {
             List<String> ptags = new ArrayList<>(tags.size() + 1);
             ptags.addAll(tags);
             ptags.add(tag("process", p.getName()));
+            RawJson ptail = t.processTail(host, ptags, p.getName());
             out.add(new Series("lunar.proxy.process.cpu.percent", TYPE_GAUGE, "percent", 0, ts, p.getCpuPercent(),
-                    host, ptags));
+                    host, ptags, ptail));
             out.add(new Series("lunar.proxy.process.memory", TYPE_GAUGE, "byte", 0, ts, p.getMemoryBytes(), host,
-                    ptags));
+                    ptags, ptail));
         }
         return out;
     }
 
     static List<Series> seriesOf(EnrichedHeartbeat hb) {
         long ts = hb.getHeader().getProducedAt().getEpochSecond();
-        List<String> tags = tags(hb.getHeader(), hb.getTenant());
+        Tags t = tagsOf(hb.getHeader(), hb.getTenant());
+        List<String> tags = t.list();
+        RawJson tail = t.seriesTail();
         String host = hb.getHeader().getProxyId();
         return List.of(
-                new Series("lunar.proxy.uptime", TYPE_GAUGE, "second", 0, ts, hb.getUptimeSeconds(), host, tags),
-                new Series("lunar.proxy.restarts", TYPE_GAUGE, "event", 0, ts, hb.getRestarts(), host, tags),
+                new Series("lunar.proxy.uptime", TYPE_GAUGE, "second", 0, ts, hb.getUptimeSeconds(), host, tags, tail),
+                new Series("lunar.proxy.restarts", TYPE_GAUGE, "event", 0, ts, hb.getRestarts(), host, tags, tail),
                 new Series("lunar.proxy.restarts.unexpected", TYPE_GAUGE, "event", 0, ts, hb.getUnexpectedRestarts(),
-                        host, tags));
+                        host, tags, tail));
     }
 
     /** The series as trees (tests). */

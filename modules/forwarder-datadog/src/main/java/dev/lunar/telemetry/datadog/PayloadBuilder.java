@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -228,7 +229,8 @@ final class PayloadBuilder {
 
     private static Body gzip(Buffer json, Set<Integer> indices) {
         byte[] bytes = json.toByteArray();
-        return new Body(bytes, Gzip.compress(bytes), Set.copyOf(indices));
+        // indices is a set of its own (never added to again): no copy needed
+        return new Body(bytes, Gzip.compress(bytes), Collections.unmodifiableSet(indices));
     }
 
     /** {@code value}'s JSON, as it would be written into a body. */
