@@ -16,11 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
 
 /**
  * The kit's engine: decode → batch → deliver with retries and splits → dead-letter → acknowledge, one batch at a
- * time. Acknowledgements happen only after every record of a batch is done, in the order the records were read
+ * time. Records are decoded (and prepared) on a thread of their own, ahead of delivery, so that work overlaps the
+ * delivery of earlier batches. Acknowledgements happen only after every record of a batch is done, in the order the records were read
  * (per partition, through an {@link AcknowledgementLedger}), so a commit never passes a record that is still being
  * worked on. A batch answered {@link BatchResult#acceptedWhen} is done when its settlement completes; the loop goes
  * on meanwhile while at most {@code maxHeldRecords} records are held, and re-reads the source from the last commit
@@ -48,13 +50,16 @@ final class DeliveryLoop<T> {
     private final HealthState health;
     private final DoubleSupplier random;
     private final int maxHeldRecords;
+    private final Scheduler decoding;
+    private final int decodePrefetch;
     private volatile boolean stopping;
     private volatile AcknowledgementLedger ledger;
 
     DeliveryLoop(String name, String destination, RecordSource source, DeadLetterSink deadLetters,
                  Map<String, Function<byte[], T>> codecs, Set<String> skipHeaders, BatchHandler<T> handler,
                  int maxRecords, long maxBytes, Duration maxWait, Backoff backoff, Duration authRetryInterval,
-                 ConsumerMetrics metrics, HealthState health, DoubleSupplier random, int maxHeldRecords) {
+                 ConsumerMetrics metrics, HealthState health, DoubleSupplier random, int maxHeldRecords,
+                 Scheduler decoding, int decodePrefetch) {
         this.name = name;
         this.deliverStage = "deliver:" + destination;
         this.source = source;
@@ -71,6 +76,8 @@ final class DeliveryLoop<T> {
         this.health = health;
         this.random = random;
         this.maxHeldRecords = maxHeldRecords;
+        this.decoding = decoding;
+        this.decodePrefetch = decodePrefetch;
     }
 
     /** Graceful shutdown has begun: a failed settlement no longer re-reads the source. */
@@ -90,8 +97,12 @@ final class DeliveryLoop<T> {
         return Flux.defer(() -> {
                     AcknowledgementLedger ledger = new AcknowledgementLedger(metrics, maxHeldRecords, () -> stopping);
                     this.ledger = ledger;
-                    return source.receive()
-                            .doOnNext(ledger::register)
+                    Flux<SourceRecord> read = source.receive().doOnNext(ledger::register);
+                    if (decodePrefetch > 0) {
+                        // decoding (and preparing) runs on a thread of its own, overlapping delivery
+                        read = read.publishOn(decoding, decodePrefetch);
+                    }
+                    return read
                             .map(this::decode)
                             .bufferTimeout(maxRecords, maxWait, true)
                             .concatMap(buffer -> process(buffer, ledger), 0)

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A running consumer of enriched topics that hands batches of decoded records to a {@link BatchHandler}.
@@ -83,6 +85,7 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
     private final int inFlightBound;
     private final DeliveryLoop<T> loop;
     private final Disposable running;
+    private final Scheduler decoding;
     private final Sinks.Empty<Void> terminated = Sinks.empty();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -96,16 +99,18 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
                         b.shutdownTimeout);
         this.deadLetters = b.deadLetterSink != null ? b.deadLetterSink
                 : new KafkaDeadLetterSink(b.kafka, b.deadLetterTopic, clientId + "-dlq");
-        // The batcher prefetches 4 batches, one batch is being delivered, the source holds a few polls; the loop
-        // stops reading once more than maxHeldRecords wait for settlements (the batch that crossed it is the one
-        // "being delivered").
-        this.inFlightBound = 5 * b.maxRecords + 3 * source.maxRecordsPerPoll() + b.maxHeldRecords;
+        // The batcher prefetches 4 batches, one batch is being delivered, the source holds a few polls, the decoding
+        // thread's queue one more (a source that buffers nothing ahead is decoded where it emits); the loop stops
+        // reading once more than maxHeldRecords wait for settlements (the batch that crossed it is the one "being
+        // delivered").
+        this.inFlightBound = 5 * b.maxRecords + 4 * source.maxRecordsPerPoll() + b.maxHeldRecords;
+        this.decoding = Schedulers.newSingle(clientId + "-decode", true);
         this.health = new HealthState(Clock.systemUTC());
         this.metrics = new ConsumerMetrics(b.registry, b.name, source::lag);
         this.loop = new DeliveryLoop<>(b.name, b.destination, source, deadLetters, b.codecs,
                 b.skipHeaders, b.handler, b.maxRecords, b.maxBytes, b.maxWait,
                 new Backoff(b.initialBackoff, b.maxBackoff), b.authRetryInterval, metrics, health, b.random,
-                b.maxHeldRecords);
+                b.maxHeldRecords, decoding, source.maxRecordsPerPoll());
         this.running = loop.run()
                 .doFinally(signal -> terminated.tryEmitEmpty())
                 .subscribe(v -> { }, e -> {
@@ -205,6 +210,7 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("{}: the Kafka consumer did not close in time", name);
         }
+        decoding.dispose();
         deadLetters.close();
         health.stopped();
         log.info("{}: closed", name);
@@ -273,6 +279,26 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
             @SuppressWarnings({"unchecked", "rawtypes"})
             AvroCodec<?> codec = AvroCodec.of((Class) type);
             codecs.put(topic, bytes -> recordType.cast(codec.decode(bytes)));
+            return this;
+        }
+
+        /**
+         * Reads {@code topic}, whose values are Avro single-object encoded {@code type}, and hands the handler
+         * {@code prepare(record)} instead of the record. {@code prepare} runs as each record is read, on the
+         * consumer's thread, before batching — so while earlier batches are being delivered: per-record work done
+         * here (mapping, serialising) overlaps delivery instead of adding to it. Nothing else changes: the prepared
+         * value is batched, delivered, retried, split and acknowledged exactly like a decoded record, and a record read
+         * again is prepared again, so {@code prepare} must be a function of the record alone. A
+         * {@link dev.lunar.telemetry.events.BadRecordException} from it dead-letters the record like one from
+         * decoding; it should throw nothing else (anything else fails the read loop, which restarts from the last
+         * commit).
+         */
+        public <R extends SpecificRecordBase> Builder<T> topic(String topic, Class<R> type,
+                                                               Function<? super R, ? extends T> prepare) {
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(prepare, "prepare");
+            AvroCodec<R> codec = AvroCodec.of(type);
+            codecs.put(topic, bytes -> recordType.cast(prepare.apply(codec.decode(bytes))));
             return this;
         }
 

@@ -1,6 +1,5 @@
 package dev.lunar.telemetry.datadog;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lunar.telemetry.consumer.BatchHandler;
 import dev.lunar.telemetry.consumer.BatchResult;
 import java.net.URI;
@@ -69,8 +68,22 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
         this.clock = clock;
     }
 
+    /** Maps and serialises one record; the forwarder's consumer calls this as it reads each record. */
+    PreparedRecord prepare(SpecificRecordBase record) {
+        return PreparedRecord.prepare(record, settings.service(), settings.source(), payloads);
+    }
+
     @Override
     public Mono<BatchResult> handle(List<SpecificRecordBase> batch) {
+        List<PreparedRecord> prepared = new ArrayList<>(batch.size());
+        for (SpecificRecordBase record : batch) {
+            prepared.add(prepare(record));
+        }
+        return handlePrepared(prepared);
+    }
+
+    /** {@link #handle} of records prepared as they were read. */
+    Mono<BatchResult> handlePrepared(List<PreparedRecord> batch) {
         List<IntakeRequest> requests = requests(batch);
         return Flux.fromIterable(requests)
                 .concatMap(this::sendOnce)
@@ -79,37 +92,37 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
     }
 
     /** The requests a batch becomes, in order: per destination, logs first, then series. */
-    List<IntakeRequest> requests(List<SpecificRecordBase> batch) {
+    List<IntakeRequest> requests(List<PreparedRecord> batch) {
         long nowMillis = clock.millis();
         Map<Destination, List<PayloadBuilder.Item>> logs = new LinkedHashMap<>();
         Map<Destination, List<PayloadBuilder.Item>> series = new LinkedHashMap<>();
         logs.put(primary, new ArrayList<>());
         series.put(primary, new ArrayList<>());
         for (int i = 0; i < batch.size(); i++) {
-            SpecificRecordBase record = batch.get(i);
-            if (!DatadogMapping.mapsType(record.getClass())) {
-                log.error("refusing to send a {} to Datadog (DESIGN.md P2/P4)", record.getClass().getSimpleName());
+            PreparedRecord record = batch.get(i);
+            if (record.refused()) {
+                log.error("refusing to send a {} to Datadog (DESIGN.md P2/P4)", record.typeName());
                 continue;
             }
-            DatadogMapping.Mapped mapped = DatadogMapping.map(record, settings.service(), settings.source());
+            record.rethrowFailure();
             List<Destination> destinations = new ArrayList<>(2);
             destinations.add(primary);
             if (tenants != null) {
-                tenants.destinationFor(DatadogMapping.tenantId(record)).ifPresent(destinations::add);
+                tenants.destinationFor(record.tenantId()).ifPresent(destinations::add);
             }
-            for (ObjectNode entry : mapped.logEntries()) {
-                if (nowMillis - entry.get("timestamp").asLong() > LOG_MAX_AGE.toMillis()) {
+            for (PreparedRecord.Encoded entry : record.logEntries()) {
+                if (nowMillis - entry.timestamp() > LOG_MAX_AGE.toMillis()) {
                     metrics.notSent("log", "too_old");
                     log.warn("log entry {} is older than {} h and would be dropped by Datadog: not sent",
-                            entry.path("event_id").asText(), LOG_MAX_AGE.toHours());
+                            entry.eventId(), LOG_MAX_AGE.toHours());
                     continue;
                 }
                 for (Destination d : destinations) {
                     logs.computeIfAbsent(d, k -> new ArrayList<>()).add(new PayloadBuilder.Item(i, entry));
                 }
             }
-            for (ObjectNode s : mapped.series()) {
-                long ageSeconds = nowMillis / 1000 - DatadogMapping.timestampOf(s);
+            for (PreparedRecord.Encoded s : record.series()) {
+                long ageSeconds = nowMillis / 1000 - s.timestamp();
                 if (ageSeconds > POINT_MAX_AGE.toSeconds()) {
                     metrics.notSent("point", "too_old");
                     continue;

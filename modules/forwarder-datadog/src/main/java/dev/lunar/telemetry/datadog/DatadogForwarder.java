@@ -43,7 +43,7 @@ public final class DatadogForwarder implements AutoCloseable {
     private static final Duration TENANT_TABLE_WAIT = Duration.ofSeconds(10);
 
     private final DatadogSettings settings;
-    private final TelemetryConsumer<SpecificRecordBase> consumer;
+    private final TelemetryConsumer<PreparedRecord> consumer;
     private final TenantDestinations tenants;
     private final IntakeSender sender;
     private final DogStatsdSender dogStatsd;
@@ -80,8 +80,8 @@ public final class DatadogForwarder implements AutoCloseable {
         }
         DatadogBatchHandler handler = new DatadogBatchHandler(settings, primary, tenants, sender, dogStatsd,
                 new PayloadBuilder(mapper, metrics::truncated), metrics, clock);
-        TelemetryConsumer.Builder<SpecificRecordBase> builder =
-                TelemetryConsumer.builder(CONSUMER_NAME, SpecificRecordBase.class)
+        TelemetryConsumer.Builder<PreparedRecord> builder =
+                TelemetryConsumer.builder(CONSUMER_NAME, PreparedRecord.class)
                         .kafka(kafka)
                         .groupId(settings.groupId())
                         .destination("datadog")
@@ -91,8 +91,9 @@ public final class DatadogForwarder implements AutoCloseable {
                         .authRetryInterval(settings.authRetryInterval())
                         .shutdownTimeout(settings.shutdownTimeout())
                         .meterRegistry(registry)
-                        .handler(handler);
-        settings.topics().forEach((kind, topic) -> builder.topic(topic, kind.enrichedType()));
+                        .handler(handler::handlePrepared);
+        // records are mapped and serialised as they are read, while earlier batches are being sent
+        settings.topics().forEach((kind, topic) -> builder.topic(topic, kind.enrichedType(), handler::prepare));
         this.consumer = builder.start();
     }
 

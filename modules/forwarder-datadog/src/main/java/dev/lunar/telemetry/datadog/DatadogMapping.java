@@ -1,7 +1,10 @@
 package dev.lunar.telemetry.datadog;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lunar.telemetry.events.avro.EndpointRef;
 import dev.lunar.telemetry.events.avro.EnrichedHeartbeat;
@@ -12,11 +15,19 @@ import dev.lunar.telemetry.events.avro.EventHeader;
 import dev.lunar.telemetry.events.avro.HostStats;
 import dev.lunar.telemetry.events.avro.ProcessStats;
 import dev.lunar.telemetry.events.avro.TenantInfo;
+import dev.lunar.telemetry.events.avro.TenantPlan;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -29,14 +40,21 @@ import org.apache.avro.specific.SpecificRecordBase;
  * GitHub user names, the records' proxy tags (only the tenant's own tags become Datadog tags), and any tag or
  * environment variable whose name looks like a credential (a second line of defence behind the processor's
  * denylist, P3).
+ *
+ * <p>Entries and series are not built as JSON trees: a {@link LogEntry} or {@link Series} keeps the record's values
+ * and writes itself field by field with a streaming {@link JsonGenerator}, in the field order (and so to the bytes) a
+ * tree of the same content would be serialised to. The tags of a (tenant, proxy, version) are normalised once and
+ * cached.
  */
 final class DatadogMapping {
 
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     /** Names that must never leave as a tag, attribute or environment variable, whatever the processor did (P3). */
     private static final Pattern CREDENTIAL_NAME = Pattern.compile(
             "(?i).*(api[_.-]?key|apikey|token|secret|passw|pwd|credential|auth|cookie|session|private[_.-]?key).*");
-    private static final Pattern TAG_ILLEGAL = Pattern.compile("[^a-z0-9_:./-]");
+    /** Longest Datadog tag; longer ones are cut. */
+    static final int TAG_MAX_CHARS = 200;
+    private static final BoundedCache<TagKey, Tags> TAGS = new BoundedCache<>(4096);
+    private static final ObjectMapper TREES = new ObjectMapper();
 
     /** Metrics API v2 metric types. */
     static final int TYPE_COUNT = 1;
@@ -52,20 +70,20 @@ final class DatadogMapping {
     }
 
     /** What one enriched record becomes: log entries and metric series, both possibly empty. */
-    record Mapped(List<ObjectNode> logEntries, List<ObjectNode> series) {}
+    record Mapped(List<LogEntry> logEntries, List<Series> series) {}
 
     static Mapped map(SpecificRecordBase record, String service, String source) {
         if (record instanceof EnrichedLog log) {
-            return new Mapped(List.of(logEntry(log, service, source)), List.of());
+            return new Mapped(List.of(entry(log, service, source)), List.of());
         }
         if (record instanceof EnrichedHeartbeat hb) {
-            return new Mapped(List.of(logEntry(hb, service, source)), series(hb));
+            return new Mapped(List.of(entry(hb, service, source)), seriesOf(hb));
         }
         if (record instanceof EnrichedPolicySnapshot ps) {
-            return new Mapped(List.of(logEntry(ps, service, source)), List.of());
+            return new Mapped(List.of(entry(ps, service, source)), List.of());
         }
         if (record instanceof EnrichedResourceUsage ru) {
-            return new Mapped(List.of(), series(ru));
+            return new Mapped(List.of(), seriesOf(ru));
         }
         throw new IllegalArgumentException("never sent to Datadog: " + record.getClass().getSimpleName()
                 + " (DESIGN.md P2/P4)");
@@ -88,80 +106,251 @@ final class DatadogMapping {
         return null;
     }
 
+    // ---------------------------------------------------------------- JSON
+
+    /** One JSON value (a log entry, a series) that writes itself. */
+    interface JsonWritable {
+        void writeTo(JsonGenerator g) throws IOException;
+
+        /** The value's JSON when it was serialised already, else null. */
+        default byte[] encoded() {
+            return null;
+        }
+    }
+
+    /** A tree, written as it is (tests build entries and series as trees). */
+    record Tree(ObjectNode node) implements JsonWritable {
+        @Override
+        public void writeTo(JsonGenerator g) throws IOException {
+            TREES.writeTree(g, node);
+        }
+    }
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** {@code value} as a tree: what it writes, parsed back (tests, debugging; never on the forwarding path). */
+    static ObjectNode toTree(JsonWritable value) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (JsonGenerator g = JSON.createGenerator(out)) {
+                value.writeTo(g);
+            }
+            return (ObjectNode) TREES.readTree(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static SerializedString name(String n) {
+        return new SerializedString(n);
+    }
+
+    private static final SerializableString DDSOURCE = name("ddsource");
+    private static final SerializableString SERVICE = name("service");
+    private static final SerializableString HOSTNAME = name("hostname");
+    private static final SerializableString DDTAGS = name("ddtags");
+    private static final SerializableString TIMESTAMP = name("timestamp");
+    private static final SerializableString EVENT_ID = name("event_id");
+    private static final SerializableString PROXY = name("proxy");
+    private static final SerializableString ID = name("id");
+    private static final SerializableString VERSION = name("version");
+    private static final SerializableString TENANT = name("tenant");
+    private static final SerializableString NAME = name("name");
+    private static final SerializableString PLAN = name("plan");
+    private static final SerializableString KNOWN = name("known");
+    private static final SerializableString STATUS = name("status");
+    private static final SerializableString MESSAGE = name("message");
+    private static final SerializableString LOGGER = name("logger");
+    private static final SerializableString ATTRIBUTES = name("attributes");
+    private static final SerializableString EVENT_TYPE = name("event_type");
+    private static final SerializableString UPTIME_SECONDS = name("uptime_seconds");
+    private static final SerializableString STARTED_AT = name("started_at");
+    private static final SerializableString RESTARTS = name("restarts");
+    private static final SerializableString UNEXPECTED_RESTARTS = name("unexpected_restarts");
+    private static final SerializableString UNEXPECTED_RESTART_REASONS = name("unexpected_restart_reasons");
+    private static final SerializableString ENVIRONMENT = name("environment");
+    private static final SerializableString ENABLED_POLICIES = name("enabled_policies");
+    private static final SerializableString ENABLED_PLUGINS = name("enabled_plugins");
+    private static final SerializableString ENDPOINTS_WITH_POLICIES = name("endpoints_with_policies");
+    private static final SerializableString METHOD = name("method");
+    private static final SerializableString HOST = name("host");
+    private static final SerializableString PATH_TEMPLATE = name("path_template");
+    private static final SerializableString METRIC = name("metric");
+    private static final SerializableString TYPE = name("type");
+    private static final SerializableString UNIT = name("unit");
+    private static final SerializableString INTERVAL = name("interval");
+    private static final SerializableString POINTS = name("points");
+    private static final SerializableString VALUE = name("value");
+    private static final SerializableString RESOURCES = name("resources");
+    private static final SerializableString TAGS_FIELD = name("tags");
+
+    private static void field(JsonGenerator g, SerializableString name, String value) throws IOException {
+        g.writeFieldName(name);
+        g.writeString(value);
+    }
+
+    private static void field(JsonGenerator g, SerializableString name, long value) throws IOException {
+        g.writeFieldName(name);
+        g.writeNumber(value);
+    }
+
+    private static void strings(JsonGenerator g, SerializableString name, List<String> values) throws IOException {
+        g.writeFieldName(name);
+        g.writeStartArray();
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    /** {@code map}'s entries sorted by name, without credential-like names, as a JSON object. */
+    private static void sortedWithoutCredentials(JsonGenerator g, SerializableString name, Map<String, String> map)
+            throws IOException {
+        g.writeFieldName(name);
+        g.writeStartObject();
+        String[] keys = map.keySet().toArray(new String[0]);
+        Arrays.sort(keys);
+        for (String k : keys) {
+            if (!isCredentialName(k)) {
+                g.writeFieldName(k);
+                g.writeString(map.get(k));
+            }
+        }
+        g.writeEndObject();
+    }
+
     // ---------------------------------------------------------------- logs
 
-    static ObjectNode logEntry(EnrichedLog log, String service, String source) {
-        ObjectNode e = base(log.getHeader(), log.getTenant(), service, source, log.getTimestamp());
-        e.put("status", status(log.getLevel()));
-        e.put("message", log.getMessage());
-        e.put("logger", log.getLogger());
-        ObjectNode attributes = e.putObject("attributes");
-        new TreeMap<>(log.getAttributes()).forEach((k, v) -> {
-            if (!isCredentialName(k)) {
-                attributes.put(k, v);
-            }
-        });
-        return e;
-    }
+    /** A Logs API v2 entry of one record: its values, written on demand. */
+    static final class LogEntry implements JsonWritable {
+        private final SpecificRecordBase record;
+        private final EventHeader header;
+        private final TenantInfo tenant;
+        private final String service;
+        private final String source;
+        private final long timestamp;
 
-    static ObjectNode logEntry(EnrichedHeartbeat hb, String service, String source) {
-        ObjectNode e = base(hb.getHeader(), hb.getTenant(), service, source, hb.getHeader().getProducedAt());
-        e.put("status", hb.getUnexpectedRestarts() > 0 ? "warn" : "info");
-        e.put("message", String.format(Locale.ROOT, "proxy heartbeat: version %s, up %d s, %d restarts (%d unexpected)",
-                hb.getHeader().getProxyVersion(), hb.getUptimeSeconds(), hb.getRestarts(), hb.getUnexpectedRestarts()));
-        e.put("event_type", "heartbeat");
-        e.put("uptime_seconds", hb.getUptimeSeconds());
-        e.put("started_at", hb.getStartedAt().toString());
-        e.put("restarts", hb.getRestarts());
-        e.put("unexpected_restarts", hb.getUnexpectedRestarts());
-        ArrayNode reasons = e.putArray("unexpected_restart_reasons");
-        hb.getUnexpectedRestartReasons().forEach(reasons::add);
-        ObjectNode env = e.putObject("environment");
-        new TreeMap<>(hb.getEnvironment()).forEach((k, v) -> {
-            if (!isCredentialName(k)) {
-                env.put(k, v);
-            }
-        });
-        return e;
-    }
-
-    static ObjectNode logEntry(EnrichedPolicySnapshot ps, String service, String source) {
-        ObjectNode e = base(ps.getHeader(), ps.getTenant(), service, source, ps.getLoadedAt());
-        e.put("status", "info");
-        e.put("message", String.format(Locale.ROOT,
-                "proxy configuration loaded: %d enabled policies, %d enabled plugins, %d endpoints with policies",
-                ps.getEnabledPolicies().size(), ps.getEnabledPlugins().size(), ps.getEndpointsWithPolicies().size()));
-        e.put("event_type", "policy_snapshot");
-        ArrayNode policies = e.putArray("enabled_policies");
-        ps.getEnabledPolicies().forEach(policies::add);
-        ArrayNode plugins = e.putArray("enabled_plugins");
-        ps.getEnabledPlugins().forEach(plugins::add);
-        ArrayNode endpoints = e.putArray("endpoints_with_policies");
-        for (EndpointRef ref : ps.getEndpointsWithPolicies()) {
-            endpoints.addObject().put("method", ref.getMethod()).put("host", ref.getHost())
-                    .put("path_template", ref.getPathTemplate());
+        private LogEntry(SpecificRecordBase record, EventHeader header, TenantInfo tenant, String service,
+                         String source, Instant timestamp) {
+            this.record = record;
+            this.header = header;
+            this.tenant = tenant;
+            this.service = service;
+            this.source = source;
+            this.timestamp = timestamp.toEpochMilli();
         }
-        return e;
+
+        /** The entry's {@code timestamp}, epoch milliseconds. */
+        long timestamp() {
+            return timestamp;
+        }
+
+        String eventId() {
+            return header.getEventId();
+        }
+
+        @Override
+        public void writeTo(JsonGenerator g) throws IOException {
+            EntryFragments fragments = tagsOf(header, tenant).entryFragments(service, source, header, tenant);
+            g.writeStartObject();
+            // "ddsource", "service", "hostname", "ddtags" and a comma: the generator then writes the next field as
+            // if it were the first, without one
+            g.writeRaw(fragments.prefix());
+            field(g, TIMESTAMP, timestamp);
+            field(g, EVENT_ID, header.getEventId());
+            // a comma, "proxy" and "tenant": the generator has written fields, so it puts a comma before the next
+            g.writeRaw(fragments.middle());
+            if (record instanceof EnrichedLog log) {
+                writeLog(g, log);
+            } else if (record instanceof EnrichedHeartbeat hb) {
+                writeHeartbeat(g, hb);
+            } else {
+                writePolicies(g, (EnrichedPolicySnapshot) record);
+            }
+            g.writeEndObject();
+        }
+
+        private static void writeLog(JsonGenerator g, EnrichedLog log) throws IOException {
+            field(g, STATUS, status(log.getLevel()));
+            field(g, MESSAGE, log.getMessage());
+            field(g, LOGGER, log.getLogger());
+            sortedWithoutCredentials(g, ATTRIBUTES, log.getAttributes());
+        }
+
+        private static void writeHeartbeat(JsonGenerator g, EnrichedHeartbeat hb) throws IOException {
+            field(g, STATUS, hb.getUnexpectedRestarts() > 0 ? "warn" : "info");
+            field(g, MESSAGE, heartbeatMessage(hb));
+            field(g, EVENT_TYPE, "heartbeat");
+            field(g, UPTIME_SECONDS, hb.getUptimeSeconds());
+            field(g, STARTED_AT, hb.getStartedAt().toString());
+            field(g, RESTARTS, hb.getRestarts());
+            field(g, UNEXPECTED_RESTARTS, hb.getUnexpectedRestarts());
+            strings(g, UNEXPECTED_RESTART_REASONS, hb.getUnexpectedRestartReasons());
+            sortedWithoutCredentials(g, ENVIRONMENT, hb.getEnvironment());
+        }
+
+        private static void writePolicies(JsonGenerator g, EnrichedPolicySnapshot ps) throws IOException {
+            field(g, STATUS, "info");
+            field(g, MESSAGE, policiesMessage(ps));
+            field(g, EVENT_TYPE, "policy_snapshot");
+            strings(g, ENABLED_POLICIES, ps.getEnabledPolicies());
+            strings(g, ENABLED_PLUGINS, ps.getEnabledPlugins());
+            g.writeFieldName(ENDPOINTS_WITH_POLICIES);
+            g.writeStartArray();
+            for (EndpointRef ref : ps.getEndpointsWithPolicies()) {
+                g.writeStartObject();
+                field(g, METHOD, ref.getMethod());
+                field(g, HOST, ref.getHost());
+                field(g, PATH_TEMPLATE, ref.getPathTemplate());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+
+        @Override
+        public String toString() {
+            return toTree(this).toString();
+        }
     }
 
-    private static ObjectNode base(EventHeader header, TenantInfo tenant, String service, String source,
-                                   Instant timestamp) {
-        ObjectNode e = JSON.objectNode();
-        e.put("ddsource", source);
-        e.put("service", service);
-        e.put("hostname", header.getProxyId());
-        e.put("ddtags", String.join(",", tags(header, tenant)));
-        e.put("timestamp", timestamp.toEpochMilli());
-        e.put("event_id", header.getEventId());
-        ObjectNode proxy = e.putObject("proxy");
-        proxy.put("id", header.getProxyId());
-        proxy.put("version", header.getProxyVersion());
-        ObjectNode t = e.putObject("tenant");
-        t.put("id", tenant.getId());
-        t.put("name", tenant.getName());
-        t.put("plan", tenant.getPlan().name());
-        t.put("known", tenant.getKnown());
-        return e;
+    /** {@code String.format(Locale.ROOT, "proxy heartbeat: version %s, up %d s, %d restarts (%d unexpected)", ...)}. */
+    static String heartbeatMessage(EnrichedHeartbeat hb) {
+        return "proxy heartbeat: version " + hb.getHeader().getProxyVersion() + ", up " + hb.getUptimeSeconds()
+                + " s, " + hb.getRestarts() + " restarts (" + hb.getUnexpectedRestarts() + " unexpected)";
+    }
+
+    /** The policy snapshot's message: counts of enabled policies, plugins and endpoints with policies. */
+    static String policiesMessage(EnrichedPolicySnapshot ps) {
+        return "proxy configuration loaded: " + ps.getEnabledPolicies().size() + " enabled policies, "
+                + ps.getEnabledPlugins().size() + " enabled plugins, " + ps.getEndpointsWithPolicies().size()
+                + " endpoints with policies";
+    }
+
+    static LogEntry entry(EnrichedLog log, String service, String source) {
+        return new LogEntry(log, log.getHeader(), log.getTenant(), service, source, log.getTimestamp());
+    }
+
+    static LogEntry entry(EnrichedHeartbeat hb, String service, String source) {
+        return new LogEntry(hb, hb.getHeader(), hb.getTenant(), service, source, hb.getHeader().getProducedAt());
+    }
+
+    static LogEntry entry(EnrichedPolicySnapshot ps, String service, String source) {
+        return new LogEntry(ps, ps.getHeader(), ps.getTenant(), service, source, ps.getLoadedAt());
+    }
+
+    /** The entry as a tree (tests). */
+    static ObjectNode logEntry(EnrichedLog log, String service, String source) {
+        return toTree(entry(log, service, source));
+    }
+
+    /** The entry as a tree (tests). */
+    static ObjectNode logEntry(EnrichedHeartbeat hb, String service, String source) {
+        return toTree(entry(hb, service, source));
+    }
+
+    /** The entry as a tree (tests). */
+    static ObjectNode logEntry(EnrichedPolicySnapshot ps, String service, String source) {
+        return toTree(entry(ps, service, source));
     }
 
     /** Datadog log status from a proxy log level. */
@@ -178,11 +367,177 @@ final class DatadogMapping {
         };
     }
 
+    // ---------------------------------------------------------------- tags
+
+    /**
+     * The normalised tags of a (tenant, proxy, version), the same joined with commas ({@code ddtags}), and the parts of
+     * entries and series that depend on nothing else, written once.
+     */
+    static final class Tags {
+        private static final int MAX_PROCESS_TAILS = 64;
+        private final List<String> list;
+        private final String joined;
+        private final RawJson seriesTail;
+        private final ConcurrentHashMap<String, RawJson> processTails = new ConcurrentHashMap<>();
+        private volatile EntryFragments entryFragments;
+
+        Tags(List<String> list, String host) {
+            this.list = list;
+            this.joined = String.join(",", list);
+            this.seriesTail = writeSeriesTail(host, list);
+        }
+
+        List<String> list() {
+            return list;
+        }
+
+        String joined() {
+            return joined;
+        }
+
+        /** {@code ,"resources":[{"name":<host>,"type":"host"}],"tags":[...]} of the host's series. */
+        RawJson seriesTail() {
+            return seriesTail;
+        }
+
+        /** The same for a process's series: the tags and {@code process:<name>}. */
+        RawJson processTail(String host, List<String> processTags, String processName) {
+            RawJson tail = processTails.get(processName);
+            if (tail == null) {
+                tail = writeSeriesTail(host, processTags);
+                if (processTails.size() < MAX_PROCESS_TAILS) {
+                    processTails.put(processName, tail);
+                }
+            }
+            return tail;
+        }
+
+        EntryFragments entryFragments(String service, String source, EventHeader header, TenantInfo tenant) {
+            EntryFragments f = entryFragments;
+            if (f == null || !f.service().equals(service) || !f.source().equals(source)) {
+                f = EntryFragments.of(service, source, header, tenant, joined);
+                entryFragments = f;
+            }
+            return f;
+        }
+    }
+
+    /** The parts of a log entry that are the same for every record of a (tenant, proxy, version). */
+    record EntryFragments(String service, String source, RawJson prefix, RawJson middle) {
+        static EntryFragments of(String service, String source, EventHeader header, TenantInfo tenant,
+                                 String ddtags) {
+            RawJson prefix = fragment(g -> {
+                field(g, DDSOURCE, source);
+                field(g, SERVICE, service);
+                field(g, HOSTNAME, header.getProxyId());
+                field(g, DDTAGS, ddtags);
+            }, false, true);
+            RawJson middle = fragment(g -> {
+                g.writeFieldName(PROXY);
+                g.writeStartObject();
+                field(g, ID, header.getProxyId());
+                field(g, VERSION, header.getProxyVersion());
+                g.writeEndObject();
+                g.writeFieldName(TENANT);
+                g.writeStartObject();
+                field(g, ID, tenant.getId());
+                field(g, NAME, tenant.getName());
+                field(g, PLAN, tenant.getPlan().name());
+                g.writeFieldName(KNOWN);
+                g.writeBoolean(tenant.getKnown());
+                g.writeEndObject();
+            }, true, false);
+            return new EntryFragments(service, source, prefix, middle);
+        }
+    }
+
+    /** Writes fields into an object. */
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * The fields {@code fields} writes, as the generator writes them inside an object, without the braces: raw JSON
+     * to copy into an object being written, with a comma before or after.
+     */
+    private static RawJson fragment(Fields fields, boolean commaBefore, boolean commaAfter) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] object = out.toByteArray();
+        int inner = object.length - 2;
+        byte[] raw = new byte[inner + (commaBefore ? 1 : 0) + (commaAfter ? 1 : 0)];
+        int at = 0;
+        if (commaBefore) {
+            raw[at++] = ',';
+        }
+        System.arraycopy(object, 1, raw, at, inner);
+        if (commaAfter) {
+            raw[at + inner] = ',';
+        }
+        return new RawJson(raw);
+    }
+
+    private static RawJson writeSeriesTail(String host, List<String> tags) {
+        return fragment(g -> {
+            g.writeFieldName(RESOURCES);
+            g.writeStartArray();
+            g.writeStartObject();
+            field(g, NAME, host);
+            field(g, TYPE, "host");
+            g.writeEndObject();
+            g.writeEndArray();
+            strings(g, TAGS_FIELD, tags);
+        }, true, false);
+    }
+
+    private record MetricKey(String metric, int type, String unit) {}
+
+    private static final ConcurrentHashMap<MetricKey, RawJson> SERIES_HEADS = new ConcurrentHashMap<>();
+
+    /** {@code "metric":<m>,"type":<t>,"unit":<u>,} */
+    private static RawJson seriesHead(String metric, int type, String unit) {
+        return SERIES_HEADS.computeIfAbsent(new MetricKey(metric, type, unit), k -> fragment(g -> {
+            field(g, METRIC, k.metric());
+            g.writeFieldName(TYPE);
+            g.writeNumber(k.type());
+            field(g, UNIT, k.unit());
+        }, false, true));
+    }
+
+    /** Everything {@link #tags} depends on. */
+    private record TagKey(String tenantName, String tenantId, TenantPlan plan, boolean known,
+                          Map<String, String> tenantTags, String proxyId, String proxyVersion) {}
+
+    /** {@link #tags}, and the same joined, from a bounded cache. */
+    static Tags tagsOf(EventHeader header, TenantInfo tenant) {
+        TagKey key = new TagKey(tenant.getName(), tenant.getId(), tenant.getPlan(), tenant.getKnown(), tenant.getTags(),
+                header.getProxyId(), header.getProxyVersion());
+        Tags tags = TAGS.get(key);
+        if (tags == null) {
+            tags = new Tags(Collections.unmodifiableList(computeTags(header, tenant)), header.getProxyId());
+            // the key keeps a copy: the record's own map may change after this
+            Map<String, String> copy = Collections.unmodifiableMap(new HashMap<>(tenant.getTags()));
+            TAGS.put(new TagKey(key.tenantName(), key.tenantId(), key.plan(), key.known(), copy, key.proxyId(),
+                    key.proxyVersion()), tags);
+        }
+        return tags;
+    }
+
     /**
      * Tags for logs ({@code ddtags}) and series: tenant name and id, plan, proxy id and version, then the tenant's own
-     * tags (never credential-like ones), normalised the way Datadog stores tags.
+     * tags (never credential-like ones), normalised the way Datadog stores tags. Unmodifiable.
      */
     static List<String> tags(EventHeader header, TenantInfo tenant) {
+        return tagsOf(header, tenant).list();
+    }
+
+    private static List<String> computeTags(EventHeader header, TenantInfo tenant) {
         List<String> tags = new ArrayList<>();
         tags.add(tag("tenant", tenant.getName().isEmpty() ? "unknown" : tenant.getName()));
         tags.add(tag("tenant_id", tenant.getId()));
@@ -192,82 +547,273 @@ final class DatadogMapping {
         if (!tenant.getKnown()) {
             tags.add("tenant_known:false");
         }
-        new TreeMap<>(tenant.getTags()).forEach((k, v) -> {
+        String[] keys = tenant.getTags().keySet().toArray(new String[0]);
+        Arrays.sort(keys);
+        for (String k : keys) {
             if (!isCredentialName(k)) {
-                tags.add(tag(k, v));
+                tags.add(tag(k, tenant.getTags().get(k)));
             }
-        });
+        }
         return tags;
     }
 
+    /**
+     * {@code key:value} lower-cased ({@link Locale#ROOT}), every code point outside {@code [a-z0-9_:./-]} replaced by
+     * {@code _}, cut to {@value #TAG_MAX_CHARS} characters.
+     */
     static String tag(String key, String value) {
-        String t = (key + ":" + (value == null ? "" : value)).toLowerCase(Locale.ROOT);
-        t = TAG_ILLEGAL.matcher(t).replaceAll("_");
-        return t.length() > 200 ? t.substring(0, 200) : t;
+        return normaliseTag((key + ":" + (value == null ? "" : value)).toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Replaces every code point of {@code t} outside {@code [a-z0-9_:./-]} by {@code _} (a surrogate pair is one code
+     * point, a lone surrogate too) and cuts the result to {@value #TAG_MAX_CHARS} characters: what
+     * {@code Pattern.compile("[^a-z0-9_:./-]").matcher(t).replaceAll("_")} did, without a regex.
+     */
+    static String normaliseTag(String t) {
+        int n = t.length();
+        int i = 0;
+        while (i < n && legalTagChar(t.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            return n > TAG_MAX_CHARS ? t.substring(0, TAG_MAX_CHARS) : t;
+        }
+        StringBuilder b = new StringBuilder(n);
+        b.append(t, 0, i);
+        while (i < n && b.length() < TAG_MAX_CHARS) {
+            char c = t.charAt(i);
+            if (legalTagChar(c)) {
+                b.append(c);
+                i++;
+            } else {
+                b.append('_');
+                i += Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(t.charAt(i + 1)) ? 2 : 1;
+            }
+        }
+        return b.length() > TAG_MAX_CHARS ? b.substring(0, TAG_MAX_CHARS) : b.toString();
+    }
+
+    private static boolean legalTagChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == ':' || c == '.' || c == '/'
+                || c == '-';
+    }
+
+    /**
+     * Whether {@code name} looks like a credential: it contains, ignoring ASCII case, one of {@code api[_.-]?key},
+     * {@code apikey}, {@code token}, {@code secret}, {@code passw}, {@code pwd}, {@code credential}, {@code auth},
+     * {@code cookie}, {@code session}, {@code private[_.-]?key}. The same answer as the regex
+     * {@code (?i).*(...).*} matched against the whole name, which is why a name with a line terminator (that
+     * {@code .} does not match) goes to that regex.
+     */
     static boolean isCredentialName(String name) {
-        return name != null && CREDENTIAL_NAME.matcher(name).matches();
+        if (name == null) {
+            return false;
+        }
+        int n = name.length();
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return CREDENTIAL_NAME.matcher(name).matches();
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            switch (lowerAscii(name.charAt(i))) {
+                case 'a' -> {
+                    if (at(name, i, "auth") || at(name, i, "apikey") || at(name, i, "api") && n - i >= 7
+                            && isKeySeparator(name.charAt(i + 3)) && at(name, i + 4, "key")) {
+                        return true;
+                    }
+                }
+                case 't' -> {
+                    if (at(name, i, "token")) {
+                        return true;
+                    }
+                }
+                case 's' -> {
+                    if (at(name, i, "secret") || at(name, i, "session")) {
+                        return true;
+                    }
+                }
+                case 'p' -> {
+                    if (at(name, i, "passw") || at(name, i, "pwd") || at(name, i, "privatekey")
+                            || at(name, i, "private") && n - i >= 11 && isKeySeparator(name.charAt(i + 7))
+                            && at(name, i + 8, "key")) {
+                        return true;
+                    }
+                }
+                case 'c' -> {
+                    if (at(name, i, "credential") || at(name, i, "cookie")) {
+                        return true;
+                    }
+                }
+                default -> { }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isKeySeparator(char c) {
+        return c == '_' || c == '.' || c == '-';
+    }
+
+    private static char lowerAscii(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    /** Whether {@code s} has {@code lower} (lower-case ASCII) at {@code from}, ignoring ASCII case. */
+    private static boolean at(String s, int from, String lower) {
+        int len = lower.length();
+        if (from + len > s.length()) {
+            return false;
+        }
+        for (int j = 0; j < len; j++) {
+            if (lowerAscii(s.charAt(from + j)) != lower.charAt(j)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- metrics
 
-    static List<ObjectNode> series(EnrichedResourceUsage ru) {
+    /** A Metrics API v2 series with one point. */
+    static final class Series implements JsonWritable {
+        private final String metric;
+        private final int type;
+        /** Seconds; 0: none. */
+        private final long interval;
+        private final long timestamp;
+        private final double value;
+        private final String host;
+        private final List<String> tags;
+        /** {@code "metric":..,"type":..,"unit":..,} */
+        private final RawJson head;
+        /** {@code ,"resources":[..],"tags":[..]} */
+        private final RawJson tail;
+
+        Series(String metric, int type, String unit, long interval, long timestamp, double value, String host,
+               List<String> tags, RawJson tail) {
+            this.metric = metric;
+            this.type = type;
+            this.interval = interval;
+            this.timestamp = timestamp;
+            this.value = value;
+            this.host = host;
+            this.tags = tags;
+            this.head = seriesHead(metric, type, unit);
+            this.tail = tail;
+        }
+
+        /** The point's timestamp, epoch seconds. */
+        long timestamp() {
+            return timestamp;
+        }
+
+        @Override
+        public void writeTo(JsonGenerator g) throws IOException {
+            g.writeStartObject();
+            // ends with a comma: the generator writes the next field as if it were the first, without one
+            g.writeRaw(head);
+            if (interval > 0) {
+                field(g, INTERVAL, interval);
+            }
+            g.writeFieldName(POINTS);
+            g.writeStartArray();
+            g.writeStartObject();
+            field(g, TIMESTAMP, timestamp);
+            g.writeFieldName(VALUE);
+            g.writeNumber(value);
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeRaw(tail);
+            g.writeEndObject();
+        }
+
+        /** DogStatsD line: {@code name:value|g|#tag,...,host:<h>|T<ts>} (counts use {@code |c}). */
+        String dogStatsdLine() {
+            StringBuilder b = new StringBuilder();
+            b.append(metric).append(':');
+            b.append(value == Math.rint(value) && !Double.isInfinite(value) ? Long.toString((long) value)
+                    : Double.toString(value));
+            b.append(type == TYPE_COUNT ? "|c" : "|g");
+            b.append("|#");
+            for (String t : tags) {
+                b.append(t).append(',');
+            }
+            b.append(tag("host", host));
+            b.append("|T").append(timestamp);
+            return b.toString();
+        }
+
+        @Override
+        public String toString() {
+            return toTree(this).toString();
+        }
+    }
+
+    static List<Series> seriesOf(EnrichedResourceUsage ru) {
         long ts = ru.getSampledAt().getEpochSecond();
-        List<String> tags = tags(ru.getHeader(), ru.getTenant());
+        Tags t = tagsOf(ru.getHeader(), ru.getTenant());
+        List<String> tags = t.list();
+        RawJson tail = t.seriesTail();
         String host = ru.getHeader().getProxyId();
         HostStats h = ru.getHost();
         long intervalSeconds = Math.max(1, ru.getIntervalMillis() / 1000);
-        List<ObjectNode> out = new ArrayList<>();
-        out.add(point("lunar.proxy.cpu.percent", TYPE_GAUGE, "percent", null, ts, h.getCpuPercent(), host, tags));
-        out.add(point("lunar.proxy.memory.used", TYPE_GAUGE, "byte", null, ts, h.getMemoryUsedBytes(), host, tags));
-        out.add(point("lunar.proxy.memory.total", TYPE_GAUGE, "byte", null, ts, h.getMemoryTotalBytes(), host, tags));
-        out.add(point("lunar.proxy.disk.writes", TYPE_COUNT, "byte", intervalSeconds, ts, h.getDiskWriteBytes(), host,
-                tags));
+        List<Series> out = new ArrayList<>(4 + 2 * ru.getProcesses().size());
+        out.add(new Series("lunar.proxy.cpu.percent", TYPE_GAUGE, "percent", 0, ts, h.getCpuPercent(), host, tags,
+                tail));
+        out.add(new Series("lunar.proxy.memory.used", TYPE_GAUGE, "byte", 0, ts, h.getMemoryUsedBytes(), host, tags,
+                tail));
+        out.add(new Series("lunar.proxy.memory.total", TYPE_GAUGE, "byte", 0, ts, h.getMemoryTotalBytes(), host,
+                tags, tail));
+        out.add(new Series("lunar.proxy.disk.writes", TYPE_COUNT, "byte", intervalSeconds, ts, h.getDiskWriteBytes(),
+                host, tags, tail));
         for (ProcessStats p : ru.getProcesses()) {
-            List<String> ptags = new ArrayList<>(tags);
+            List<String> ptags = new ArrayList<>(tags.size() + 1);
+            ptags.addAll(tags);
             ptags.add(tag("process", p.getName()));
-            out.add(point("lunar.proxy.process.cpu.percent", TYPE_GAUGE, "percent", null, ts, p.getCpuPercent(), host,
-                    ptags));
-            out.add(point("lunar.proxy.process.memory", TYPE_GAUGE, "byte", null, ts, p.getMemoryBytes(), host,
-                    ptags));
+            RawJson ptail = t.processTail(host, ptags, p.getName());
+            out.add(new Series("lunar.proxy.process.cpu.percent", TYPE_GAUGE, "percent", 0, ts, p.getCpuPercent(),
+                    host, ptags, ptail));
+            out.add(new Series("lunar.proxy.process.memory", TYPE_GAUGE, "byte", 0, ts, p.getMemoryBytes(), host,
+                    ptags, ptail));
         }
         return out;
     }
 
-    static List<ObjectNode> series(EnrichedHeartbeat hb) {
+    static List<Series> seriesOf(EnrichedHeartbeat hb) {
         long ts = hb.getHeader().getProducedAt().getEpochSecond();
-        List<String> tags = tags(hb.getHeader(), hb.getTenant());
+        Tags t = tagsOf(hb.getHeader(), hb.getTenant());
+        List<String> tags = t.list();
+        RawJson tail = t.seriesTail();
         String host = hb.getHeader().getProxyId();
         return List.of(
-                point("lunar.proxy.uptime", TYPE_GAUGE, "second", null, ts, hb.getUptimeSeconds(), host, tags),
-                point("lunar.proxy.restarts", TYPE_GAUGE, "event", null, ts, hb.getRestarts(), host, tags),
-                point("lunar.proxy.restarts.unexpected", TYPE_GAUGE, "event", null, ts, hb.getUnexpectedRestarts(), host,
-                        tags));
+                new Series("lunar.proxy.uptime", TYPE_GAUGE, "second", 0, ts, hb.getUptimeSeconds(), host, tags, tail),
+                new Series("lunar.proxy.restarts", TYPE_GAUGE, "event", 0, ts, hb.getRestarts(), host, tags, tail),
+                new Series("lunar.proxy.restarts.unexpected", TYPE_GAUGE, "event", 0, ts, hb.getUnexpectedRestarts(),
+                        host, tags, tail));
     }
 
-    private static ObjectNode point(String metric, int type, String unit, Long interval, long timestamp, double value,
-                                    String host, List<String> tags) {
-        ObjectNode s = JSON.objectNode();
-        s.put("metric", metric);
-        s.put("type", type);
-        s.put("unit", unit);
-        if (interval != null) {
-            s.put("interval", interval);
-        }
-        s.putArray("points").addObject().put("timestamp", timestamp).put("value", value);
-        s.putArray("resources").addObject().put("name", host).put("type", "host");
-        ArrayNode t = s.putArray("tags");
-        tags.forEach(t::add);
-        return s;
+    /** The series as trees (tests). */
+    static List<ObjectNode> series(EnrichedResourceUsage ru) {
+        return seriesOf(ru).stream().map(DatadogMapping::toTree).toList();
     }
 
-    /** A series' single point timestamp, seconds. */
-    static long timestampOf(ObjectNode series) {
-        return series.get("points").get(0).get("timestamp").asLong();
+    /** The series as trees (tests). */
+    static List<ObjectNode> series(EnrichedHeartbeat hb) {
+        return seriesOf(hb).stream().map(DatadogMapping::toTree).toList();
     }
 
     /** DogStatsD line of a series: {@code name:value|g|#tag,...,host:<h>|T<ts>} (counts use {@code |c}). */
+    static String dogStatsdLine(JsonWritable series) {
+        if (series instanceof PreparedRecord.Encoded e) {
+            return e.series().dogStatsdLine();
+        }
+        return series instanceof Series s ? s.dogStatsdLine() : dogStatsdLine(((Tree) series).node());
+    }
+
+    /** DogStatsD line of a series given as a tree. */
     static String dogStatsdLine(ObjectNode series) {
         StringBuilder b = new StringBuilder();
         b.append(series.get("metric").asText()).append(':');
@@ -279,7 +825,7 @@ final class DatadogMapping {
         series.get("tags").forEach(t -> tags.add(t.asText()));
         tags.add(tag("host", series.get("resources").get(0).get("name").asText()));
         b.append(String.join(",", tags));
-        b.append("|T").append(timestampOf(series));
+        b.append("|T").append(series.get("points").get(0).get("timestamp").asLong());
         return b.toString();
     }
 }

@@ -1,11 +1,16 @@
 package dev.lunar.telemetry.datadog;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +26,9 @@ import java.util.Set;
  *       ({@value #SERIES_MAX_GZIP_BYTES} / {@value #SERIES_MAX_BODY_BYTES}); a body whose gzip form is too large is
  *       split in halves until it fits.</li>
  * </ul>
+ *
+ * <p>Entries and series are written with a streaming generator, each into a reusable per-thread buffer and from
+ * there into the body; only an entry over the limit is read back into a tree to be cut. Thread-safe.
  */
 final class PayloadBuilder {
 
@@ -29,84 +37,142 @@ final class PayloadBuilder {
     static final int LOGS_MAX_ENTRY_BYTES = 1_000_000;
     static final int SERIES_MAX_BODY_BYTES = 5_242_880;
     static final int SERIES_MAX_GZIP_BYTES = 512_000;
+    /** A per-thread buffer that grew past this is not kept for the next body. */
+    private static final int MAX_RETAINED_BUFFER_BYTES = 8 * 1024 * 1024;
 
     /** An entry or series with the batch index of the record it came from. */
-    record Item(int recordIndex, ObjectNode json) {}
+    record Item(int recordIndex, DatadogMapping.JsonWritable json) {
+        Item(int recordIndex, ObjectNode json) {
+            this(recordIndex, new DatadogMapping.Tree(json));
+        }
+    }
 
     /** A request body and the records whose data it carries. */
     record Body(byte[] json, byte[] gzipped, Set<Integer> recordIndices) {}
 
     private final ObjectMapper mapper;
     private final Runnable onTruncated;
+    private final ThreadLocal<Writer> writers;
 
     PayloadBuilder(ObjectMapper mapper, Runnable onTruncated) {
         this.mapper = mapper;
         this.onTruncated = onTruncated;
+        this.writers = ThreadLocal.withInitial(() -> new Writer(mapper));
     }
 
     List<Body> logs(List<Item> entries) {
-        List<Body> bodies = new ArrayList<>();
-        List<byte[]> current = new ArrayList<>();
-        Set<Integer> indices = new LinkedHashSet<>();
-        long size = 2;
-        for (Item item : entries) {
-            byte[] entry = fitEntry(item.json());
-            if (!current.isEmpty() && (current.size() == LOGS_MAX_ENTRIES || size + entry.length + 1 > LOGS_MAX_BODY_BYTES)) {
-                bodies.add(gzip(array(current, '[', ']'), indices));
-                current = new ArrayList<>();
-                indices = new LinkedHashSet<>();
-                size = 2;
+        Writer w = writers.get();
+        try {
+            List<Body> bodies = new ArrayList<>();
+            Buffer body = w.body;
+            body.reset();
+            body.write('[');
+            int count = 0;
+            Set<Integer> indices = new LinkedHashSet<>();
+            long size = 2;
+            for (Item item : entries) {
+                byte[] bytes = item.json().encoded();
+                int length;
+                if (bytes != null) {
+                    length = bytes.length;
+                } else {
+                    Buffer entry = w.encode(item.json());
+                    bytes = entry.bytes;
+                    length = entry.count;
+                }
+                if (length > LOGS_MAX_ENTRY_BYTES) {
+                    bytes = fitEntry(readTree(bytes, length));
+                    length = bytes.length;
+                }
+                if (count > 0 && (count == LOGS_MAX_ENTRIES || size + length + 1 > LOGS_MAX_BODY_BYTES)) {
+                    body.write(']');
+                    bodies.add(gzip(body, indices));
+                    body.reset();
+                    body.write('[');
+                    count = 0;
+                    indices = new LinkedHashSet<>();
+                    size = 2;
+                }
+                if (count > 0) {
+                    body.write(',');
+                }
+                body.write(bytes, 0, length);
+                count++;
+                indices.add(item.recordIndex());
+                size += length + 1;
             }
-            current.add(entry);
-            indices.add(item.recordIndex());
-            size += entry.length + 1;
+            if (count > 0) {
+                body.write(']');
+                bodies.add(gzip(body, indices));
+            }
+            return bodies;
+        } catch (RuntimeException | Error e) {
+            writers.remove();
+            throw e;
+        } finally {
+            w.trim();
         }
-        if (!current.isEmpty()) {
-            bodies.add(gzip(array(current, '[', ']'), indices));
-        }
-        return bodies;
     }
 
     List<Body> series(List<Item> series) {
-        List<Body> bodies = new ArrayList<>();
-        List<Item> current = new ArrayList<>();
-        List<byte[]> encoded = new ArrayList<>();
-        long size = SERIES_PREFIX.length + 2;
-        for (Item item : series) {
-            byte[] s = write(item.json());
-            if (!current.isEmpty() && size + s.length + 1 > SERIES_MAX_BODY_BYTES) {
-                addSeriesBodies(current, encoded, bodies);
-                current = new ArrayList<>();
-                encoded = new ArrayList<>();
-                size = SERIES_PREFIX.length + 2;
+        Writer w = writers.get();
+        try {
+            List<Body> bodies = new ArrayList<>();
+            List<Item> current = new ArrayList<>();
+            List<byte[]> encoded = new ArrayList<>();
+            long size = SERIES_PREFIX.length + 2;
+            for (Item item : series) {
+                byte[] s = item.json().encoded();
+                if (s == null) {
+                    s = w.encode(item.json()).toByteArray();
+                }
+                if (!current.isEmpty() && size + s.length + 1 > SERIES_MAX_BODY_BYTES) {
+                    addSeriesBodies(w.body, current, encoded, bodies);
+                    current = new ArrayList<>();
+                    encoded = new ArrayList<>();
+                    size = SERIES_PREFIX.length + 2;
+                }
+                current.add(item);
+                encoded.add(s);
+                size += s.length + 1;
             }
-            current.add(item);
-            encoded.add(s);
-            size += s.length + 1;
+            if (!current.isEmpty()) {
+                addSeriesBodies(w.body, current, encoded, bodies);
+            }
+            return bodies;
+        } catch (RuntimeException | Error e) {
+            writers.remove();
+            throw e;
+        } finally {
+            w.trim();
         }
-        if (!current.isEmpty()) {
-            addSeriesBodies(current, encoded, bodies);
-        }
-        return bodies;
     }
 
     private static final byte[] SERIES_PREFIX = "{\"series\":".getBytes(StandardCharsets.UTF_8);
 
-    private void addSeriesBodies(List<Item> items, List<byte[]> encoded, List<Body> out) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(SERIES_PREFIX);
-        b.writeBytes(array(encoded, '[', ']'));
+    private void addSeriesBodies(Buffer b, List<Item> items, List<byte[]> encoded, List<Body> out) {
+        b.reset();
+        b.write(SERIES_PREFIX, 0, SERIES_PREFIX.length);
+        b.write('[');
+        for (int i = 0; i < encoded.size(); i++) {
+            if (i > 0) {
+                b.write(',');
+            }
+            byte[] s = encoded.get(i);
+            b.write(s, 0, s.length);
+        }
+        b.write(']');
         b.write('}');
         Set<Integer> indices = new LinkedHashSet<>();
         items.forEach(i -> indices.add(i.recordIndex()));
-        Body body = gzip(b.toByteArray(), indices);
+        Body body = gzip(b, indices);
         if (body.gzipped().length <= SERIES_MAX_GZIP_BYTES || items.size() == 1) {
             out.add(body);
             return;
         }
         int half = items.size() / 2;
-        addSeriesBodies(items.subList(0, half), encoded.subList(0, half), out);
-        addSeriesBodies(items.subList(half, items.size()), encoded.subList(half, encoded.size()), out);
+        addSeriesBodies(b, items.subList(0, half), encoded.subList(0, half), out);
+        addSeriesBodies(b, items.subList(half, items.size()), encoded.subList(half, encoded.size()), out);
     }
 
     static final String TRUNCATION_MARK = "…[truncated]";
@@ -161,21 +227,31 @@ final class PayloadBuilder {
         return s.substring(0, end);
     }
 
-    private static byte[] array(List<byte[]> items, char open, char close) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.write(open);
-        for (int i = 0; i < items.size(); i++) {
-            if (i > 0) {
-                b.write(',');
-            }
-            b.writeBytes(items.get(i));
-        }
-        b.write(close);
-        return b.toByteArray();
+    private static Body gzip(Buffer json, Set<Integer> indices) {
+        byte[] bytes = json.toByteArray();
+        // indices is a set of its own (never added to again): no copy needed
+        return new Body(bytes, Gzip.compress(bytes), Collections.unmodifiableSet(indices));
     }
 
-    private static Body gzip(byte[] json, Set<Integer> indices) {
-        return new Body(json, Gzip.compress(json), Set.copyOf(indices));
+    /** {@code value}'s JSON, as it would be written into a body. */
+    byte[] encode(DatadogMapping.JsonWritable value) {
+        Writer w = writers.get();
+        try {
+            return w.encode(value).toByteArray();
+        } catch (RuntimeException | Error e) {
+            writers.remove();
+            throw e;
+        } finally {
+            w.trim();
+        }
+    }
+
+    private ObjectNode readTree(byte[] json, int length) {
+        try {
+            return (ObjectNode) mapper.readTree(json, 0, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read back a Datadog log entry", e);
+        }
     }
 
     byte[] write(ObjectNode node) {
@@ -183,6 +259,82 @@ final class PayloadBuilder {
             return mapper.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a Datadog payload", e);
+        }
+    }
+
+    /** A growable byte buffer whose array is read directly. Not thread-safe. */
+    static final class Buffer extends OutputStream {
+        byte[] bytes;
+        int count;
+
+        Buffer(int initial) {
+            bytes = new byte[initial];
+        }
+
+        void reset() {
+            count = 0;
+        }
+
+        private void ensure(int more) {
+            if (count + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, count, len);
+            count += len;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, count);
+        }
+    }
+
+    /** One thread's generator and buffers. */
+    private static final class Writer {
+        final Buffer entry = new Buffer(4096);
+        final Buffer body = new Buffer(64 * 1024);
+        final JsonGenerator generator;
+
+        Writer(ObjectMapper mapper) {
+            try {
+                generator = mapper.getFactory().createGenerator(entry);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            // entries are root values written one after another into a reset buffer: no separator between them
+            generator.setRootValueSeparator(null);
+        }
+
+        /** {@code value}'s JSON, in {@link #entry} until the next call. */
+        Buffer encode(DatadogMapping.JsonWritable value) {
+            entry.reset();
+            try {
+                value.writeTo(generator);
+                generator.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot serialise a Datadog payload", e);
+            }
+            return entry;
+        }
+
+        /** Lets go of buffers that grew for an unusually large body. */
+        void trim() {
+            if (entry.bytes.length > MAX_RETAINED_BUFFER_BYTES) {
+                entry.bytes = new byte[4096];
+            }
+            if (body.bytes.length > MAX_RETAINED_BUFFER_BYTES) {
+                body.bytes = new byte[64 * 1024];
+            }
         }
     }
 }
