@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOffset;
 import reactor.kafka.receiver.ReceiverOptions;
@@ -80,10 +82,9 @@ final class ReactorKafkaRecordSource implements RecordSource {
     public Flux<SourceRecord> receive() {
         return receiver.receive(1)
                 .map(this::toSourceRecord)
-                .doOnSubscribe(s -> lagPoller = Flux.interval(LAG_INTERVAL)
-                        .concatMap(t -> receiver.doOnConsumer(ReactorKafkaRecordSource::currentLag)
-                                .onErrorResume(e -> Mono.empty()))
-                        .subscribe(lag::set))
+                .doOnSubscribe(s -> lagPoller = pollEvery(LAG_INTERVAL,
+                        Mono.defer(() -> receiver.doOnConsumer(ReactorKafkaRecordSource::currentLag)), lag::set,
+                        Schedulers.parallel()))
                 .doFinally(signal -> {
                     Disposable poller = lagPoller;
                     if (poller != null) {
@@ -105,6 +106,19 @@ final class ReactorKafkaRecordSource implements RecordSource {
         ReceiverOffset last = lastAcknowledged;
         // commit() on an acknowledged offset commits everything acknowledged so far (or nothing, if already done)
         return last == null ? Mono.empty() : last.commit();
+    }
+
+    /**
+     * Runs {@code query} every {@code interval} and hands its answers to {@code sink}. A query slower than the
+     * interval (a consumer thread busy in a long poll or a rebalance) skips ticks instead of overflowing the timer,
+     * and a failing query skips one answer: the poller lives as long as the receiver.
+     */
+    static Disposable pollEvery(Duration interval, Mono<Long> query, java.util.function.LongConsumer sink,
+                                Scheduler scheduler) {
+        return Flux.interval(interval, scheduler)
+                .onBackpressureDrop()
+                .concatMap(tick -> query.onErrorResume(e -> Mono.empty()), 1)
+                .subscribe(sink::accept, e -> log.warn("consumer lag poller stopped: {}", e.toString()));
     }
 
     private static long currentLag(Consumer<byte[], byte[]> consumer) {

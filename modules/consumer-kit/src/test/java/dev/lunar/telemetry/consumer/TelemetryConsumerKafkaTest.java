@@ -8,6 +8,7 @@ import dev.lunar.telemetry.events.avro.EnrichedLog;
 import dev.lunar.telemetry.kafka.embedded.KafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.TopicSpec;
 import dev.lunar.telemetry.kafka.embedded.junit.KafkaBrokerExtension;
+import dev.lunar.telemetry.kafka.embedded.junit.TopicClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ class TelemetryConsumerKafkaTest {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(logs(t.source(), 0, 300));
         records.add(new ProducerRecord<>(t.source(), 0, "proxy-x".getBytes(StandardCharsets.UTF_8),
                 "garbage".getBytes(StandardCharsets.UTF_8)));
-        KafkaTestSupport.produce(kafka.bootstrapServers(), records);
+        TopicClients.produce(kafka.bootstrapServers(), records);
         Set<Integer> delivered = ConcurrentHashMap.newKeySet();
 
         try (TelemetryConsumer<EnrichedLog> consumer = consumer(kafka, t, batch -> {
@@ -72,9 +73,9 @@ class TelemetryConsumerKafkaTest {
             await().until(() -> consumer.inFlightRecords() == 0);
         }
 
-        assertThat(KafkaTestSupport.committed(kafka.bootstrapServers(), t.group()))
-                .isEqualTo(KafkaTestSupport.nonEmpty(KafkaTestSupport.endOffsets(kafka.bootstrapServers(), t.source())));
-        List<ConsumerRecord<byte[], byte[]>> letters = KafkaTestSupport.readAll(kafka.bootstrapServers(), t.deadLetters(), 1);
+        assertThat(TopicClients.committed(kafka.bootstrapServers(), t.group()))
+                .isEqualTo(TopicClients.nonEmpty(TopicClients.endOffsets(kafka.bootstrapServers(), t.source())));
+        List<ConsumerRecord<byte[], byte[]>> letters = TopicClients.readAll(kafka.bootstrapServers(), t.deadLetters(), 1);
         assertThat(letters).singleElement().satisfies(letter -> {
             assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo("garbage");
             assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(t.source());
@@ -88,7 +89,7 @@ class TelemetryConsumerKafkaTest {
     void aLongOutageLosesNothingCommitsNothingAndHoldsABoundedNumberOfRecords(KafkaBroker kafka) {
         Topics t = topics(kafka);
         int backlog = 3_000;
-        KafkaTestSupport.produce(kafka.bootstrapServers(), logs(t.source(), 0, backlog));
+        TopicClients.produce(kafka.bootstrapServers(), logs(t.source(), 0, backlog));
         AtomicBoolean destinationUp = new AtomicBoolean(false);
         AtomicInteger failedCalls = new AtomicInteger();
         Set<Integer> delivered = ConcurrentHashMap.newKeySet();
@@ -104,21 +105,21 @@ class TelemetryConsumerKafkaTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> failedCalls.get() >= 40 && consumer.lag() > 0);
             assertThat(consumer.maxInFlightRecords()).isPositive().isLessThanOrEqualTo(consumer.inFlightBound());
             assertThat(consumer.inFlightBound()).isLessThan(backlog);
-            assertThat(KafkaTestSupport.committed(kafka.bootstrapServers(), t.group())).isEmpty();
+            assertThat(TopicClients.committed(kafka.bootstrapServers(), t.group())).isEmpty();
             assertThat(consumer.health().status()).isEqualTo(ConsumerHealth.Status.RETRYING);
 
             destinationUp.set(true);
             await().atMost(Duration.ofSeconds(60)).until(() -> delivered.size() == backlog);
             assertThat(consumer.maxInFlightRecords()).isLessThanOrEqualTo(consumer.inFlightBound());
         }
-        assertThat(KafkaTestSupport.committed(kafka.bootstrapServers(), t.group()))
-                .isEqualTo(KafkaTestSupport.nonEmpty(KafkaTestSupport.endOffsets(kafka.bootstrapServers(), t.source())));
+        assertThat(TopicClients.committed(kafka.bootstrapServers(), t.group()))
+                .isEqualTo(TopicClients.nonEmpty(TopicClients.endOffsets(kafka.bootstrapServers(), t.source())));
     }
 
     @Test
     void afterAGracefulCloseTheNextConsumerOfTheGroupGetsOnlyNewRecords(KafkaBroker kafka) {
         Topics t = topics(kafka);
-        KafkaTestSupport.produce(kafka.bootstrapServers(), logs(t.source(), 0, 100));
+        TopicClients.produce(kafka.bootstrapServers(), logs(t.source(), 0, 100));
         List<Integer> first = new CopyOnWriteArrayList<>();
         try (TelemetryConsumer<EnrichedLog> consumer = consumer(kafka, t, batch -> {
             batch.forEach(r -> first.add(TestRecords.number(r)));
@@ -128,7 +129,7 @@ class TelemetryConsumerKafkaTest {
             assertThat(consumer.health().isHealthy()).isTrue();
         }
 
-        KafkaTestSupport.produce(kafka.bootstrapServers(), logs(t.source(), 100, 150));
+        TopicClients.produce(kafka.bootstrapServers(), logs(t.source(), 100, 150));
         List<Integer> second = new CopyOnWriteArrayList<>();
         try (TelemetryConsumer<EnrichedLog> consumer = consumer(kafka, t, batch -> {
             batch.forEach(r -> second.add(TestRecords.number(r)));

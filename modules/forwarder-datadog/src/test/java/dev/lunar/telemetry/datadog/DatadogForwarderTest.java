@@ -19,6 +19,7 @@ import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.kafka.embedded.KafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.TopicSpec;
 import dev.lunar.telemetry.kafka.embedded.junit.KafkaBrokerExtension;
+import dev.lunar.telemetry.kafka.embedded.junit.TopicClients;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -140,7 +141,7 @@ class DatadogForwarderTest {
                 POLICIES.encode(Samples.policies("pol-" + i, "acme")))));
         IntStream.range(0, 50).forEach(i -> records.add(record(t.endpoints(), "proxy-acme",
                 ENDPOINTS.encode(Samples.endpointStats("ep-" + i, "acme")))));
-        KafkaSupport.produce(kafka.bootstrapServers(), records);
+        TopicClients.produce(kafka.bootstrapServers(), records);
         Set<String> expectedEntries = Stream.of(
                 IntStream.range(0, 1500).mapToObj(i -> "acme-log-" + i),
                 IntStream.range(0, 10).mapToObj(i -> "hb-" + i),
@@ -192,7 +193,7 @@ class DatadogForwarderTest {
         Topics t = topics(kafka);
         FakeDatadogIntake intake = intake(KEY);
         int backlog = 5000;
-        KafkaSupport.produce(kafka.bootstrapServers(), logs(t.logs(), backlog, "acme"));
+        TopicClients.produce(kafka.bootstrapServers(), logs(t.logs(), backlog, "acme"));
         intake.answerAlways(FakeDatadogIntake.Reply.status(503));
 
         DatadogForwarder forwarder = start(kafka, settings(t, intake, KEY).batch(100, Duration.ofMillis(100)).build(),
@@ -203,7 +204,7 @@ class DatadogForwarderTest {
         assertThat(forwarder.inFlightBound()).isLessThan(backlog / 4);
         assertThat(forwarder.health().status()).isEqualTo(ConsumerHealth.Status.RETRYING);
         assertThat(forwarder.isHealthy()).isTrue();
-        assertThat(KafkaSupport.committed(kafka.bootstrapServers(), t.group())).isEmpty();
+        assertThat(TopicClients.committed(kafka.bootstrapServers(), t.group())).isEmpty();
 
         intake.thenScript(FakeDatadogIntake.Reply.status(429, Map.of("X-RateLimit-Limit", "100", "X-RateLimit-Period",
                         "60", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "1")),
@@ -220,8 +221,8 @@ class DatadogForwarderTest {
         assertThat(requests.get(rateLimited + 2).status()).isEqualTo(500);
         assertThat(forwarder.maxInFlightRecords()).isLessThanOrEqualTo(forwarder.inFlightBound());
         assertThat(intake.violations()).isEmpty();
-        await().atMost(Duration.ofSeconds(10)).until(() -> KafkaSupport.committed(kafka.bootstrapServers(), t.group())
-                .equals(KafkaSupport.nonEmpty(KafkaSupport.endOffsets(kafka.bootstrapServers(), t.logs()))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> TopicClients.committed(kafka.bootstrapServers(), t.group())
+                .equals(TopicClients.nonEmpty(TopicClients.endOffsets(kafka.bootstrapServers(), t.logs()))));
         assertThat(forwarder.health().status()).isEqualTo(ConsumerHealth.Status.UP);
     }
 
@@ -229,8 +230,8 @@ class DatadogForwarderTest {
     void aRejectedKeyStopsLoudlyCommitsNothingAndAfterTheKeyIsFixedEverythingArrives(KafkaBroker kafka) {
         Topics t = topics(kafka);
         FakeDatadogIntake intake = intake(KEY);
-        KafkaSupport.produce(kafka.bootstrapServers(), logs(t.logs(), 200, "acme"));
-        KafkaSupport.produce(kafka.bootstrapServers(), List.of(record(t.resources(), "proxy-acme",
+        TopicClients.produce(kafka.bootstrapServers(), logs(t.logs(), 200, "acme"));
+        TopicClients.produce(kafka.bootstrapServers(), List.of(record(t.resources(), "proxy-acme",
                 RESOURCES.encode(Samples.resources("res-1", "acme", Instant.now())))));
 
         DatadogForwarder revoked = start(kafka, settings(t, intake, "revoked-key").build(), Map.of());
@@ -241,9 +242,9 @@ class DatadogForwarderTest {
         assertThat(revoked.healthDetail()).contains("DD_API_KEY was rejected by", "(403", "check the key and datadog.site",
                 "nothing is committed");
         assertThat(intake.acceptedLogEntries()).isEmpty();
-        assertThat(KafkaSupport.committed(kafka.bootstrapServers(), t.group())).isEmpty();
+        assertThat(TopicClients.committed(kafka.bootstrapServers(), t.group())).isEmpty();
         revoked.close();
-        assertThat(KafkaSupport.committed(kafka.bootstrapServers(), t.group())).isEmpty();
+        assertThat(TopicClients.committed(kafka.bootstrapServers(), t.group())).isEmpty();
 
         DatadogForwarder fixed = start(kafka, settings(t, intake, KEY).build(), Map.of());
 
@@ -265,12 +266,12 @@ class DatadogForwarderTest {
             records.add(record(t.logs(), "proxy-acme", i == 17 ? poison
                     : LOGS.encode(Samples.log("acme-log-" + i, "acme", "line " + i))));
         }
-        KafkaSupport.produce(kafka.bootstrapServers(), records);
+        TopicClients.produce(kafka.bootstrapServers(), records);
 
         start(kafka, settings(t, intake, KEY).build(), Map.of());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> eventIds(intake.acceptedLogEntries()).size() == 29);
-        List<ConsumerRecord<byte[], byte[]>> letters = KafkaSupport.readAll(kafka.bootstrapServers(), t.dlq(), 1);
+        List<ConsumerRecord<byte[], byte[]>> letters = TopicClients.readAll(kafka.bootstrapServers(), t.dlq(), 1);
         assertThat(letters).singleElement().satisfies(letter -> {
             assertThat(letter.value()).isEqualTo(poison);
             assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(t.logs());
@@ -285,7 +286,7 @@ class DatadogForwarderTest {
     @Test
     void withoutAnApiKeyTheDryRunOutboxHoldsTheExactValidRequestsAndNothingIsSent(KafkaBroker kafka) throws IOException {
         Topics t = topics(kafka);
-        KafkaSupport.produce(kafka.bootstrapServers(), List.of(
+        TopicClients.produce(kafka.bootstrapServers(), List.of(
                 record(t.logs(), "proxy-acme", LOGS.encode(Samples.log("l-1", "acme", "hello"))),
                 record(t.resources(), "proxy-acme", RESOURCES.encode(Samples.resources("r-1", "acme", Instant.now()))),
                 record(t.heartbeats(), "proxy-acme", HEARTBEATS.encode(Samples.heartbeat("h-1", "acme"))),
@@ -321,7 +322,7 @@ class DatadogForwarderTest {
     void aTenantsOwnDatadogAccountAlsoGetsThatTenantsDataAndOnlyIt(KafkaBroker kafka) {
         Topics t = topics(kafka);
         FakeDatadogIntake intake = intake(KEY, "acme-own-dd-key");
-        KafkaSupport.produce(kafka.bootstrapServers(), List.of(
+        TopicClients.produce(kafka.bootstrapServers(), List.of(
                 record(t.tenants(), "acme", TENANTS.encode(Samples.tenantWithOwnDatadog("acme", "datadoghq.eu",
                         "ACME_DD_API_KEY"))),
                 record(t.tenants(), "globex", TENANTS.encode(Samples.tenantWithOwnDatadog("globex", "us5.datadoghq.com",
@@ -329,7 +330,7 @@ class DatadogForwarderTest {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(logs(t.logs(), 10, "acme"));
         records.addAll(logs(t.logs(), 10, "globex"));
         records.add(record(t.resources(), "proxy-acme", RESOURCES.encode(Samples.resources("r-acme", "acme", Instant.now()))));
-        KafkaSupport.produce(kafka.bootstrapServers(), records);
+        TopicClients.produce(kafka.bootstrapServers(), records);
 
         DatadogForwarder forwarder = start(kafka, settings(t, intake, KEY).build(),
                 Map.of("ACME_DD_API_KEY", "acme-own-dd-key"));
@@ -350,7 +351,7 @@ class DatadogForwarderTest {
         FakeDatadogIntake intake = intake(KEY);
         try (DatagramSocket agent = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
             agent.setSoTimeout(500);
-            KafkaSupport.produce(kafka.bootstrapServers(), List.of(record(t.resources(), "proxy-acme",
+            TopicClients.produce(kafka.bootstrapServers(), List.of(record(t.resources(), "proxy-acme",
                     RESOURCES.encode(Samples.resources("r-1", "acme", Instant.now())))));
 
             start(kafka, settings(t, intake, KEY).dogStatsd(true, "127.0.0.1", agent.getLocalPort()).build(), Map.of());

@@ -1,4 +1,4 @@
-package dev.lunar.telemetry.datadog;
+package dev.lunar.telemetry.kafka.embedded.junit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +22,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Plain Kafka clients for test set-up and checks. */
-final class KafkaSupport {
-    private KafkaSupport() {}
+/**
+ * Plain Kafka clients for test set-up and checks against the broker {@link KafkaBrokerExtension} gives: produce
+ * records, read a topic from the beginning, end offsets and a group's committed offsets.
+ */
+public final class TopicClients {
+    private TopicClients() {}
 
-    static void produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+    public static void produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
@@ -43,7 +46,7 @@ final class KafkaSupport {
     }
 
     /** Every record of {@code topic} from the beginning, waiting until at least {@code expected} arrived. */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int expected) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int expected) {
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -63,7 +66,7 @@ final class KafkaSupport {
         return out;
     }
 
-    static Map<TopicPartition, Long> endOffsets(String bootstrap, String topic) {
+    public static Map<TopicPartition, Long> endOffsets(String bootstrap, String topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<PartitionInfo> infos = new ArrayList<>();
             admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
@@ -78,7 +81,7 @@ final class KafkaSupport {
     }
 
     /** Committed offsets of {@code group}, partitions without a commit left out. */
-    static Map<TopicPartition, Long> committed(String bootstrap, String group) {
+    public static Map<TopicPartition, Long> committed(String bootstrap, String group) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Map<TopicPartition, OffsetAndMetadata> offsets =
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
@@ -94,7 +97,7 @@ final class KafkaSupport {
         }
     }
 
-    static Map<TopicPartition, Long> nonEmpty(Map<TopicPartition, Long> offsets) {
+    public static Map<TopicPartition, Long> nonEmpty(Map<TopicPartition, Long> offsets) {
         return offsets.entrySet().stream().filter(e -> e.getValue() > 0)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
