@@ -18,6 +18,7 @@ import dev.lunar.telemetry.events.avro.PolicySnapshot;
 import dev.lunar.telemetry.events.avro.ProcessStats;
 import dev.lunar.telemetry.events.avro.ProxyLog;
 import dev.lunar.telemetry.events.avro.ResourceUsage;
+import dev.lunar.telemetry.processor.DenylistPlanProbe;
 import dev.lunar.telemetry.processor.PrivacyDefaults;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,9 +36,9 @@ import org.apache.avro.specific.SpecificRecordBase;
  * The JMH baseline for the processor's compiled {@code DenylistPlan}: the same job — remove denylisted map entries
  * and YAML keys, drop entries whose key holds a secret, redact free text, re-emit scrubbed YAML, report the paths —
  * by hand, one method per record type with typed getters and setters, no steps and no path automaton. It uses the same
- * algorithmic choices as the processor (one combined redaction regex scanned once per string, remembered key
- * decisions, copy-on-write collections), so a comparison measures what the plan's generality costs, not a different
- * algorithm. Default denylist and redaction patterns only (no tenant patterns, no API-key literals), like
+ * algorithmic choices as the processor (the built-in pattern gate, then one alternation of the patterns that could
+ * match, scanned once per string; remembered key decisions and YAML scrubs; copy-on-write collections), so a
+ * comparison measures what the plan's generality costs, not a different algorithm. Default denylist and redaction patterns only (no tenant patterns, no API-key literals), like
  * {@link dev.lunar.telemetry.processor.DenylistPlanProbe}. {@code HandWrittenScrubberTest} proves that both give the
  * same records and paths.
  */
@@ -53,7 +54,11 @@ final class HandWrittenScrubber {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .build();
 
-    private final Pattern combined;
+    private final String[] branches;
+    /** Alternations of the patterns the gate says could match, by its answer. */
+    private final Map<Integer, Pattern> byGate = new HashMap<>();
+    /** Remembered YAML scrubs by text, as the processor remembers configuration files. */
+    private final Map<String, YamlScrub> yamlScrubs = new HashMap<>();
     private final String[] ruleGroups;
     private final String[] secretGroups;
     private final String[] ruleNames;
@@ -65,7 +70,7 @@ final class HandWrittenScrubber {
         ruleGroups = new String[n];
         secretGroups = new String[n];
         ruleNames = new String[n];
-        StringBuilder alternation = new StringBuilder();
+        branches = new String[n];
         int i = 0;
         for (Map.Entry<String, String> e : patterns.entrySet()) {
             ruleNames[i] = e.getKey();
@@ -73,11 +78,21 @@ final class HandWrittenScrubber {
             String regex = e.getValue();
             boolean secret = regex.contains("(?<secret>");
             secretGroups[i] = secret ? "s" + i : null;
-            alternation.append(i > 0 ? "|" : "").append("(?<r").append(i).append('>')
-                    .append(secret ? regex.replace("(?<secret>", "(?<s" + i + ">") : regex).append(')');
+            branches[i] = "(?<r" + i + ">" + (secret ? regex.replace("(?<secret>", "(?<s" + i + ">") : regex) + ")";
             i++;
         }
-        combined = Pattern.compile(alternation.toString());
+    }
+
+    private Pattern alternation(int possible) {
+        return byGate.computeIfAbsent(possible, bits -> {
+            StringBuilder alternation = new StringBuilder();
+            for (int rule = 0; rule < branches.length; rule++) {
+                if ((bits & (1 << rule)) != 0) {
+                    alternation.append(alternation.length() > 0 ? "|" : "").append(branches[rule]);
+                }
+            }
+            return Pattern.compile(alternation.toString());
+        });
     }
 
     /** What one scrub removed: the paths, and redactions counted per pattern (as the processor's metrics do). */
@@ -205,7 +220,8 @@ final class HandWrittenScrubber {
     private boolean secretInKey(String key) {
         Boolean known = secretKeys.get(key);
         if (known == null) {
-            known = combined.matcher(key).find();
+            int possible = DenylistPlanProbe.possibleBuiltInMatches(key);
+            known = possible != 0 && alternation(possible).matcher(key).find();
             if (secretKeys.size() < 4096) {
                 secretKeys.put(key, known);
             }
@@ -287,7 +303,11 @@ final class HandWrittenScrubber {
 
     /** Every match of a redaction pattern replaced by the marker (only its {@code secret} group, when it has one). */
     private String redact(String text, Report report) {
-        Matcher m = combined.matcher(text);
+        int possible = DenylistPlanProbe.possibleBuiltInMatches(text);
+        if (possible == 0) {
+            return text;
+        }
+        Matcher m = alternation(possible).matcher(text);
         if (!m.find()) {
             return text;
         }
@@ -295,7 +315,7 @@ final class HandWrittenScrubber {
         int last = 0;
         do {
             int rule = 0;
-            while (m.start(ruleGroups[rule]) < 0) {
+            while ((possible & (1 << rule)) == 0 || m.start(ruleGroups[rule]) < 0) {
                 rule++;
             }
             int start = m.start();
@@ -313,7 +333,31 @@ final class HandWrittenScrubber {
 
     // ------------------------------------------------------------------------------------------------ YAML
 
+    /** A YAML scrub made at the empty path: the output, the paths below it, the redactions. */
+    private record YamlScrub(String output, List<String> paths, Map<String, Integer> redactions) {}
+
     private String yaml(String text, StringBuilder at, Report report) {
+        YamlScrub known = yamlScrubs.get(text);
+        if (known == null) {
+            Report effects = new Report();
+            String output = scrubYaml(text, new StringBuilder(), effects);
+            known = new YamlScrub(output, List.copyOf(effects.paths),
+                    effects.redactions == null ? Map.of() : Map.copyOf(effects.redactions));
+            if (yamlScrubs.size() < 256) {
+                yamlScrubs.put(text, known);
+            }
+        }
+        String prefix = at.toString();
+        known.paths().forEach(relative -> report.paths.add(prefix + relative));
+        known.redactions().forEach((rule, n) -> {
+            for (int k = 0; k < n; k++) {
+                report.redaction(rule);
+            }
+        });
+        return known.output();
+    }
+
+    private String scrubYaml(String text, StringBuilder at, Report report) {
         if (text.isBlank()) {
             return text;
         }
