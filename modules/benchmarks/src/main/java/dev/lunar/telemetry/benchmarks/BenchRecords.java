@@ -140,6 +140,22 @@ public final class BenchRecords {
         return new BenchRecords(seed, System.currentTimeMillis()).generate(count);
     }
 
+    /**
+     * The first {@code size} records of {@code data} whose kind is {@code kind} ({@code ALL}: any kind), for the JMH
+     * benchmarks' {@code kind} parameter.
+     *
+     * @throws IllegalStateException when there are fewer, naming the kind
+     */
+    static List<Raw> sample(DataSet data, String kind, int size) {
+        List<Raw> sample = data.records().stream()
+                .filter(raw -> kind.equals("ALL") || raw.kind().name().equals(kind)).limit(size).toList();
+        if (sample.size() < size) {
+            throw new IllegalStateException("only " + sample.size() + " records of kind " + kind
+                    + "; use ALL or an EventKind");
+        }
+        return sample;
+    }
+
     private DataSet generate(int count) {
         List<Raw> records = new ArrayList<>(count);
         Map<EventKind, Integer> counts = new EnumMap<>(EventKind.class);

@@ -3,6 +3,7 @@ package dev.lunar.telemetry.benchmarks;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.processor.DenylistPlanProbe;
 import dev.lunar.telemetry.processor.ProcessorSettings;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -53,17 +54,12 @@ public class DenylistBenchmark {
         kinds = new EventKind[SAMPLE];
         records = new SpecificRecordBase[SAMPLE];
         snapshots = new RecordSnapshot[SAMPLE];
-        int n = 0;
-        for (BenchRecords.Raw raw : data.records()) {
-            if (n < SAMPLE && (kind.equals("ALL") || raw.kind().name().equals(kind))) {
-                kinds[n] = raw.kind();
-                records[n] = BenchRecords.codec(raw.kind().rawType()).decode(raw.value());
-                snapshots[n] = RecordSnapshot.of(records[n]);
-                n++;
-            }
-        }
-        if (n < SAMPLE) {
-            throw new IllegalStateException("only " + n + " records of kind " + kind + "; use ALL or an EventKind");
+        List<BenchRecords.Raw> sample = BenchRecords.sample(data, kind, SAMPLE);
+        for (int n = 0; n < SAMPLE; n++) {
+            BenchRecords.Raw raw = sample.get(n);
+            kinds[n] = raw.kind();
+            records[n] = BenchRecords.codec(raw.kind().rawType()).decode(raw.value());
+            snapshots[n] = RecordSnapshot.of(records[n]);
         }
         int differences = ScrubberComparison.differences(plan, handWritten, kinds, records, snapshots);
         if (differences > 0) {

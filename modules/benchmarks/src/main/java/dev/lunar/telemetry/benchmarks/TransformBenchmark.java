@@ -6,6 +6,7 @@ import dev.lunar.telemetry.processor.EnrichmentPipeline;
 import dev.lunar.telemetry.processor.EnrichmentResult;
 import dev.lunar.telemetry.processor.ProcessorSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,17 +57,12 @@ public class TransformBenchmark {
         kinds = new EventKind[SAMPLE];
         values = new byte[SAMPLE][];
         codecs = new AvroCodec[SAMPLE];
-        int n = 0;
-        for (BenchRecords.Raw raw : data.records()) {
-            if (n < SAMPLE && (kind.equals("ALL") || raw.kind().name().equals(kind))) {
-                kinds[n] = raw.kind();
-                values[n] = raw.value();
-                codecs[n] = BenchRecords.codec(raw.kind().rawType());
-                n++;
-            }
-        }
-        if (n < SAMPLE) {
-            throw new IllegalStateException("only " + n + " records of kind " + kind + "; use ALL or an EventKind");
+        List<BenchRecords.Raw> sample = BenchRecords.sample(data, kind, SAMPLE);
+        for (int n = 0; n < SAMPLE; n++) {
+            BenchRecords.Raw raw = sample.get(n);
+            kinds[n] = raw.kind();
+            values[n] = raw.value();
+            codecs[n] = BenchRecords.codec(raw.kind().rawType());
         }
         for (int i = 0; i < SAMPLE; i++) {
             EnrichmentResult result = pipeline.apply(kinds[i], values[i]);
