@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
@@ -48,11 +47,6 @@ import org.apache.avro.specific.SpecificRecordBase;
  */
 final class DatadogMapping {
 
-    /** Names that must never leave as a tag, attribute or environment variable, whatever the processor did (P3). */
-    private static final Pattern CREDENTIAL_NAME = Pattern.compile(
-            "(?i).*(api[_.-]?key|apikey|token|secret|passw|pwd|credential|auth|cookie|session|private[_.-]?key).*");
-    /** Longest Datadog tag; longer ones are cut. */
-    static final int TAG_MAX_CHARS = 200;
     private static final BoundedCache<TagKey, Tags> TAGS = new BoundedCache<>(4096);
     private static final ObjectMapper TREES = new ObjectMapper();
 
@@ -211,7 +205,7 @@ final class DatadogMapping {
         String[] keys = map.keySet().toArray(new String[0]);
         Arrays.sort(keys);
         for (String k : keys) {
-            if (!isCredentialName(k)) {
+            if (!TagRules.isCredentialName(k)) {
                 g.writeFieldName(k);
                 g.writeString(map.get(k));
             }
@@ -539,140 +533,22 @@ final class DatadogMapping {
 
     private static List<String> computeTags(EventHeader header, TenantInfo tenant) {
         List<String> tags = new ArrayList<>();
-        tags.add(tag("tenant", tenant.getName().isEmpty() ? "unknown" : tenant.getName()));
-        tags.add(tag("tenant_id", tenant.getId()));
-        tags.add(tag("plan", tenant.getPlan().name()));
-        tags.add(tag("proxy_id", header.getProxyId()));
-        tags.add(tag("proxy_version", header.getProxyVersion()));
+        tags.add(TagRules.tag("tenant", tenant.getName().isEmpty() ? "unknown" : tenant.getName()));
+        tags.add(TagRules.tag("tenant_id", tenant.getId()));
+        tags.add(TagRules.tag("plan", tenant.getPlan().name()));
+        tags.add(TagRules.tag("proxy_id", header.getProxyId()));
+        tags.add(TagRules.tag("proxy_version", header.getProxyVersion()));
         if (!tenant.getKnown()) {
             tags.add("tenant_known:false");
         }
         String[] keys = tenant.getTags().keySet().toArray(new String[0]);
         Arrays.sort(keys);
         for (String k : keys) {
-            if (!isCredentialName(k)) {
-                tags.add(tag(k, tenant.getTags().get(k)));
+            if (!TagRules.isCredentialName(k)) {
+                tags.add(TagRules.tag(k, tenant.getTags().get(k)));
             }
         }
         return tags;
-    }
-
-    /**
-     * {@code key:value} lower-cased ({@link Locale#ROOT}), every code point outside {@code [a-z0-9_:./-]} replaced by
-     * {@code _}, cut to {@value #TAG_MAX_CHARS} characters.
-     */
-    static String tag(String key, String value) {
-        return normaliseTag((key + ":" + (value == null ? "" : value)).toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * Replaces every code point of {@code t} outside {@code [a-z0-9_:./-]} by {@code _} (a surrogate pair is one code
-     * point, a lone surrogate too) and cuts the result to {@value #TAG_MAX_CHARS} characters: what
-     * {@code Pattern.compile("[^a-z0-9_:./-]").matcher(t).replaceAll("_")} did, without a regex.
-     */
-    static String normaliseTag(String t) {
-        int n = t.length();
-        int i = 0;
-        while (i < n && legalTagChar(t.charAt(i))) {
-            i++;
-        }
-        if (i == n) {
-            return n > TAG_MAX_CHARS ? t.substring(0, TAG_MAX_CHARS) : t;
-        }
-        StringBuilder b = new StringBuilder(n);
-        b.append(t, 0, i);
-        while (i < n && b.length() < TAG_MAX_CHARS) {
-            char c = t.charAt(i);
-            if (legalTagChar(c)) {
-                b.append(c);
-                i++;
-            } else {
-                b.append('_');
-                i += Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(t.charAt(i + 1)) ? 2 : 1;
-            }
-        }
-        return b.length() > TAG_MAX_CHARS ? b.substring(0, TAG_MAX_CHARS) : b.toString();
-    }
-
-    private static boolean legalTagChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == ':' || c == '.' || c == '/'
-                || c == '-';
-    }
-
-    /**
-     * Whether {@code name} looks like a credential: it contains, ignoring ASCII case, one of {@code api[_.-]?key},
-     * {@code apikey}, {@code token}, {@code secret}, {@code passw}, {@code pwd}, {@code credential}, {@code auth},
-     * {@code cookie}, {@code session}, {@code private[_.-]?key}. The same answer as the regex
-     * {@code (?i).*(...).*} matched against the whole name, which is why a name with a line terminator (that
-     * {@code .} does not match) goes to that regex.
-     */
-    static boolean isCredentialName(String name) {
-        if (name == null) {
-            return false;
-        }
-        int n = name.length();
-        for (int i = 0; i < n; i++) {
-            char c = name.charAt(i);
-            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
-                return CREDENTIAL_NAME.matcher(name).matches();
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            switch (lowerAscii(name.charAt(i))) {
-                case 'a' -> {
-                    if (at(name, i, "auth") || at(name, i, "apikey") || at(name, i, "api") && n - i >= 7
-                            && isKeySeparator(name.charAt(i + 3)) && at(name, i + 4, "key")) {
-                        return true;
-                    }
-                }
-                case 't' -> {
-                    if (at(name, i, "token")) {
-                        return true;
-                    }
-                }
-                case 's' -> {
-                    if (at(name, i, "secret") || at(name, i, "session")) {
-                        return true;
-                    }
-                }
-                case 'p' -> {
-                    if (at(name, i, "passw") || at(name, i, "pwd") || at(name, i, "privatekey")
-                            || at(name, i, "private") && n - i >= 11 && isKeySeparator(name.charAt(i + 7))
-                            && at(name, i + 8, "key")) {
-                        return true;
-                    }
-                }
-                case 'c' -> {
-                    if (at(name, i, "credential") || at(name, i, "cookie")) {
-                        return true;
-                    }
-                }
-                default -> { }
-            }
-        }
-        return false;
-    }
-
-    private static boolean isKeySeparator(char c) {
-        return c == '_' || c == '.' || c == '-';
-    }
-
-    private static char lowerAscii(char c) {
-        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
-    }
-
-    /** Whether {@code s} has {@code lower} (lower-case ASCII) at {@code from}, ignoring ASCII case. */
-    private static boolean at(String s, int from, String lower) {
-        int len = lower.length();
-        if (from + len > s.length()) {
-            return false;
-        }
-        for (int j = 0; j < len; j++) {
-            if (lowerAscii(s.charAt(from + j)) != lower.charAt(j)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---------------------------------------------------------------- metrics
@@ -741,7 +617,7 @@ final class DatadogMapping {
             for (String t : tags) {
                 b.append(t).append(',');
             }
-            b.append(tag("host", host));
+            b.append(TagRules.tag("host", host));
             b.append("|T").append(timestamp);
             return b.toString();
         }
@@ -772,7 +648,7 @@ final class DatadogMapping {
         for (ProcessStats p : ru.getProcesses()) {
             List<String> ptags = new ArrayList<>(tags.size() + 1);
             ptags.addAll(tags);
-            ptags.add(tag("process", p.getName()));
+            ptags.add(TagRules.tag("process", p.getName()));
             RawJson ptail = t.processTail(host, ptags, p.getName());
             out.add(new Series("lunar.proxy.process.cpu.percent", TYPE_GAUGE, "percent", 0, ts, p.getCpuPercent(),
                     host, ptags, ptail));
@@ -823,7 +699,7 @@ final class DatadogMapping {
         b.append("|#");
         List<String> tags = new ArrayList<>();
         series.get("tags").forEach(t -> tags.add(t.asText()));
-        tags.add(tag("host", series.get("resources").get(0).get("name").asText()));
+        tags.add(TagRules.tag("host", series.get("resources").get(0).get("name").asText()));
         b.append(String.join(",", tags));
         b.append("|T").append(series.get("points").get(0).get("timestamp").asLong());
         return b.toString();

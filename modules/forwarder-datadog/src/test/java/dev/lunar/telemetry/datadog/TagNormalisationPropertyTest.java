@@ -33,19 +33,19 @@ class TagNormalisationPropertyTest {
 
     @Property(tries = 3000)
     void aTagIsNormalisedAsTheRegexDid(@ForAll("texts") String key, @ForAll("texts") String value) {
-        assertThat(DatadogMapping.tag(key, value)).isEqualTo(LegacyDatadogMapping.tag(key, value));
+        assertThat(TagRules.tag(key, value)).isEqualTo(LegacyDatadogMapping.tag(key, value));
     }
 
     @Property(tries = 3000)
     void normalisingAnyTextReplacesWhatTheRegexReplaced(@ForAll("texts") String text) {
         String regex = TAG_ILLEGAL.matcher(text).replaceAll("_");
-        assertThat(DatadogMapping.normaliseTag(text))
+        assertThat(TagRules.normaliseTag(text))
                 .isEqualTo(regex.length() > 200 ? regex.substring(0, 200) : regex);
     }
 
     @Property(tries = 5000)
     void aNameIsCredentialLikeExactlyWhenTheRegexSaidSo(@ForAll("texts") String name) {
-        assertThat(DatadogMapping.isCredentialName(name)).isEqualTo(LegacyDatadogMapping.isCredentialName(name));
+        assertThat(TagRules.isCredentialName(name)).isEqualTo(LegacyDatadogMapping.isCredentialName(name));
     }
 
     @Example
@@ -54,9 +54,9 @@ class TagNormalisationPropertyTest {
                 "db_pwd", "credentials", "Authorization", "Set-Cookie", "session_id", "private_key", "privateKey",
                 "PRIVATE.KEY", "team", "region", "api", "key", "api__key", "private__key", "tok", "apiKEy", "",
                 "line\ntoken", "token\u2028", "K\u212aey")) {
-            assertThat(DatadogMapping.isCredentialName(name)).as(name)
+            assertThat(TagRules.isCredentialName(name)).as(name)
                     .isEqualTo(LegacyDatadogMapping.isCredentialName(name));
         }
-        assertThat(DatadogMapping.isCredentialName(null)).isFalse();
+        assertThat(TagRules.isCredentialName(null)).isFalse();
     }
 }
