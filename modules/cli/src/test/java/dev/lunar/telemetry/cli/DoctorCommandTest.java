@@ -100,6 +100,10 @@ class DoctorCommandTest {
     }
 
     static Run doctor(Path config, Map<String, String> extraEnv) {
+        return doctor(config, extraEnv, pipeline.bootstrapServers(), "15s");
+    }
+
+    static Run doctor(Path config, Map<String, String> extraEnv, String bootstrap, String timeout) {
         Map<String, String> env = new HashMap<>();
         env.put("LUNAR_DATADOG_BASE_URL", datadog.baseUrl());
         env.put("LUNAR_CONTROL_PLANE_FORWARDER_URL", pipeline.controlPlane().orElseThrow().url().toString());
@@ -107,8 +111,7 @@ class DoctorCommandTest {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new DoctorCommand(env));
         cli.setOut(new PrintWriter(out, true));
-        int code = cli.execute("--config", config.toString(), "--bootstrap-servers", pipeline.bootstrapServers(),
-                "--timeout", "15s");
+        int code = cli.execute("--config", config.toString(), "--bootstrap-servers", bootstrap, "--timeout", timeout);
         System.out.println("doctor " + extraEnv.keySet() + " -> exit " + code + "\n" + out); // for people reading the report
         return new Run(code, out.toString().lines().toList());
     }
@@ -183,5 +186,20 @@ class DoctorCommandTest {
                 .contains("— fix: give control-plane-forwarder.tenant-tokens.acme the same token as"
                         + " control-plane.tenant-tokens.acme");
         assertThat(run.lines()).filteredOn(l -> l.startsWith("FAIL")).hasSize(1);
+    }
+
+    /** No broker there: one FAIL line for Kafka (the topic and group checks need it), the other checks still run. */
+    @Test
+    void anUnreachableKafkaFailsOneLineAndTheRestIsStillChecked() {
+        // The same generous timeout as the other runs: the HTTP checks share it, and this machine may be busy.
+        Run run = doctor(configFile, Map.of("DD_API_KEY", DD_KEY), "127.0.0.1:1", "15s");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.line("FAIL  Kafka: no broker reachable at 127.0.0.1:1 within 15 s"))
+                .contains("— fix: start Kafka");
+        assertThat(run.lines()).noneMatch(l -> l.contains("topic ") || l.contains("consumer group "));
+        assertThat(run.line("OK    Datadog:")).contains("accepted");
+        assertThat(run.line("OK    control plane token of tenant acme")).endsWith("accepted");
+        assertThat(run.lines().get(run.lines().size() - 1)).isEqualTo("4 check(s): 3 OK, 1 FAILED");
     }
 }

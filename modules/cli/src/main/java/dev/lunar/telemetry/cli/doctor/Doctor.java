@@ -51,17 +51,29 @@ public final class Doctor {
                 "control-plane-forwarder");
 
         List<Check> checks = new ArrayList<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) options.timeout().toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) options.timeout().toMillis(),
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000))) {
-            KafkaChecks kafka = new KafkaChecks(admin, options.bootstrap(), options.timeout());
-            Collection<Node> brokers = kafka.brokers(checks);
-            if (!brokers.isEmpty()) {
-                kafka.topics(core.partitions(), brokers.size(), checks);
-                for (KafkaChecks.Group group : KafkaChecks.groups(processorGroup, datadog.groupId(),
-                        forwarder.groupId())) {
-                    kafka.group(group, options.maxLag(), checks);
+        Admin admin;
+        try {
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap(),
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) options.timeout().toMillis(),
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) options.timeout().toMillis(),
+                    AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // e.g. no bootstrap address resolves
+            admin = null;
+            checks.add(Check.fail("Kafka: cannot connect to " + options.bootstrap() + " (" + e.getMessage() + ")",
+                    "point kafka.bootstrap-servers / LUNAR_KAFKA_BOOTSTRAP_SERVERS / --bootstrap-servers at"
+                            + " resolvable broker addresses"));
+        }
+        if (admin != null) {
+            try (Admin open = admin) {
+                KafkaChecks kafka = new KafkaChecks(open, options.bootstrap(), options.timeout());
+                Collection<Node> brokers = kafka.brokers(checks);
+                if (!brokers.isEmpty()) {
+                    kafka.topics(core.partitions(), brokers.size(), checks);
+                    for (KafkaChecks.Group group : KafkaChecks.groups(processorGroup, datadog.groupId(),
+                            forwarder.groupId())) {
+                        kafka.group(group, options.maxLag(), checks);
+                    }
                 }
             }
         }

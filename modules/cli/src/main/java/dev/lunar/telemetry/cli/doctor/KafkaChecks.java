@@ -49,9 +49,10 @@ final class KafkaChecks {
     /** The brokers; empty (with the FAIL line added) when the cluster cannot be reached. */
     Collection<Node> brokers(List<Check> out) {
         try {
-            Collection<Node> nodes = get(admin.describeCluster(new DescribeClusterOptions()
-                    .timeoutMs((int) timeout.toMillis())).nodes());
-            String clusterId = get(admin.describeCluster().clusterId());
+            org.apache.kafka.clients.admin.DescribeClusterResult cluster = admin.describeCluster(
+                    new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()));
+            Collection<Node> nodes = get(cluster.nodes());
+            String clusterId = get(cluster.clusterId());
             out.add(Check.ok("Kafka: " + nodes.size() + " broker(s) reachable at " + bootstrap + " (cluster "
                     + clusterId + ")"));
             return nodes;
@@ -67,18 +68,19 @@ final class KafkaChecks {
         List<Topics.Definition> all = Topics.all();
         Set<String> names = all.stream().map(Topics.Definition::name).collect(Collectors.toSet());
         Map<String, TopicDescription> described = new HashMap<>();
+        Map<String, String> undescribable = new HashMap<>();
         admin.describeTopics(names).topicNameValues().forEach((name, future) -> {
             try {
                 described.put(name, future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("cannot describe topic " + name + ": " + e.getCause(), e);
+                    undescribable.put(name, String.valueOf(e.getCause()));
                 }
             } catch (TimeoutException e) {
-                throw new IllegalStateException("describing topic " + name + " took over " + timeout, e);
+                undescribable.put(name, "no answer within " + timeout.toSeconds() + " s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
+                undescribable.put(name, "interrupted");
             }
         });
         Map<String, String> policies = new HashMap<>();
@@ -90,10 +92,16 @@ final class KafkaChecks {
                 configs.forEach((r, c) -> policies.put(r.name(),
                         c.get("cleanup.policy") == null ? null : c.get("cleanup.policy").value()));
             } catch (KafkaUnavailable e) {
-                throw new IllegalStateException("cannot read the topics' configuration: " + e.getMessage(), e);
+                described.keySet().forEach(n -> undescribable.put(n, "configuration unreadable: " + e.getMessage()));
             }
         }
         for (Topics.Definition topic : all) {
+            if (undescribable.containsKey(topic.name())) {
+                out.add(Check.fail("topic " + topic.name() + ": cannot be described (" + undescribable.get(topic.name())
+                        + ")", "check the brokers' health and that this client may describe topics and their"
+                        + " configuration (ACL DESCRIBE, DESCRIBE_CONFIGS)"));
+                continue;
+            }
             TopicDescription d = described.get(topic.name());
             TopicExpectation expected = TopicExpectation.of(topic, configuredPartitions, brokers);
             out.add(d == null ? expected.check(-1, 0, null, bootstrap)
