@@ -16,8 +16,12 @@ final class ConfigOptions {
     Path file;
 
     ConfigSource load() {
-        Optional<Path> chosen = Optional.ofNullable(file)
+        return ConfigSource.load(chosenFile(), System.getenv());
+    }
+
+    /** {@code --config}, else {@code ./lunar-telemetry.yaml} when present, else none. */
+    Optional<Path> chosenFile() {
+        return Optional.ofNullable(file)
                 .or(() -> Files.isRegularFile(DEFAULT_FILE) ? Optional.of(DEFAULT_FILE) : Optional.empty());
-        return ConfigSource.load(chosen, System.getenv());
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -47,6 +48,19 @@ final class ConsumerMetrics {
                 .description("Records behind the end of the assigned partitions").register(registry);
         this.latency = Timer.builder("telemetry.consumer.destination.latency").tags(tags)
                 .description("Time the destination took for one batch").register(registry);
+        // Every outcome at zero from the start, so rate()/increase() and alerts see 0, not "no data", before the first.
+        for (String outcome : List.of("accepted", "deferred", "retried", "rejected", "refused", "auth_failed")) {
+            counter("telemetry.consumer.batches", "outcome", outcome);
+        }
+        for (String outcome : List.of("accepted", "dead_lettered", "skipped")) {
+            counter("telemetry.consumer.records", "outcome", outcome);
+        }
+        for (String cause : List.of("retriable", "auth", "settlement")) {
+            counter("telemetry.consumer.retries", "cause", cause);
+        }
+        for (String stage : List.of("decode", "deliver")) {
+            counter("telemetry.consumer.dead.letters", "stage", stage);
+        }
     }
 
     void received(int n) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -39,6 +41,12 @@ class DashboardBrowserTest {
     static final Instant START = Instant.parse("2026-01-05T10:00:00Z");
     static final String TOKEN = "acme-dashboard-token-0123456789";
     static final String RANGE = "from=2026-01-05T10:00:00Z&to=2026-01-05T11:00:00Z";
+    /** A day later: one window only, 10:30 – 10:31, in a one-hour range. */
+    static final Instant ONE_WINDOW = Instant.parse("2026-01-06T10:30:00Z");
+    static final Instant ONE_WINDOW_FROM = Instant.parse("2026-01-06T10:00:00Z");
+    static final Instant ONE_WINDOW_TO = Instant.parse("2026-01-06T11:00:00Z");
+    /** Two days later: nothing at all. */
+    static final String EMPTY_RANGE = "from=2026-01-07T10:00:00Z&to=2026-01-07T11:00:00Z";
 
     /** Selenium finds no CDP bindings for this Chromium; the test does not use CDP, so that warning is noise. */
     static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
@@ -61,6 +69,10 @@ class DashboardBrowserTest {
                 .tenantToken("acme", TOKEN).build(), new SimpleMeterRegistry());
         TestHttp.Answer seeded = TestHttp.put(cp.url(), TOKEN, Batches.seededDataset("acme", START));
         assertThat(seeded.status()).as(seeded.body()).isEqualTo(200);
+        TestHttp.Answer single = TestHttp.put(cp.url(), TOKEN, Batches.batch("acme", Batches.window("acme",
+                ONE_WINDOW, List.of(Batches.ep("api.stripe.com", "GET", "/v1/customers/{id}", 40, 0, 1, 1, 42 * 100,
+                        300, 200.0)))));
+        assertThat(single.status()).as(single.body()).isEqualTo(200);
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -154,5 +166,67 @@ class DashboardBrowserTest {
         awaitState("ready");
 
         assertThat(text("total-calls")).isEqualTo("1,300");
+    }
+
+    /** uPlot's x scale and data (seconds), read from the instance the page exposes as {@code window.lunarChart}. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> chartState() {
+        return (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                "var u = window.lunarChart; if (!u) { return null; }"
+                        + " return {xMin: u.scales.x.min, xMax: u.scales.x.max, yMin: u.scales.y.min,"
+                        + " yMax: u.scales.y.max, xs: u.data[0], calls: u.data[1], errors: u.data[2],"
+                        + " plotWidth: u.bbox.width};");
+    }
+
+    static double number(Object o) {
+        return ((Number) o).doubleValue();
+    }
+
+    static void screenshot(String name) throws IOException {
+        Path screenshot = Path.of("target", name);
+        Files.createDirectories(screenshot.getParent());
+        File png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(png.toPath(), screenshot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * One window of data in a one-hour range: the x axis spans exactly the hour asked for (uPlot alone would span
+     * the window's start plus 1000 days), the window lies inside it, and the y axis starts at 0 and holds its calls.
+     */
+    @Test
+    void oneWindowIsDrawnInsideTheSelectedRange() throws IOException {
+        browser.get(cp.dashboardUrl("acme") + "#token=" + TOKEN + "&from=" + ONE_WINDOW_FROM + "&to=" + ONE_WINDOW_TO);
+        awaitState("ready");
+
+        assertThat(text("total-calls")).isEqualTo("42");
+        assertThat(browser.findElement(By.id("chart-empty")).isDisplayed()).isFalse();
+        assertThat(browser.findElements(By.cssSelector("#chart canvas"))).isNotEmpty();
+        Map<String, Object> chart = chartState();
+        assertThat(chart).as("window.lunarChart").isNotNull();
+        assertThat(number(chart.get("xMin"))).isEqualTo(ONE_WINDOW_FROM.getEpochSecond());
+        assertThat(number(chart.get("xMax"))).isEqualTo(ONE_WINDOW_TO.getEpochSecond());
+        assertThat((List<?>) chart.get("xs")).singleElement()
+                .satisfies(x -> assertThat(number(x)).isEqualTo(ONE_WINDOW.getEpochSecond())
+                        .isBetween(number(chart.get("xMin")), number(chart.get("xMax"))));
+        assertThat((List<?>) chart.get("calls")).singleElement().satisfies(c -> assertThat(number(c)).isEqualTo(42));
+        assertThat(number(chart.get("yMin"))).isZero();
+        assertThat(number(chart.get("yMax"))).isGreaterThanOrEqualTo(42).isLessThan(100);
+        screenshot("dashboard-one-window.png");
+    }
+
+    /** A range without windows says so, instead of drawing an empty or absurd chart. */
+    @Test
+    void anEmptyRangeSaysNoDataAndDrawsNoChart() throws IOException {
+        browser.get(cp.dashboardUrl("acme") + "#token=" + TOKEN + "&" + EMPTY_RANGE);
+        awaitState("ready");
+
+        assertThat(text("total-calls")).isEqualTo("0");
+        WebElement empty = browser.findElement(By.id("chart-empty"));
+        assertThat(empty.isDisplayed()).isTrue();
+        assertThat(empty.getText()).startsWith("No data in this range");
+        assertThat(browser.findElement(By.id("chart")).isDisplayed()).isFalse();
+        assertThat(browser.findElements(By.cssSelector("#chart canvas"))).isEmpty();
+        assertThat(chartState()).isNull();
+        screenshot("dashboard-empty.png");
     }
 }

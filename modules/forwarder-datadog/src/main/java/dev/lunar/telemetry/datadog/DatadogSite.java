@@ -19,6 +19,8 @@ public enum DatadogSite {
 
     static final String LOGS_PATH = "/api/v2/logs";
     static final String SERIES_PATH = "/api/v2/series";
+    /** Datadog's API key check: GET with {@code DD-API-KEY}; 200 {@code {"valid":true}}, 403 for a rejected key. */
+    public static final String VALIDATE_PATH = "/api/v1/validate";
 
     private final String domain;
 
@@ -37,6 +39,11 @@ public enum DatadogSite {
 
     public URI seriesUrl() {
         return URI.create("https://api." + domain + SERIES_PATH);
+    }
+
+    /** {@code https://api.<site>/api/v1/validate}: answers whether an API key is accepted. */
+    public URI validateUrl() {
+        return URI.create("https://api." + domain + VALIDATE_PATH);
     }
 
     /**

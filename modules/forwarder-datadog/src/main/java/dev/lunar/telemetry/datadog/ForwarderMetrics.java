@@ -2,6 +2,7 @@ package dev.lunar.telemetry.datadog;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,16 +21,30 @@ final class ForwarderMetrics {
     final AtomicLong notSent = new AtomicLong();
     final AtomicLong truncated = new AtomicLong();
 
+    /** The answers a request can get; {@code already_accepted} = a redelivery not sent again. */
+    static final List<String> OUTCOMES = List.of("accepted", "retry", "auth_failed", "rejected", "already_accepted");
+
     ForwarderMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // The pipeline's own account's series at zero from the start: an alert on auth_failed must see 0, not nothing.
+        for (String api : List.of(IntakeRequest.LOGS, IntakeRequest.SERIES)) {
+            OUTCOMES.forEach(outcome -> requests(api, "primary", outcome));
+        }
+        for (String kind : List.of("log", "point")) {
+            for (String reason : List.of("too_old", "too_far_ahead")) {
+                Counter.builder("datadog.forwarder.not.sent").tag("kind", kind).tag("reason", reason).register(registry);
+            }
+        }
+        Counter.builder("datadog.forwarder.truncated").register(registry);
     }
 
     void request(IntakeRequest request, String outcome) {
-        Counter.builder("datadog.forwarder.requests")
-                .tag("api", request.api())
-                .tag("destination", request.destination().primary() ? "primary" : "tenant")
-                .tag("outcome", outcome)
-                .register(registry).increment();
+        requests(request.api(), request.destination().primary() ? "primary" : "tenant", outcome).increment();
+    }
+
+    private Counter requests(String api, String destination, String outcome) {
+        return Counter.builder("datadog.forwarder.requests").tag("api", api).tag("destination", destination)
+                .tag("outcome", outcome).register(registry);
     }
 
     void notSent(String kind, String reason) {

@@ -33,11 +33,16 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * <p>It can be scripted to answer the next requests with any status and headers, or to hang; and to refuse
  * (400) any logs request carrying an entry that matches a predicate.
+ *
+ * <p>It also answers {@code GET /api/v1/validate} as Datadog documents it: 200 {@code {"valid":true}} for an accepted
+ * {@code DD-API-KEY}, 403 {@code {"errors":["Forbidden"]}} otherwise (scripted answers are not used for it). Public,
+ * and shipped in this module's test jar, so other modules' tests ({@code lunar-telemetry doctor}) use the same fixture.
  */
-final class FakeDatadogIntake implements AutoCloseable {
+public final class FakeDatadogIntake implements AutoCloseable {
 
     static final String LOGS_PATH = "/api/v2/logs";
     static final String SERIES_PATH = "/api/v2/series";
+    static final String VALIDATE_PATH = "/api/v1/validate";
     static final int LOGS_MAX_BYTES = 5 * 1024 * 1024;
     static final int LOGS_MAX_ENTRIES = 1000;
     static final int LOGS_MAX_ENTRY_BYTES = 1024 * 1024;
@@ -78,14 +83,14 @@ final class FakeDatadogIntake implements AutoCloseable {
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private volatile Predicate<JsonNode> refuseEntry = e -> false;
 
-    FakeDatadogIntake(String... acceptedKeys) {
+    public FakeDatadogIntake(String... acceptedKeys) {
         this.acceptedKeys.addAll(List.of(acceptedKeys));
         this.server = HttpServer.create().host("127.0.0.1").port(0)
                 .handle(this::handle)
                 .bindNow(Duration.ofSeconds(10));
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.port();
     }
 
@@ -126,7 +131,7 @@ final class FakeDatadogIntake implements AutoCloseable {
         return List.copyOf(received);
     }
 
-    List<String> violations() {
+    public List<String> violations() {
         return List.copyOf(violations);
     }
 
@@ -158,6 +163,9 @@ final class FakeDatadogIntake implements AutoCloseable {
         String body = null;
         JsonNode json = null;
         int status;
+        if (path.equals(VALIDATE_PATH)) {
+            return validate(request, response, path, apiKey, headers);
+        }
         Reply scripted = alwaysReply != null ? alwaysReply : script.poll();
         List<String> problems = new ArrayList<>();
         if (!request.method().name().equals("POST") || !(path.equals(LOGS_PATH) || path.equals(SERIES_PATH))) {
@@ -220,6 +228,26 @@ final class FakeDatadogIntake implements AutoCloseable {
         received.add(new Received(path, apiKey, headers, raw.length, body, json, status, java.time.Instant.now()));
         String answer = status == 202 ? (path.equals(SERIES_PATH) ? "{\"errors\":[]}" : "{}")
                 : "{\"errors\":[\"" + (status == 403 ? "Forbidden" : "status " + status) + "\"]}";
+        return response.status(status).header("Content-Type", "application/json").sendString(Mono.just(answer)).then();
+    }
+
+    /** GET /api/v1/validate: 200 {"valid":true} for an accepted key, 403 otherwise (Datadog's documented answers). */
+    private Mono<Void> validate(HttpServerRequest request, HttpServerResponse response, String path, String apiKey,
+                                Map<String, String> headers) {
+        int status;
+        String answer;
+        if (!request.method().name().equals("GET")) {
+            violations.add(request.method() + " " + path + ": the validate endpoint takes GET");
+            status = 405;
+            answer = "{\"errors\":[\"Method Not Allowed\"]}";
+        } else if (apiKey != null && acceptedKeys.contains(apiKey)) {
+            status = 200;
+            answer = "{\"valid\":true}";
+        } else {
+            status = 403;
+            answer = "{\"errors\":[\"Forbidden\"]}";
+        }
+        received.add(new Received(path, apiKey, headers, 0, null, null, status, java.time.Instant.now()));
         return response.status(status).header("Content-Type", "application/json").sendString(Mono.just(answer)).then();
     }
 
@@ -339,6 +367,11 @@ final class FakeDatadogIntake implements AutoCloseable {
             }
         }
         return problems;
+    }
+
+    /** Number of {@code /api/v1/validate} calls answered. */
+    public int validateCalls() {
+        return (int) received.stream().filter(r -> r.path().equals(VALIDATE_PATH)).count();
     }
 
     @Override

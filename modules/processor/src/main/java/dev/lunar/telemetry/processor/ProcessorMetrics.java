@@ -59,6 +59,45 @@ final class ProcessorMetrics {
                 .description("configuration files emptied because they could not be parsed").register(registry);
         restarts = Counter.builder("lunar.processor.restarts")
                 .description("stream restarts after an error").register(registry);
+        registerKnownSeries();
+    }
+
+    /**
+     * Registers, at zero, the series known before the first event: dead letters of every kind and reason, the
+     * built-in redaction patterns and the processor's own removal rules. A counter that appears only with its first
+     * increment makes {@code increase()} miss that increment and alerts and dashboards see "no data" instead of 0.
+     */
+    private void registerKnownSeries() {
+        java.util.List<String> reasons = new java.util.ArrayList<>();
+        for (dev.lunar.telemetry.events.BadRecordException.Reason r
+                : dev.lunar.telemetry.events.BadRecordException.Reason.values()) {
+            reasons.add(r.name());
+        }
+        reasons.add(SEND_REJECTED);
+        for (EventKind kind : EventKind.values()) {
+            reasons.forEach(reason -> deadLetterCounter(kind.id(), reason));
+        }
+        PrivacyDefaults.REDACTION_PATTERNS.keySet().forEach(this::redactionCounter);
+        java.util.List.of(EnrichedShape.DROP_RULE, "secret-in-key", "unparseable-config").forEach(this::removedCounter);
+    }
+
+    /** The dead-letter reason of a record Kafka refused to take (the processor's own, not a decoding reason). */
+    static final String SEND_REJECTED = "SEND_REJECTED";
+
+    private Counter deadLetterCounter(String kind, String reason) {
+        return counter(deadLetters, kind + "/" + reason, k -> Counter.builder("lunar.processor.dead.letters")
+                .tag("kind", kind).tag("reason", reason).description("records sent to the dead-letter topic")
+                .register(registry));
+    }
+
+    private Counter redactionCounter(String pattern) {
+        return counter(redactions, pattern, p -> Counter.builder("lunar.processor.redactions").tag("pattern", p)
+                .description("pieces of text redacted, by pattern").register(registry));
+    }
+
+    private Counter removedCounter(String rule) {
+        return counter(removed, rule, r -> Counter.builder("lunar.processor.fields.removed").tag("rule", r)
+                .description("fields and entries removed, by rule").register(registry));
     }
 
     static ProcessorMetrics detached() {
@@ -79,10 +118,7 @@ final class ProcessorMetrics {
     }
 
     void deadLettered(EventKind kind, String reason) {
-        String id = kind == null ? "unknown" : kind.id();
-        counter(deadLetters, id + "/" + reason, k -> Counter.builder("lunar.processor.dead.letters")
-                .tag("kind", id).tag("reason", reason).description("records sent to the dead-letter topic")
-                .register(registry)).increment();
+        deadLetterCounter(kind == null ? "unknown" : kind.id(), reason).increment();
     }
 
     void unknownTenant(EventKind kind) {
@@ -90,12 +126,8 @@ final class ProcessorMetrics {
     }
 
     void scrubbed(ScrubReport report) {
-        report.removedByRule().forEach((rule, n) -> counter(removed, rule, r -> Counter
-                .builder("lunar.processor.fields.removed").tag("rule", r)
-                .description("fields and entries removed, by rule").register(registry)).increment(n));
-        report.redactionsByPattern().forEach((pattern, n) -> counter(redactions, pattern, p -> Counter
-                .builder("lunar.processor.redactions").tag("pattern", p)
-                .description("pieces of text redacted, by pattern").register(registry)).increment(n));
+        report.removedByRule().forEach((rule, n) -> removedCounter(rule).increment(n));
+        report.redactionsByPattern().forEach((pattern, n) -> redactionCounter(pattern).increment(n));
         if (report.unparseableConfigs() > 0) {
             unparseable.increment(report.unparseableConfigs());
         }

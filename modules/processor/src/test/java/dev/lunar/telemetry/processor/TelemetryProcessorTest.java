@@ -125,7 +125,8 @@ class TelemetryProcessorTest {
                 assertThat(registry.counter("lunar.processor.records.out", "kind", "resources").count()).isEqualTo(2);
                 assertThat(registry.counter("lunar.processor.dead.letters", "kind", "logs", "reason",
                         "NOT_SINGLE_OBJECT").count()).isEqualTo(1);
-                assertThat(registry.find("lunar.processor.redactions").counters()).isNotEmpty();
+                assertThat(registry.find("lunar.processor.redactions").counters().stream()
+                        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isPositive();
                 assertThat(registry.find("lunar.processor.latency").timers()).isNotEmpty();
             }
         }

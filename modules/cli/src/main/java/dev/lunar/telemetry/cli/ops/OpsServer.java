@@ -19,8 +19,10 @@ public final class OpsServer implements AutoCloseable {
 
     private final Map<String, HealthCheck> checks = new ConcurrentHashMap<>();
     private final DisposableServer server;
+    private final PrometheusMeterRegistry registry;
 
     private OpsServer(String host, int port, PrometheusMeterRegistry registry) {
+        this.registry = registry;
         this.server = HttpServer.create()
                 .host(host)
                 .port(port)
@@ -48,8 +50,24 @@ public final class OpsServer implements AutoCloseable {
         return new OpsServer(host, port, registry);
     }
 
+    /**
+     * Adds a component to {@code /health}, and to {@code /metrics} as {@code lunar_health_up{component}} (1 UP, 0
+     * DOWN) so Prometheus can alert on it.
+     */
     public void register(String component, HealthCheck check) {
         checks.put(component, check);
+        // Reads the map, so a component registered again is reported by its newest check.
+        io.micrometer.core.instrument.Gauge.builder("lunar.health.up", checks, m -> upValue(m.get(component)))
+                .tag("component", component).description("1 when the component's health check is UP, else 0")
+                .register(registry);
+    }
+
+    private static double upValue(HealthCheck check) {
+        try {
+            return check != null && check.isHealthy() ? 1 : 0;
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     public int port() {
