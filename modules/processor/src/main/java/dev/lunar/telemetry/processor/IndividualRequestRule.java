@@ -26,12 +26,15 @@ import java.util.Set;
  *       <li><i>positional</i> — an HTTP method in upper case ({@code GET POST PUT PATCH DELETE HEAD OPTIONS CONNECT
  *           TRACE}; upper case only, because {@code get}, {@code post}, {@code head}, {@code trace} are English words),
  *           immediately followed by a target (a path {@code /…}, a URL {@code scheme://…}, a host such as
- *           {@code api.stripe.com/v1/x} or {@code 10.0.0.1:8080}, or {@code *}), and within the next four tokens a
- *           latency (a number with a unit: {@code ns us µs ms s sec}, attached or as the next token) or a status code
- *           (three digits, 100–599) that is one of the next two tokens, keyed ({@code status=200}) or announced
- *           ({@code -> 200}, {@code returned 200}). Covers the Apache/nginx common and combined formats
- *           ({@code "GET /x HTTP/1.1" 200 512}), Envoy's default ({@code "GET /x HTTP/2" 200 - 0 12 5}), and
- *           {@code GET api.host/v1/x 200 585ms};</li>
+ *           {@code api.stripe.com/v1/x} or {@code 10.0.0.1:8080}, or {@code *}), then — with only connecting tokens
+ *           in between (a protocol such as {@code HTTP/1.1}, an arrow {@code -> => → -}, or one of {@code in took
+ *           after status code returned responded answered response got completed finished}), within four tokens —
+ *           a status code (three digits, 100–599) or a latency (a number with a unit: {@code ns us µs ms s sec},
+ *           attached or as the next token), bare or keyed ({@code status=200}, {@code took=5ms}). Covers the
+ *           Apache/nginx common and combined formats ({@code "GET /x HTTP/1.1" 200 512}), Envoy's default
+ *           ({@code "GET /x HTTP/2" 200 - 0 12 5}), {@code GET https://h/x -> 200 in 5ms} and the simulator's
+ *           {@code GET api.host/v1/x 200 585ms}. Any other word first ends the search: "POST /v1/charges limited to
+ *           100 requests", "GET api.x.com/y with 250 calls, p95 300 ms" are statements about many requests;</li>
  *       <li><i>keyed</i> (logfmt or JSON, any order) — a method key ({@code method}, {@code verb},
  *           {@code request_method}, {@code http.request.method}…) holding a method in any case, a target key
  *           ({@code path}, {@code url}, {@code uri}, {@code host}, {@code route}…) holding a target, and a status key
@@ -66,16 +69,14 @@ public final class IndividualRequestRule {
             "request_time", "requesttime", "response_time", "responsetime", "upstream_response_time", "duration_ms",
             "durationms", "latency_ms", "latencyms", "elapsed_ms", "time_ms", "time_taken", "request_duration",
             "total_duration", "totalduration");
-    /** Words that announce a status code further along: {@code -> 200}, {@code returned 200}, {@code status 200}. */
-    private static final Set<String> STATUS_MARKERS = Set.of("->", "=>", "→", "status", "code", "returned",
-            "responded", "answered", "response", "got");
+    /** Tokens that may stand between a request's target and its outcome: {@code -> 200}, {@code returned 200}. */
+    private static final Set<String> CONNECTORS = Set.of("->", "=>", "→", "-", "–", "—", "in", "took", "after",
+            "status", "code", "returned", "responded", "answered", "response", "got", "completed", "finished");
     private static final Set<String> UNITS = Set.of("ns", "us", "µs", "μs", "ms", "s", "sec", "secs", "msec",
             "msecs", "millis");
     private static final Set<String> LOG_SUFFIXES = Set.of("log", "logs", "logger", "loggers");
     /** Tokens after the target in which a status or latency is looked for. */
     private static final int WINDOW = 4;
-    /** Of those, the first ones in which a bare status code counts. */
-    private static final int BARE_STATUS_WINDOW = 2;
 
     private IndividualRequestRule() {}
 
@@ -187,28 +188,31 @@ public final class IndividualRequestRule {
         return false;
     }
 
-    /** A status code or a latency among the {@link #WINDOW} tokens after the target at {@code target}. */
+    /**
+     * A status code or a latency within the {@link #WINDOW} tokens after the target at {@code target}, with only
+     * {@link #CONNECTORS} and protocol tokens before it.
+     */
     private static boolean outcomeFollows(List<Token> tokens, int target) {
         int last = Math.min(tokens.size() - 1, target + WINDOW);
         for (int j = target + 1; j <= last; j++) {
             Token t = tokens.get(j);
-            if (isLatency(t.value)) {
+            if (isStatus(t.value) || isLatency(t.value)) {
                 return true;
             }
             if (isNumber(t.value, 0, t.value.length()) && j + 1 < tokens.size()
-                    && UNITS.contains(tokens.get(j + 1).value)) {
+                    && UNITS.contains(tokens.get(j + 1).value.toLowerCase(Locale.ROOT))) {
                 return true;
             }
-            if (isStatus(t.value)) {
-                int offset = j - target;
-                boolean keyed = t.key != null;
-                boolean announced = STATUS_MARKERS.contains(tokens.get(j - 1).value.toLowerCase(Locale.ROOT));
-                if (offset <= BARE_STATUS_WINDOW || keyed || announced) {
-                    return true;
-                }
+            if (!CONNECTORS.contains(t.value.toLowerCase(Locale.ROOT)) && !isProtocol(t.value)) {
+                return false;
             }
         }
         return false;
+    }
+
+    /** {@code HTTP/1.1}, {@code HTTP/2}, {@code h2}, {@code h2c}. */
+    private static boolean isProtocol(String s) {
+        return s.regionMatches(true, 0, "HTTP/", 0, 5) || s.equalsIgnoreCase("h2") || s.equalsIgnoreCase("h2c");
     }
 
     private static boolean isTarget(Token t) {

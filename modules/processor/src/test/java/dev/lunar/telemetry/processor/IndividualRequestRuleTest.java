@@ -65,6 +65,8 @@ class IndividualRequestRuleTest {
                 "CONNECT api.stripe.com:443 200",
                 "proxy-3 | 2026/11/26 10:00:00 [GET] /v1/x (200) 31 ms",
                 "Retrying PUT api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json after 503",
+                "GET /v1/x completed status 200",
+                "GET https://api.openai.com/v1/chat HTTP/1.1 - 1.5 s",
                 "TRACE /debug took=12ms")) {
             assertThat(IndividualRequestRule.isRequestLine(line)).as(line).isTrue();
         }
@@ -80,6 +82,9 @@ class IndividualRequestRuleTest {
                 "POST body limit set to 10MB",
                 "POST /v1/charges limited to 100 requests per minute",
                 "GET and HEAD are cached for 300s",
+                "discovered endpoint GET api.stripe.com/v1/charges with 250 calls in the last window, p95 300 ms",
+                "GET api.stripe.com/v1/charges p95 300ms",
+                "DELETE /v1/cache scheduled every 30s",
                 "DELETE is not allowed on /v1/charges",
                 "Loaded 5 policies from /etc/lunar-proxy/policies.yaml",
                 "Remedy Global rate limit throttled 12 requests to api.stripe.com",
@@ -184,6 +189,9 @@ class IndividualRequestRuleTest {
                 Combinators.combine(n, n).as((a, b) -> "Shipped " + a + " log lines in " + b + " ms"),
                 Combinators.combine(host, n).as((h, k) -> "Connection pool to " + h + " resized to " + k),
                 Combinators.combine(method, status).as((m, s) -> "method=" + m + " is cached, " + s + " policies"),
+                Combinators.combine(method, host, path, n).as((m, h, p, k) -> "discovered endpoint " + m + " " + h + p
+                        + " with " + k + " calls in the last window, p95 " + k + " ms"),
+                Combinators.combine(method, path, n).as((m, p, k) -> m + " " + p + " p95 " + k + "ms"),
                 Combinators.combine(method, path, status, n).as((m, p, s, k) -> m.toLowerCase() + " " + p + " " + s
                         + " " + k + "ms"));
         return Combinators.combine(Arbitraries.of(PREFIXES), line).as(String::concat);
