@@ -77,21 +77,22 @@ final class RawEvents {
      * {@link #DROPPED_MARK}.
      */
     static List<ProxyLog> droppedLines(String tenantId, Instant now) {
-        ProxyLog.Builder base = ProxyLog.newBuilder().setTimestamp(now).setLevel("INFO").setLogger("http-proxy")
-                .setMessage("request handled").setAttributes(Map.of("provider", "reports.partner-data.io"));
         String id = DROPPED_MARK + tenantId + "-";
+        ProxyLog base = ProxyLog.newBuilder().setHeader(header(id, tenantId, now)).setTimestamp(now).setLevel("INFO")
+                .setLogger("http-proxy").setMessage("request handled")
+                .setAttributes(Map.of("provider", "reports.partner-data.io")).build();
         return List.of(
-                ProxyLog.newBuilder(base.build()).setHeader(header(id + "entry", tenantId, now))
+                ProxyLog.newBuilder(base).setHeader(header(id + "entry", tenantId, now))
                         .setAccess(AccessLogEntry.newBuilder().setRequestId("r1").setTimestamp(now).setDurationMs(5)
                                 .setTotalDurationMs(6).setMethod("GET").setUrl("https://api.example.com/v1/x")
                                 .setHost("api.example.com").setPath("/v1/x").setStatusCode(200)
                                 .setRequestHeaders(Map.of("Authorization", CANARY_BEARER)).build())
                         .build(),
-                ProxyLog.newBuilder(base.build()).setHeader(header(id + "logger", tenantId, now))
+                ProxyLog.newBuilder(base).setHeader(header(id + "logger", tenantId, now))
                         .setLogger("access-log").build(),
-                ProxyLog.newBuilder(base.build()).setHeader(header(id + "line", tenantId, now))
+                ProxyLog.newBuilder(base).setHeader(header(id + "line", tenantId, now))
                         .setMessage("GET reports.partner-data.io/v2/exports/{id} 200 585ms").build(),
-                ProxyLog.newBuilder(base.build()).setHeader(header(id + "debug", tenantId, now))
+                ProxyLog.newBuilder(base).setHeader(header(id + "debug", tenantId, now))
                         .setLevel("DEBUG").setMessage("session refreshed").build());
     }
 
