@@ -2,7 +2,6 @@ package dev.lunar.telemetry.benchmarks;
 
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.EventKind;
-import dev.lunar.telemetry.events.avro.AccessLogEntry;
 import dev.lunar.telemetry.events.avro.ConfigFile;
 import dev.lunar.telemetry.events.avro.EndpointRef;
 import dev.lunar.telemetry.events.avro.EndpointStats;
@@ -16,6 +15,8 @@ import dev.lunar.telemetry.events.avro.ProxyLog;
 import dev.lunar.telemetry.events.avro.ResourceUsage;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.events.avro.TenantPlan;
+import dev.lunar.telemetry.processor.IndividualRequestRule;
+import dev.lunar.telemetry.processor.LogLevel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,8 +35,9 @@ import org.apache.avro.specific.SpecificRecordBase;
  * Seeded, realistic raw telemetry for the benchmarks: all five kinds in a fixed mix, with the sizes real proxies send
  * (log lines of 400–800 bytes with attributes, heartbeats with ~20 environment variables, a few KB of
  * {@code policies.yaml}, endpoint counters with a 12-bucket latency histogram) and the secrets the processor must
- * remove (API keys in tags and environment variables, bearer tokens and passwords in messages and YAML, access-log
- * headers). Most events name their tenant in the header; one in five identifies it only by the API key in its tags
+ * remove (API keys in tags and environment variables, bearer tokens and passwords in messages and YAML). No
+ * log line describes one request and none is below INFO: the processor drops those whole (P1, P4), and every stage
+ * here counts on each record arriving. Most events name their tenant in the header; one in five identifies it only by the API key in its tags
  * or environment, as some deployments do, so the processor hashes keys too.
  *
  * <p>The same seed and count always give the same content; timestamps spread over the 10 minutes before generation,
@@ -47,7 +49,7 @@ public final class BenchRecords {
     static final double[] MIX = {0.55, 0.15, 0.07, 0.03, 0.20};
 
     private static final String[] LEVELS = {"INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "WARN", "WARN",
-            "ERROR", "DEBUG"};
+            "ERROR", "WARN"};
     private static final String[] LOGGERS = {"engine", "http-proxy", "log-shipper", "remedy.retry", "remedy.cache",
             "discovery"};
     private static final String[] PROVIDERS = {"api.stripe.com", "api.github.com", "api.openai.com",
@@ -180,7 +182,13 @@ public final class BenchRecords {
             SpecificRecordBase record;
             switch (kind) {
                 case LOGS -> {
-                    record = log(header, tags, at);
+                    ProxyLog line = log(header, tags, at);
+                    // The stages count on every record arriving; the processor drops these whole (P1, P4).
+                    if (IndividualRequestRule.describesOneRequest(line) || !LogLevel.ofLine(line.getLevel())
+                            .atLeast(LogLevel.INFO)) {
+                        throw new IllegalStateException("generated a log line the processor drops: " + line);
+                    }
+                    record = line;
                     logEntries++;
                 }
                 case RESOURCES -> {
@@ -246,9 +254,9 @@ public final class BenchRecords {
             attributes.put("session_id", token(32)); // denylisted by name
         }
         String message = switch (random.nextInt(6)) {
-            case 0 -> String.format("%s %s%s -> %d in %d ms (remedy %s applied, cache %s, attempt %d of 3)", method,
-                    provider, path, status, duration, attributes.get("remedy"), random.nextBoolean() ? "hit" : "miss",
-                    random.nextInt(1, 4));
+            case 0 -> String.format("remedy %s applied to %s %s%s: upstream answered %d after %d ms (cache %s,"
+                    + " attempt %d of 3)", attributes.get("remedy"), method, provider, path, status, duration,
+                    random.nextBoolean() ? "hit" : "miss", random.nextInt(1, 4));
             case 1 -> String.format("upstream %s answered %d after %d ms; retrying with exponential backoff, next"
                     + " attempt in %d ms, request %s from consumer %s", provider, status, duration,
                     random.nextInt(100, 2000), requestId, attributes.get("consumer_tag"));
@@ -269,35 +277,6 @@ public final class BenchRecords {
                     : String.format("discovered endpoint %s %s%s with %d calls in the last window, p95 %d ms",
                     method, provider, path, random.nextInt(1, 5000), duration * 2);
         };
-        AccessLogEntry access = null;
-        if (random.nextInt(10) == 0) {
-            Map<String, String> requestHeaders = new LinkedHashMap<>();
-            requestHeaders.put("Authorization", "Bearer " + token(40));
-            requestHeaders.put("User-Agent", "lunar-interceptor-python/2.1.4");
-            requestHeaders.put("Accept", "application/json");
-            requestHeaders.put("X-Request-Id", requestId);
-            Map<String, String> responseHeaders = new LinkedHashMap<>();
-            responseHeaders.put("Content-Type", "application/json");
-            responseHeaders.put("X-RateLimit-Remaining", Integer.toString(random.nextInt(1000)));
-            responseHeaders.put("Set-Cookie", "sid=" + token(24) + "; HttpOnly");
-            access = AccessLogEntry.newBuilder()
-                    .setRequestId(requestId)
-                    .setTimestamp(Instant.ofEpochMilli(at - duration))
-                    .setDurationMs(duration)
-                    .setTotalDurationMs(duration + random.nextInt(1, 5))
-                    .setMethod(method)
-                    .setUrl("https://" + provider + path.replace("{id}", "cus_" + token(14)) + "?limit=10")
-                    .setHost(provider)
-                    .setPath(path)
-                    .setStatusCode(status)
-                    .setActiveRemedies(List.of(attributes.get("remedy")))
-                    .setInterceptor("lunar-interceptor-python/2.1.4")
-                    .setConsumerTag(attributes.get("consumer_tag"))
-                    .setProxyError(null)
-                    .setRequestHeaders(requestHeaders)
-                    .setResponseHeaders(responseHeaders)
-                    .build();
-        }
         return ProxyLog.newBuilder()
                 .setHeader(header)
                 .setTags(tags)
@@ -306,7 +285,7 @@ public final class BenchRecords {
                 .setLogger(pick(LOGGERS))
                 .setMessage(message)
                 .setAttributes(attributes)
-                .setAccess(access)
+                .setAccess(null)
                 .build();
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lunar.telemetry.cli.config.ConfigSource;
 import dev.lunar.telemetry.cli.config.CoreSettings;
+import dev.lunar.telemetry.processor.IndividualRequestRule;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -39,7 +40,28 @@ class DemoFleetTest {
             String all = outbox(outbox);
             assertThat(demo.plantedSecrets()).isNotEmpty()
                     .allSatisfy(secret -> assertThat(all).doesNotContain(secret));
+
+            // P1/P4: the fleet writes access-log lines and DEBUG lines for every plan; the processor drops them all
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(dropped(pipeline, "individual-request")).isPositive();
+                assertThat(dropped(pipeline, "log-level")).isPositive();
+            });
+            String after = outbox(outbox);
+            assertThat(after).doesNotContain("access-log");
+            for (String line : after.lines().filter(l -> l.contains("/api/v2/logs")).toList()) {
+                JSON.readTree(JSON.readTree(line).get("body").asText()).forEach(entry -> assertThat(
+                        IndividualRequestRule.isRequestLine(entry.path("message").asText())).as(entry.toString())
+                        .isFalse());
+            }
         }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static double dropped(Pipeline pipeline, String reason) {
+        return pipeline.registry().find("lunar.processor.dropped").tag("reason", reason).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     /** issue 5's promise: run --demo traffic of a CONTROL_PLANE tenant shows on its dashboard's API within two windows. */

@@ -41,10 +41,6 @@ final class RawEvents {
                 .setTimestamp(now).setLevel("WARN").setLogger("http-proxy")
                 .setMessage("retrying for " + CANARY_EMAIL)
                 .setAttributes(Map.of("authorization", CANARY_BEARER, "remedy", "retry"))
-                .setAccess(AccessLogEntry.newBuilder().setRequestId("r1").setTimestamp(now).setDurationMs(5)
-                        .setTotalDurationMs(6).setMethod("GET").setUrl("https://api.example.com/v1/x")
-                        .setHost("api.example.com").setPath("/v1/x").setStatusCode(200)
-                        .setRequestHeaders(Map.of("Authorization", CANARY_BEARER)).build())
                 .build());
         events.put(EventKind.RESOURCES, ResourceUsage.newBuilder().setHeader(header("e2e-res", tenantId, now))
                 .setSampledAt(now).setIntervalMillis(10_000)
@@ -70,6 +66,34 @@ final class RawEvents {
                 .setLatencyMaxMs(15).setTotalDurationSumMs(33)
                 .setLatencyBuckets(List.of(new LatencyBucket(10L, 2L), new LatencyBucket(20L, 1L))).build());
         return events;
+    }
+
+    /** Marks every line of {@link #droppedLines}: none may reach a destination. */
+    static final String DROPPED_MARK = "dropped-line-";
+
+    /**
+     * Log lines the processor must drop whole: three that describe one request (an access entry, an access-log
+     * logger, a request line as the message — the simulator's shape) and a DEBUG line. Event ids start with
+     * {@link #DROPPED_MARK}.
+     */
+    static List<ProxyLog> droppedLines(String tenantId, Instant now) {
+        String id = DROPPED_MARK + tenantId + "-";
+        ProxyLog base = ProxyLog.newBuilder().setHeader(header(id, tenantId, now)).setTimestamp(now).setLevel("INFO")
+                .setLogger("http-proxy").setMessage("request handled")
+                .setAttributes(Map.of("provider", "reports.partner-data.io")).build();
+        return List.of(
+                ProxyLog.newBuilder(base).setHeader(header(id + "entry", tenantId, now))
+                        .setAccess(AccessLogEntry.newBuilder().setRequestId("r1").setTimestamp(now).setDurationMs(5)
+                                .setTotalDurationMs(6).setMethod("GET").setUrl("https://api.example.com/v1/x")
+                                .setHost("api.example.com").setPath("/v1/x").setStatusCode(200)
+                                .setRequestHeaders(Map.of("Authorization", CANARY_BEARER)).build())
+                        .build(),
+                ProxyLog.newBuilder(base).setHeader(header(id + "logger", tenantId, now))
+                        .setLogger("access-log").build(),
+                ProxyLog.newBuilder(base).setHeader(header(id + "line", tenantId, now))
+                        .setMessage("GET reports.partner-data.io/v2/exports/{id} 200 585ms").build(),
+                ProxyLog.newBuilder(base).setHeader(header(id + "debug", tenantId, now))
+                        .setLevel("DEBUG").setMessage("session refreshed").build());
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

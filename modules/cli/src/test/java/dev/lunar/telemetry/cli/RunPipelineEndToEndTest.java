@@ -10,6 +10,7 @@ import dev.lunar.telemetry.cli.config.CoreSettings;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.events.avro.TenantPlan;
+import dev.lunar.telemetry.processor.IndividualRequestRule;
 import dev.lunar.telemetry.processor.ProcessorSettings;
 import dev.lunar.telemetry.processor.TenantAdmin;
 import java.io.PrintWriter;
@@ -50,9 +51,19 @@ class RunPipelineEndToEndTest {
                     .build())) {
                 admin.put(TenantMetadata.newBuilder().setId("acme").setName("Acme Corp").setPlan(TenantPlan.CONTROL_PLANE)
                         .setTags(Map.of("team", "payments")).setUpdatedAt(Instant.now()).build());
+                admin.put(TenantMetadata.newBuilder().setId("oss").setName("OSS User").setPlan(TenantPlan.OPEN_SOURCE)
+                        .setUpdatedAt(Instant.now()).build());
+                admin.put(TenantMetadata.newBuilder().setId("sandy").setName("Sandbox User")
+                        .setPlan(TenantPlan.SANDBOX).setGithubUsername("sandy-gh").setUpdatedAt(Instant.now()).build());
             }
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                     pipeline.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                // P1/P4: request lines of every plan and a DEBUG line each, before the events that must arrive (same
+                // key, so the processor has passed them once those are in the outbox)
+                for (String tenant : List.of("acme", "oss", "sandy", "stranger")) {
+                    RawEvents.droppedLines(tenant, Instant.now()).forEach(line -> producer.send(new ProducerRecord<>(
+                            EventKind.LOGS.rawTopic(), "proxy-e2e".getBytes(), RawEvents.encode(line))));
+                }
                 RawEvents.oneOfEach("acme", Instant.now()).forEach((kind, event) -> producer.send(
                         new ProducerRecord<>(kind.rawTopic(), "proxy-e2e".getBytes(), RawEvents.encode(event))));
             }
@@ -77,6 +88,25 @@ class RunPipelineEndToEndTest {
                     .get("body").asText());
             assertThat(logs.isArray()).isTrue();
             assertThat(logs.toString()).contains("Acme Corp").contains("proxy-e2e");
+
+            // Nothing of a line that describes one request, nor a DEBUG line, reaches Datadog, for any plan.
+            assertThat(everything).doesNotContain(RawEvents.DROPPED_MARK).doesNotContain("partner-data")
+                    .doesNotContain("access-log");
+            List<JsonNode> entries = new ArrayList<>();
+            for (JsonNode request : requests) {
+                if (request.get("url").asText().endsWith("/api/v2/logs")) {
+                    JSON.readTree(request.get("body").asText()).forEach(entries::add);
+                }
+            }
+            assertThat(entries).isNotEmpty().allSatisfy(entry -> {
+                assertThat(IndividualRequestRule.isRequestLine(entry.path("message").asText())).as(entry.toString())
+                        .isFalse();
+                assertThat(IndividualRequestRule.isAccessLogger(entry.path("logger").asText())).isFalse();
+            });
+            assertThat(pipeline.registry().get("lunar.processor.dropped").tag("reason", "individual-request")
+                    .counters()).singleElement().satisfies(c -> assertThat(c.count()).isEqualTo(12));
+            assertThat(pipeline.registry().get("lunar.processor.dropped").tag("reason", "log-level")
+                    .counters()).singleElement().satisfies(c -> assertThat(c.count()).isEqualTo(4));
         }
     }
 

@@ -17,6 +17,7 @@ final class Outcome {
     final String scenario;
     final String delivery;
     final int events;
+    final int dropped;
     final int poison;
     final Map<EventKind, Integer> perKind = new TreeMap<>();
     final int enrichedDistinct;
@@ -63,6 +64,7 @@ final class Outcome {
         delivery = run.delivery;
         events = t.eventCount();
         poison = t.poisonCount();
+        dropped = t.droppedIds.size();
         t.idsByKind.forEach((kind, ids) -> perKind.put(kind, ids.size()));
 
         Set<String> all = t.allIds();
@@ -117,7 +119,8 @@ final class Outcome {
                 .collect(Collectors.joining(", "));
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%n=== Fault suite: %s (processor %s) ===%n", scenario, delivery));
-        line(b, "events sent", fmt(events) + " (" + kinds + ") + " + fmt(poison) + " poison records");
+        line(b, "events sent", fmt(events) + " (" + kinds + ") + " + fmt(poison) + " poison records + "
+                + fmt(dropped) + " lines the processor drops whole (P1, P4)");
         line(b, "enriched topics", fmt(enrichedDistinct) + " distinct, " + fmt(enrichedMissing.size()) + " missing, "
                 + fmt(enrichedDuplicates) + " duplicates (read_committed)");
         line(b, "Datadog log entries", fmt(datadogDelivered) + " of " + fmt(datadogExpected) + " delivered, "

@@ -10,6 +10,8 @@ import dev.lunar.telemetry.events.avro.ProxyLog;
 import dev.lunar.telemetry.events.avro.ResourceUsage;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.events.avro.TenantPlan;
+import dev.lunar.telemetry.processor.IndividualRequestRule;
+import dev.lunar.telemetry.processor.LogLevel;
 import dev.lunar.telemetry.proxysim.Canaries;
 import dev.lunar.telemetry.proxysim.FleetSimulator;
 import dev.lunar.telemetry.proxysim.FleetSpec;
@@ -42,7 +44,8 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * decode, each one unique, in five flavours: not single-object encoded, an unknown schema fingerprint, a truncated
  * body, a valid record of the wrong type for its topic, and JSON that does not match the schema. Every 200th log
  * event is marked to be refused (400) by the loopback Datadog server, so it must end in the dead-letter topic
- * instead.
+ * instead. Access-log and DEBUG lines of the simulator are produced too but expected nowhere: the processor drops
+ * them whole (P1, P4).
  *
  * <p>Every endpoint-stats event is also kept as an {@link EndpointEvent} (its tenant and plan, the calls per status
  * class it counts), from which a control plane's exact totals follow. The simulator's endpoint counters cover whole
@@ -84,6 +87,9 @@ final class Traffic {
     /** Event ids Datadog refuses by design; they must be dead-lettered by the forwarder. */
     final Set<String> refusedIds = new HashSet<>();
     final Set<ByteBuffer> poison = new HashSet<>();
+    /** Event ids of log lines the processor drops whole (P1, P4): expected in no topic and at no destination. */
+    final Set<String> droppedIds = new HashSet<>();
+    private int poisonMade;
     final Set<ResourcePoint> resourcePoints = new HashSet<>();
     final List<EndpointEvent> endpointEvents = new ArrayList<>();
     final List<TenantMetadata> tenants;
@@ -116,7 +122,7 @@ final class Traffic {
         }
         SplittableRandom random = new SplittableRandom(seed);
         int logs = 0;
-        int poisonMade = 0;
+        Set<String> allIds = new HashSet<>();
         java.util.Iterator<SpecificRecordBase> sequence = fleet.events().iterator();
         for (int k = 0; k < events; k++) {
             clock.set(start + (long) (k * step));
@@ -124,9 +130,17 @@ final class Traffic {
             EventKind kind = kinds.get(event.getClass());
             EventHeader header = (EventHeader) event.get("header");
             String id = header.getEventId();
-            if (!idsByKind.get(kind).add(id)) {
+            if (!allIds.add(id)) {
                 throw new IllegalStateException("the simulator repeated event id " + id);
             }
+            if (event instanceof ProxyLog line && droppedByProcessor(line)) {
+                // access-log and DEBUG lines: produced like the others, expected nowhere (P1, P4)
+                droppedIds.add(id);
+                records.add(new Raw(kind, utf8(header.getProxyId()), codecs.get(kind).encode(event), List.of(), id));
+                addPoisonIfDue(random);
+                continue;
+            }
+            idsByKind.get(kind).add(id);
             if (kind == EventKind.LOGS && logs++ % REFUSE_EVERY_LOG == REFUSE_EVERY_LOG / 2) {
                 refusedIds.add(id);
             } else if (DATADOG_LOG_KINDS.contains(kind)) {
@@ -140,15 +154,25 @@ final class Traffic {
                 resourcePoints.add(new ResourcePoint(header.getProxyId(), usage.getSampledAt().getEpochSecond()));
             }
             records.add(new Raw(kind, utf8(header.getProxyId()), codecs.get(kind).encode(event), List.of(), id));
-            if (records.size() % POISON_EVERY == POISON_EVERY - 1) {
-                Raw bad = poison(poisonMade++, random);
-                poison.add(ByteBuffer.wrap(bad.value()));
-                records.add(bad);
-            }
+            addPoisonIfDue(random);
         }
         if (poison.size() != poisonMade) {
             throw new IllegalStateException("two poison records have the same bytes");
         }
+    }
+
+    private void addPoisonIfDue(SplittableRandom random) {
+        if (records.size() % POISON_EVERY == POISON_EVERY - 1) {
+            Raw bad = poison(poisonMade++, random);
+            poison.add(ByteBuffer.wrap(bad.value()));
+            records.add(bad);
+        }
+    }
+
+    /** What the processor drops whole with its default settings: a line of one request, or below INFO. */
+    static boolean droppedByProcessor(ProxyLog line) {
+        return IndividualRequestRule.describesOneRequest(line)
+                || !LogLevel.ofLine(line.getLevel()).atLeast(LogLevel.INFO);
     }
 
     /** {@code events} events, their time stamps spread as if {@code perSecond} were produced each second from now. */
@@ -230,9 +254,9 @@ final class Traffic {
         return all;
     }
 
-    /** Records that must come out of the processor (events, not poison). */
+    /** Records that must come out of the processor (events, not poison, not dropped whole). */
     int eventCount() {
-        return records.size() - poison.size();
+        return records.size() - poison.size() - droppedIds.size();
     }
 
     /** Unique undecodable bytes; the flavour cycles so that every dead-letter reason of the decode stage is hit. */

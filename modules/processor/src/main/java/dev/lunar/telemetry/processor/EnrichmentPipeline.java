@@ -5,6 +5,7 @@ import dev.lunar.telemetry.events.AvroJsonCodec;
 import dev.lunar.telemetry.events.BadRecordException;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.avro.EventHeader;
+import dev.lunar.telemetry.events.avro.ProxyLog;
 import dev.lunar.telemetry.events.avro.TenantInfo;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.events.avro.TenantPlan;
@@ -27,11 +28,15 @@ import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * The processor's business logic as a plain function: raw bytes of one event in, an enriched record (or a reason
- * to dead-letter it) out. No Kafka; the stream around it is {@link TelemetryProcessor}.
+ * to dead-letter it, or to drop it whole) out. No Kafka; the stream around it is {@link TelemetryProcessor}.
  *
  * <ol>
  *   <li><b>decode</b> the Avro single-object bytes (any kept writer version); unreadable → rejected with the
  *       {@link BadRecordException.Reason};</li>
+ *   <li><b>drop</b> log lines that must not go on at all, whole and counted, before any other work: a line that
+ *       describes one request ({@link IndividualRequestRule}, P1) and a line below {@code processor.min-log-level}
+ *       (P4). Nothing of them is written anywhere, not even to the dead-letter topic, and their tenant is not looked
+ *       up (an access-log line without a tenant is dropped too, not dead-lettered with its contents);</li>
  *   <li><b>validate</b>: an event id and a proxy id are required;</li>
  *   <li><b>identify the tenant</b>: by {@code header.tenantId}; else by an API key in the tags or environment
  *       variables named in the settings, hashed with SHA-256 and matched against the tenants' {@code apiKeySha256}.
@@ -66,6 +71,7 @@ public final class EnrichmentPipeline {
     private final TenantTable tenants;
     private final ProcessorMetrics metrics;
     private final Clock clock;
+    private final LogLevel minLogLevel;
     /** Compared ignoring case without lower-casing every tag and variable name of every record. */
     private final Set<String> apiKeyTags = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     private final Set<String> apiKeyEnvironment = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
@@ -78,6 +84,7 @@ public final class EnrichmentPipeline {
         this.tenants = tenants;
         this.metrics = metrics;
         this.clock = clock;
+        this.minLogLevel = settings.minLogLevel();
         settings.apiKeyTags().forEach(t -> apiKeyTags.add(t.toLowerCase(Locale.ROOT)));
         settings.apiKeyEnvironment().forEach(e -> apiKeyEnvironment.add(e.toLowerCase(Locale.ROOT)));
         for (EventKind kind : EventKind.values()) {
@@ -126,6 +133,10 @@ public final class EnrichmentPipeline {
             return reject(kind, STAGE_DECODE, e.reason().name(), e.getMessage());
         }
         try {
+            EnrichmentResult dropped = kind == EventKind.LOGS ? dropIfUnwanted((ProxyLog) raw) : null;
+            if (dropped != null) {
+                return dropped;
+            }
             return enrich(kind, raw);
         } catch (RuntimeException e) {
             // A bug or an exotic value. The exception's message could quote the record, so only its type and where
@@ -135,6 +146,21 @@ public final class EnrichmentPipeline {
             return reject(kind, STAGE_ENRICH, BadRecordException.Reason.INVALID.name(),
                     e.getClass().getSimpleName() + " while enriching; see the processor's log for the stack trace");
         }
+    }
+
+    /** P1 then P4: the privacy reason wins when both apply. */
+    private EnrichmentResult dropIfUnwanted(ProxyLog log) {
+        String reason = null;
+        if (IndividualRequestRule.describesOneRequest(log)) {
+            reason = ProcessorMetrics.DROPPED_INDIVIDUAL_REQUEST;
+        } else if (!LogLevel.ofLine(log.getLevel()).atLeast(minLogLevel)) {
+            reason = ProcessorMetrics.DROPPED_LOG_LEVEL;
+        }
+        if (reason == null) {
+            return null;
+        }
+        metrics.dropped(EventKind.LOGS, reason);
+        return new EnrichmentResult.Dropped(EventKind.LOGS, reason);
     }
 
     private EnrichmentResult enrich(EventKind kind, SpecificRecordBase raw) {

@@ -4,7 +4,10 @@ import dev.lunar.telemetry.events.EventKind;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
 
-/** What {@link EnrichmentPipeline#apply} made of one raw record: an enriched record, or a reason to dead-letter it. */
+/**
+ * What {@link EnrichmentPipeline#apply} made of one raw record: an enriched record, a reason to dead-letter it, or a
+ * reason to drop it whole.
+ */
 public sealed interface EnrichmentResult {
 
     EventKind kind();
@@ -22,4 +25,11 @@ public sealed interface EnrichmentResult {
      * never the record's contents.
      */
     record Rejected(EventKind kind, String stage, String reason, String detail) implements EnrichmentResult {}
+
+    /**
+     * The record must not go on at all (P1, P4): it is written nowhere — no enriched topic, no dead-letter topic, no
+     * log — and counted ({@code lunar.processor.dropped}). Its input offset is committed like any other's.
+     * {@code reason} is {@code individual-request} or {@code log-level}.
+     */
+    record Dropped(EventKind kind, String reason) implements EnrichmentResult {}
 }

@@ -12,9 +12,10 @@ import reactor.core.publisher.Flux;
 
 /**
  * Raw records in, records to write out, one for one and in order: the enriched record for the kind's enriched topic
- * (same key, no headers: raw headers may carry anything, P1), or a dead letter — the original key, value and headers
- * plus {@link DeadLetterHeaders} naming source topic, partition, offset, stage, reason and detail. Pure apart from
- * the metrics; no Kafka.
+ * (same key, no headers: raw headers may carry anything, P1), a dead letter — the original key, value and headers
+ * plus {@link DeadLetterHeaders} naming source topic, partition, offset, stage, reason and detail — or, for a record
+ * dropped whole (P1, P4), an {@link OutboundRecord#nothing} that writes nothing but is acknowledged like the others.
+ * Pure apart from the metrics; no Kafka.
  */
 final class ProcessorFlow {
 
@@ -43,6 +44,9 @@ final class ProcessorFlow {
         EnrichmentResult result = pipeline.apply(kind, in.value(), isJson(in.headers()));
         if (result instanceof EnrichmentResult.Enriched enriched) {
             return new OutboundRecord(topics.enriched(kind), in.key(), enriched.value(), List.of(), kind, false, in);
+        }
+        if (result instanceof EnrichmentResult.Dropped) {
+            return OutboundRecord.nothing(kind, in);
         }
         EnrichmentResult.Rejected rejected = (EnrichmentResult.Rejected) result;
         return deadLetter(in, kind, rejected.stage(), rejected.reason(), rejected.detail());

@@ -20,6 +20,9 @@ import java.util.function.Function;
  *       {@code not-in-enriched-schema}, {@code secret-in-key}, {@code unparseable-config});</li>
  *   <li>{@code lunar.processor.redactions{pattern}} – pieces of text redacted, by pattern name;</li>
  *   <li>{@code lunar.processor.dead.letters{kind,reason}} – records sent to the dead-letter topic;</li>
+ *   <li>{@code lunar.processor.dropped{kind,reason}} – records dropped whole, written nowhere (their offsets are
+ *       committed): {@code individual-request} (P1, {@link IndividualRequestRule}) or {@code log-level} (P4, below
+ *       {@code processor.min-log-level});</li>
  *   <li>{@code lunar.processor.tenants.unknown{kind}} – events forwarded with {@code known=false};</li>
  *   <li>{@code lunar.processor.config.unparseable} – configuration files emptied because they are not YAML;</li>
  *   <li>{@code lunar.processor.latency{kind}} – from receiving a record to Kafka acknowledging its output;</li>
@@ -30,6 +33,11 @@ import java.util.function.Function;
  */
 final class ProcessorMetrics {
 
+    /** {@code reason} of records that describe one request (P1). */
+    static final String DROPPED_INDIVIDUAL_REQUEST = "individual-request";
+    /** {@code reason} of log lines below {@code processor.min-log-level} (P4). */
+    static final String DROPPED_LOG_LEVEL = "log-level";
+
     private final MeterRegistry registry;
     private final Map<EventKind, Counter> in = new EnumMap<>(EventKind.class);
     private final Map<EventKind, Counter> out = new EnumMap<>(EventKind.class);
@@ -38,6 +46,7 @@ final class ProcessorMetrics {
     private final Map<String, Counter> removed = new ConcurrentHashMap<>();
     private final Map<String, Counter> redactions = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
     private final Counter unparseable;
     private final Counter restarts;
 
@@ -54,6 +63,10 @@ final class ProcessorMetrics {
             latency.put(kind, Timer.builder("lunar.processor.latency").tag("kind", kind.id())
                     .description("from receiving a raw record to Kafka acknowledging its output")
                     .register(registry));
+        }
+        // Registered up front so that /metrics shows the promise being kept (0) before the first drop.
+        for (String reason : new String[] {DROPPED_INDIVIDUAL_REQUEST, DROPPED_LOG_LEVEL}) {
+            dropped(EventKind.LOGS, reason, 0);
         }
         unparseable = Counter.builder("lunar.processor.config.unparseable")
                 .description("configuration files emptied because they could not be parsed").register(registry);
@@ -119,6 +132,17 @@ final class ProcessorMetrics {
 
     void deadLettered(EventKind kind, String reason) {
         deadLetterCounter(kind == null ? "unknown" : kind.id(), reason).increment();
+    }
+
+    /** A record dropped whole for {@code reason}; nothing of it is written anywhere. */
+    void dropped(EventKind kind, String reason) {
+        dropped(kind, reason, 1);
+    }
+
+    private void dropped(EventKind kind, String reason, int n) {
+        counter(dropped, kind.id() + "/" + reason, k -> Counter.builder("lunar.processor.dropped")
+                .tag("kind", kind.id()).tag("reason", reason)
+                .description("records dropped whole and written nowhere, by rule").register(registry)).increment(n);
     }
 
     void unknownTenant(EventKind kind) {

@@ -56,6 +56,9 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code processor.kafka}</td><td>{}</td><td>Extra Kafka client properties for every client (security,
  *       timeouts...). Properties the processor owns (serializers, commits, transactions, isolation) are
  *       refused.</td></tr>
+ *   <tr><td>{@code processor.min-log-level}</td><td>{@code INFO}</td><td>Log lines below this level are dropped whole
+ *       and counted (P4); one of {@code TRACE DEBUG INFO WARN ERROR}. A line whose level cannot be read ranks as
+ *       {@code TRACE}; see {@link LogLevel}.</td></tr>
  * </table>
  */
 public record ProcessorSettings(
@@ -77,7 +80,8 @@ public record ProcessorSettings(
         List<String> apiKeyEnvironment,
         List<String> denylist,
         Map<String, String> redactionPatterns,
-        Map<String, String> kafka) {
+        Map<String, String> kafka,
+        LogLevel minLogLevel) {
 
     /** Kafka properties the processor sets itself; {@code processor.kafka} may not override them. */
     public static final Set<String> OWNED_KAFKA_PROPERTIES = Set.of(
@@ -133,6 +137,7 @@ public record ProcessorSettings(
             throw new IllegalArgumentException("processor.redaction-patterns: " + e.getMessage(), e);
         }
         kafka = Map.copyOf(Objects.requireNonNull(kafka, "processor.kafka"));
+        require(minLogLevel != null, "processor.min-log-level", "must be one of " + LogLevel.ALLOWED);
         List<String> owned = new ArrayList<>();
         for (String key : kafka.keySet()) {
             if (OWNED_KAFKA_PROPERTIES.contains(key)) {
@@ -156,7 +161,7 @@ public record ProcessorSettings(
                 .transactionBatchSize(transactionBatchSize).transactionBatchTimeout(transactionBatchTimeout)
                 .shutdownTimeout(shutdownTimeout).restartBackoff(restartBackoff).restartBackoffMax(restartBackoffMax)
                 .apiKeyTags(apiKeyTags).apiKeyEnvironment(apiKeyEnvironment).denylist(denylist)
-                .redactionPatterns(redactionPatterns).kafka(kafka);
+                .redactionPatterns(redactionPatterns).kafka(kafka).minLogLevel(minLogLevel);
     }
 
     /** {@code <topic-prefix><name>}: the name of a pipeline topic on this cluster. */
@@ -204,6 +209,8 @@ public record ProcessorSettings(
         private List<String> denylist = List.of();
         private Map<String, String> redactionPatterns = Map.of();
         private Map<String, String> kafka = Map.of();
+        /** Text until {@link #build()}, so that a bad value fails there, naming the key like every other. */
+        private String minLogLevel = LogLevel.INFO.name();
 
         private Builder() {}
 
@@ -226,13 +233,16 @@ public record ProcessorSettings(
         public Builder denylist(List<String> value) { this.denylist = value; return this; }
         public Builder redactionPatterns(Map<String, String> value) { this.redactionPatterns = value; return this; }
         public Builder kafka(Map<String, String> value) { this.kafka = value; return this; }
+        public Builder minLogLevel(LogLevel value) { this.minLogLevel = value == null ? null : value.name(); return this; }
+        /** One of {@code TRACE DEBUG INFO WARN ERROR} (any case); checked by {@link #build()}. */
+        public Builder minLogLevel(String value) { this.minLogLevel = value; return this; }
 
         /** @throws IllegalArgumentException naming the key that is wrong and how to fix it */
         public ProcessorSettings build() {
             return new ProcessorSettings(bootstrapServers, groupId, clientId, topicPrefix, delivery, transactionalId,
                     maxInFlight, maxDeferredCommits, commitInterval, transactionBatchSize, transactionBatchTimeout,
                     shutdownTimeout, restartBackoff, restartBackoffMax, apiKeyTags, apiKeyEnvironment, denylist,
-                    redactionPatterns, kafka);
+                    redactionPatterns, kafka, LogLevel.ofSetting(minLogLevel, "processor.min-log-level"));
         }
     }
 }

@@ -22,13 +22,15 @@ import reactor.core.publisher.Mono;
  * run on a new transport from the committed offsets.
  *
  * <p><b>At-least-once</b> ({@link #atLeastOnce}): a raw record is acknowledged only when Kafka has acknowledged its
- * output (enriched record or dead letter); the transport commits acknowledged offsets without passing an unfinished
- * one. An output Kafka rejects for itself (too large, invalid) is dead-lettered instead; any other send failure ends
- * the run, so nothing after it is committed and it is sent again by the next run — never dropped.
+ * output (enriched record or dead letter); a record with no output ({@link OutboundRecord#writesNothing()}) is
+ * acknowledged at once, without sending. The transport commits acknowledged offsets without passing an unfinished
+ * one, so acknowledging a later record before earlier ones of its partition are done commits nothing early. An
+ * output Kafka rejects for itself (too large, invalid) is dead-lettered instead; any other send failure ends the run,
+ * so nothing after it is committed and it is sent again by the next run — never dropped.
  *
  * <p><b>Exactly-once</b> ({@link #exactlyOnce}): records are batched (size or time); each batch's outputs and the
- * consumer offsets after it are one transaction. A failure aborts it and ends the run; the next run re-reads the
- * batch from the last committed offsets.
+ * consumer offsets after it are one transaction; a record with no output adds nothing to it, but its offset
+ * advances. A failure aborts it and ends the run; the next run re-reads the batch from the last committed offsets.
  */
 final class StreamRun {
 
@@ -41,7 +43,7 @@ final class StreamRun {
         return Mono.defer(() -> {
             Disposable.Swap connection = Disposables.swap();
             Flux<InboundRecord> records = until(transport.receive(), stop, connection);
-            return transport.send(flow.apply(records))
+            return transport.send(flow.apply(records).filter(out -> !acknowledgedWithoutOutput(out, onProgress)))
                     .concatMap(delivery -> delivered(delivery, transport, flow, metrics, onProgress))
                     .then(Mono.defer(transport::commitAcknowledged))
                     .doFinally(signal -> connection.dispose());
@@ -68,6 +70,16 @@ final class StreamRun {
      */
     private static Flux<InboundRecord> until(Flux<InboundRecord> records, Mono<Void> stop, Disposable.Swap connection) {
         return records.publish().autoConnect(1, connection::update).takeUntilOther(stop);
+    }
+
+    /** An input dropped whole has nothing to wait for: acknowledged now (its offset waits for earlier ones). */
+    private static boolean acknowledgedWithoutOutput(OutboundRecord out, Runnable onProgress) {
+        if (!out.writesNothing()) {
+            return false;
+        }
+        out.source().acknowledge().run();
+        onProgress.run();
+        return true;
     }
 
     private static Mono<Void> delivered(StreamTransport.Delivery delivery, StreamTransport transport,
@@ -107,7 +119,10 @@ final class StreamRun {
         List<OutboundRecord> outputs = new ArrayList<>(batch.size());
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
         for (InboundRecord in : batch) {
-            outputs.add(flow.process(in));
+            OutboundRecord out = flow.process(in);
+            if (!out.writesNothing()) {
+                outputs.add(out);
+            }
             nextOffsets.merge(new TopicPartition(in.topic(), in.partition()), in.offset() + 1, Math::max);
         }
         return transport.commitTransaction(outputs, nextOffsets).then(Mono.fromRunnable(() -> {

@@ -161,14 +161,96 @@ class EnrichmentPipelineTest {
 
     @Test
     void fieldsTheEnrichedSchemasHaveNoPlaceForAreDroppedAndListed() {
-        EnrichedLog log = (EnrichedLog) enrich(EventKind.LOGS, Samples.b(Samples.canaryLog("e1"))
-                .setHeader(Samples.header("e1", "t")).build()).record();
-        assertThat(log.getRedactedPaths()).contains("access");
         EnrichedEndpointStats ep = (EnrichedEndpointStats) enrich(EventKind.ENDPOINTS, Samples.b(Samples.canaryEndpoints("e2"))
                 .setHeader(Samples.header("e2", "t")).build()).record();
         assertThat(ep.getRedactedPaths()).contains("url", "consumerCounts");
         assertThat(registry.counter("lunar.processor.fields.removed", "rule", "not-in-enriched-schema").count())
-                .isEqualTo(3);
+                .isEqualTo(2);
+    }
+
+    private EnrichmentResult.Dropped drop(EventKind kind, SpecificRecordBase raw) {
+        EnrichmentResult result = pipeline.apply(kind, Samples.encode(raw));
+        assertThat(result).isInstanceOf(EnrichmentResult.Dropped.class);
+        return (EnrichmentResult.Dropped) result;
+    }
+
+    private double dropped(String reason) {
+        return registry.counter("lunar.processor.dropped", "kind", "logs", "reason", reason).count();
+    }
+
+    @Test
+    void aLineThatDescribesOneRequestIsDroppedWholeForEveryPlanAndCounted() {
+        for (TenantPlan plan : TenantPlan.values()) {
+            tenants.put(Samples.tenant("t-" + plan, plan));
+        }
+        List<String> tenantIds = List.of("t-OPEN_SOURCE", "t-CONTROL_PLANE", "t-SANDBOX", "stranger");
+        int n = 0;
+        for (String tenant : tenantIds) {
+            // the simulator's shape: access entry, access-log logger and request line at once
+            assertThat(drop(EventKind.LOGS, Samples.accessLog("a-" + tenant, tenant)).reason())
+                    .isEqualTo("individual-request");
+            // each piece of evidence alone is enough
+            assertThat(drop(EventKind.LOGS, Samples.b(Samples.log("b-" + tenant, tenant))
+                    .setAccess(Samples.accessLog("x", tenant).getAccess()).build()).reason())
+                    .isEqualTo("individual-request");
+            drop(EventKind.LOGS, Samples.b(Samples.log("c-" + tenant, tenant)).setLogger("nginx.access").build());
+            drop(EventKind.LOGS, Samples.b(Samples.log("d-" + tenant, tenant))
+                    .setMessage("10.0.0.7 - - [26/Nov/2026:10:00:00 +0000] \"POST /v1/charges HTTP/1.1\" 201 512")
+                    .build());
+            n += 4;
+        }
+        // no tenant id, no key: dropped, not dead-lettered with its contents
+        drop(EventKind.LOGS, Samples.accessLog("e", null));
+        n++;
+        assertThat(dropped("individual-request")).isEqualTo(n);
+        assertThat(registry.find("lunar.processor.dead.letters").counters()).isEmpty();
+        assertThat(registry.counter("lunar.processor.tenants.unknown", "kind", "logs").count()).isZero();
+        // the privacy reason wins over the level
+        drop(EventKind.LOGS, Samples.b(Samples.accessLog("f", "stranger")).setLevel("DEBUG").build());
+        assertThat(dropped("individual-request")).isEqualTo(n + 1);
+        assertThat(dropped("log-level")).isZero();
+    }
+
+    @Test
+    void debugAndTraceLinesAreDroppedByDefaultAndUnreadableLevelsFailClosed() {
+        for (String level : List.of("DEBUG", "TRACE", "debug", " Trace ", "FINEST", "verbose", "", "LOUD")) {
+            assertThat(drop(EventKind.LOGS, Samples.b(Samples.log("e-" + level, "t")).setLevel(level).build())
+                    .reason()).isEqualTo("log-level");
+        }
+        assertThat(dropped("log-level")).isEqualTo(8);
+        for (String level : List.of("INFO", "info", "WARN", "warning", "ERROR", "Fatal", "CRITICAL", "notice")) {
+            enrich(EventKind.LOGS, Samples.b(Samples.log("k-" + level, "t")).setLevel(level).build());
+        }
+        assertThat(dropped("log-level")).isEqualTo(8);
+        // other kinds have no level
+        enrich(EventKind.HEARTBEATS, Samples.heartbeat("hb", "t"));
+    }
+
+    @Test
+    void minLogLevelKeepsWhatItNames() {
+        EnrichmentPipeline debug = pipelineWith(LogLevel.DEBUG);
+        assertThat(debug.apply(EventKind.LOGS, Samples.encode(Samples.b(Samples.log("d", "t")).setLevel("DEBUG")
+                .build()))).isInstanceOf(EnrichmentResult.Enriched.class);
+        assertThat(debug.apply(EventKind.LOGS, Samples.encode(Samples.b(Samples.log("t", "t")).setLevel("TRACE")
+                .build()))).isInstanceOf(EnrichmentResult.Dropped.class);
+        EnrichmentPipeline trace = pipelineWith(LogLevel.TRACE);
+        for (String level : List.of("TRACE", "DEBUG", "LOUD")) {
+            assertThat(trace.apply(EventKind.LOGS, Samples.encode(Samples.b(Samples.log("t", "t")).setLevel(level)
+                    .build()))).isInstanceOf(EnrichmentResult.Enriched.class);
+        }
+        // a lower level never lets a request line through
+        assertThat(trace.apply(EventKind.LOGS, Samples.encode(Samples.accessLog("a", "t"))))
+                .isInstanceOf(EnrichmentResult.Dropped.class);
+        EnrichmentPipeline error = pipelineWith(LogLevel.ERROR);
+        assertThat(error.apply(EventKind.LOGS, Samples.encode(Samples.b(Samples.log("w", "t")).setLevel("WARN")
+                .build()))).isInstanceOf(EnrichmentResult.Dropped.class);
+        assertThat(error.apply(EventKind.LOGS, Samples.encode(Samples.b(Samples.log("e", "t")).setLevel("ERROR")
+                .build()))).isInstanceOf(EnrichmentResult.Enriched.class);
+    }
+
+    private EnrichmentPipeline pipelineWith(LogLevel minimum) {
+        return new EnrichmentPipeline(ProcessorSettings.builder("127.0.0.1:9").minLogLevel(minimum).build(), tenants,
+                new ProcessorMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
     }
 
     @Test

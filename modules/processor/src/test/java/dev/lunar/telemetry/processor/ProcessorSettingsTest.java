@@ -16,6 +16,22 @@ class ProcessorSettingsTest {
         assertThat(s.delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(s.topic("tenants.v1")).isEqualTo("tenants.v1");
         assertThat(s.toBuilder().build()).isEqualTo(s);
+        assertThat(s.minLogLevel()).isEqualTo(LogLevel.INFO);
+    }
+
+    @Test
+    void minLogLevelTakesTheFiveLevelsInAnyCaseAndRefusesOthersNamingTheKeyAndTheValues() {
+        assertThat(ProcessorSettings.builder("h:1").minLogLevel(" debug ").build().minLogLevel())
+                .isEqualTo(LogLevel.DEBUG);
+        assertThat(ProcessorSettings.builder("h:1").minLogLevel("TRACE").build().minLogLevel())
+                .isEqualTo(LogLevel.TRACE);
+        for (String bad : new String[] {"verbose", "", "WARNING", "2"}) {
+            assertThatThrownBy(() -> ProcessorSettings.builder("h:1").minLogLevel(bad).build())
+                    .hasMessage("processor.min-log-level must be one of TRACE, DEBUG, INFO, WARN, ERROR (was '"
+                            + bad + "')");
+        }
+        assertThatThrownBy(() -> ProcessorSettings.builder("h:1").minLogLevel((String) null).build())
+                .hasMessageStartingWith("processor.min-log-level must be one of TRACE, DEBUG, INFO, WARN, ERROR");
     }
 
     @Test

@@ -50,7 +50,7 @@ final class Samples {
     static ProxyLog log(String eventId, String tenantId) {
         return ProxyLog.newBuilder().setHeader(header(eventId, tenantId)).setTags(Map.of("env", "prod"))
                 .setTimestamp(T0).setLevel("INFO").setLogger("http-proxy")
-                .setMessage("GET api.stripe.com/v1/customers/{id} -> 200").setAttributes(Map.of("remedy", "retry"))
+                .setMessage("Connection pool to api.stripe.com resized to 16").setAttributes(Map.of("remedy", "retry"))
                 .build();
     }
 
@@ -88,6 +88,24 @@ final class Samples {
                 .setTotalDurationSumMs(120).setLatencyBuckets(List.of(new LatencyBucket(10L, 10L))).build();
     }
 
+    /**
+     * An access-log line of one request, as the proxy simulator writes them (logger {@code access-log}, a request
+     * line as message, a structured {@code access} entry with headers).
+     */
+    static ProxyLog accessLog(String eventId, String tenantId) {
+        return ProxyLog.newBuilder().setHeader(header(eventId, tenantId)).setTags(Map.of("env", "prod"))
+                .setTimestamp(T0).setLevel("INFO").setLogger("access-log")
+                .setMessage("GET reports.partner-data.io/v2/exports/{id} 200 585ms")
+                .setAttributes(Map.of("provider", "reports.partner-data.io"))
+                .setAccess(AccessLogEntry.newBuilder().setRequestId("req-" + eventId).setTimestamp(T0)
+                        .setDurationMs(580).setTotalDurationMs(585).setMethod("GET")
+                        .setUrl("https://reports.partner-data.io/v2/exports/42").setHost("reports.partner-data.io")
+                        .setPath("/v2/exports/42").setStatusCode(200)
+                        .setRequestHeaders(Map.of("Authorization", "Bearer canary-access-bearer"))
+                        .build())
+                .build();
+    }
+
     /** One plain event of each kind. */
     static Map<EventKind, SpecificRecordBase> oneOfEach(String prefix, String tenantId) {
         Map<EventKind, SpecificRecordBase> events = new LinkedHashMap<>();
@@ -122,7 +140,16 @@ final class Samples {
             "CanaryUser25", "CanaryPass26", "c0ffee0000000000000000000000000000000027", "canary-pwd-28",
             "Q2FuYXJ5QmFzZTY0U2VjcmV0Mjk9PT09PT09PT09PT09", API_KEY, "octocat-control-plane-30");
 
+    /**
+     * A log line with secrets where real proxies leak them. Its access-log twin, {@link #canaryAccessLog}, is dropped
+     * whole (P1) and so never reaches the map step.
+     */
     static ProxyLog canaryLog(String eventId) {
+        return ProxyLog.newBuilder(canaryAccessLog(eventId)).setAccess(null).build();
+    }
+
+    /** As {@link #canaryLog}, with a structured access entry carrying headers, URL and consumer tag. */
+    static ProxyLog canaryAccessLog(String eventId) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("env", "prod");
         tags.put("api_key", API_KEY);

@@ -47,6 +47,10 @@ class StreamRunTest {
         return record(offset, Samples.encode(Samples.log("e" + offset, "t")));
     }
 
+    private InboundRecord accessLog(long offset) {
+        return record(offset, Samples.encode(Samples.accessLog("a" + offset, "t")));
+    }
+
     /** A transport whose receive and send behaviour each test chooses. */
     private static final class FakeTransport implements StreamTransport {
         final Flux<InboundRecord> input;
@@ -111,6 +115,51 @@ class StreamRunTest {
         assertThat(acknowledged).containsExactlyInAnyOrder(2L, 0L);
         assertThat(pending).extracting(OutboundRecord::topic).containsOnly("telemetry.logs.v1");
         run.dispose();
+    }
+
+    @Test
+    void aDroppedRecordIsAcknowledgedWithoutSendingWhileEarlierOutputsAreStillInFlight() {
+        Sinks.Many<StreamTransport.Delivery> deliveries = Sinks.many().unicast().onBackpressureBuffer();
+        List<OutboundRecord> pending = new CopyOnWriteArrayList<>();
+        FakeTransport transport = new FakeTransport(Flux.just(good(0), accessLog(1), good(2), accessLog(3))
+                .concatWith(Flux.never()), records -> {
+                    records.subscribe(pending::add);
+                    return deliveries.asFlux();
+                });
+        List<Long> progress = new CopyOnWriteArrayList<>();
+        Disposable run = StreamRun.atLeastOnce(transport, flow, metrics, Mono.never(), () -> progress.add(1L))
+                .subscribe();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> pending.size() == 2 && acknowledged.size() == 2);
+        // the transport only commits contiguous acknowledged offsets, so 1 and 3 wait for 0 and 2 there
+        assertThat(acknowledged).containsExactlyInAnyOrder(1L, 3L);
+        assertThat(pending).extracting(r -> r.source().offset()).containsExactly(0L, 2L);
+        assertThat(transport.sent).noneMatch(OutboundRecord::writesNothing);
+        deliveries.tryEmitNext(new StreamTransport.Delivery(pending.get(0), null));
+        deliveries.tryEmitNext(new StreamTransport.Delivery(pending.get(1), null));
+        await().atMost(Duration.ofSeconds(5)).until(() -> acknowledged.size() == 4);
+        assertThat(progress).hasSize(4);
+        assertThat(metrics.registry().counter("lunar.processor.dropped", "kind", "logs", "reason",
+                "individual-request").count()).isEqualTo(2);
+        assertThat(metrics.registry().counter("lunar.processor.records.out", "kind", "logs").count()).isEqualTo(2);
+        run.dispose();
+    }
+
+    @Test
+    void exactlyOnceWritesNothingForADroppedRecordButMovesItsOffsetOn() {
+        FakeTransport transport = new FakeTransport(Flux.just(good(0), accessLog(1), accessLog(2), accessLog(3))
+                .concatWith(Flux.never()), allDelivered());
+        Sinks.Empty<Void> stop = Sinks.empty();
+        StepVerifier.create(StreamRun.exactlyOnce(transport, flow, metrics, stop.asMono(), 4, Duration.ofMillis(50),
+                        () -> { }))
+                .then(() -> await().atMost(Duration.ofSeconds(5)).until(() -> !transport.committedOffsets.isEmpty()))
+                .then(stop::tryEmitEmpty)
+                .verifyComplete();
+        assertThat(transport.transactions).singleElement().satisfies(records -> assertThat(records)
+                .singleElement().satisfies(r -> assertThat(r.source().offset()).isZero()));
+        assertThat(transport.committedOffsets.get(0)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                new TopicPartition("proxy.logs.v1", 0), 3L, new TopicPartition("proxy.logs.v1", 1), 4L));
+        assertThat(acknowledged).isEmpty();
     }
 
     @Test

@@ -31,7 +31,8 @@ public final class ProcessorConfig {
                 .apiKeyEnvironment(config.list("processor.api-key-environment", d.apiKeyEnvironment()))
                 .denylist(config.list("processor.denylist", List.of()))
                 .redactionPatterns(config.map("processor.redaction-patterns"))
-                .kafka(config.map("processor.kafka"));
+                .kafka(config.map("processor.kafka"))
+                .minLogLevel(config.string("processor.min-log-level", d.minLogLevel().name()));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {

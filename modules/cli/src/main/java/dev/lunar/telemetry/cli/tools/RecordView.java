@@ -78,6 +78,10 @@ public final class RecordView {
                 tenant = Optional.of(enriched.tenantId());
                 line.put("view", "as the processor would write it");
                 line.set("value", json(enriched.record()));
+            } else if (result instanceof EnrichmentResult.Dropped dropped) {
+                // P1/P4: the processor writes nothing of it, so neither does this view
+                line.put("view", "dropped whole by the processor, written nowhere");
+                line.put("dropped", dropped.reason());
             } else {
                 EnrichmentResult.Rejected rejected = (EnrichmentResult.Rejected) result;
                 line.put("rejected", rejected.reason());
