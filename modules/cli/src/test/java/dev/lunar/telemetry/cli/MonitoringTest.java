@@ -49,13 +49,6 @@ class MonitoringTest {
     static final Path ALERTS = repositoryFile("deploy/prometheus/alerts.yaml");
     static final Path PROMTOOL = Path.of("/usr/bin/promtool");
 
-    /**
-     * Metrics that other branches add and the dashboard already shows. REMOVE each entry once its branch is merged
-     * (the test then proves the metric is really there):
-     * <ul><li>{@code lunar_processor_dropped_total{kind,reason}} – the processor's deliberate drops
-     * (individual-request, log-level), added by the request-drop work.</li></ul>
-     */
-    static final Set<String> PROVIDED_BY_PARALLEL_BRANCHES = Set.of("lunar_processor_dropped_total");
     /** Series Prometheus makes itself for every scrape target; never on a target's /metrics. */
     static final Set<String> MADE_BY_PROMETHEUS = Set.of("up");
 
@@ -238,7 +231,6 @@ class MonitoringTest {
 
             Set<String> missing = new TreeSet<>(referenced);
             missing.removeAll(exposed);
-            missing.removeAll(PROVIDED_BY_PARALLEL_BRANCHES);
             missing.removeAll(MADE_BY_PROMETHEUS);
             assertThat(missing).as("metrics the dashboard or the alerts use but /metrics lacks").isEmpty();
             assertThat(scrape).as("components report their health as a metric")
