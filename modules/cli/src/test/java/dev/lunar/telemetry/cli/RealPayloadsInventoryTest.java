@@ -102,6 +102,10 @@ class RealPayloadsInventoryTest {
             InventoryCheck check = InventoryCheck.ofTheCode(tenantTagKeys(demo.tenants()));
 
             assertThat(check.problems(sent)).as("keys sent that %s does not list", DataInventory.DOCUMENT).isEmpty();
+            System.out.printf("data inventory held against %d log entries, %d series, %d control-plane bodies: "
+                    + "%d distinct keys%n", count(sent, Destination.DATADOG_LOGS), count(sent,
+                    Destination.DATADOG_METRICS), controlPlaneBodies.size(), sent.stream()
+                    .flatMap(s -> s.keys().stream()).distinct().count());
             assertThat(sent).extracting(SentKeys::destination).contains(Destination.values());
             // every metric the inventory lists for the Metrics API was really sent
             assertThat(names(sent, Kind.METRIC)).containsAll(listed(Destination.DATADOG_METRICS, Kind.METRIC));
@@ -254,6 +258,10 @@ class RealPayloadsInventoryTest {
         Set<String> keys = tenants.stream().flatMap(t -> t.getTags().keySet().stream())
                 .map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         return Map.of("tenant tag", keys::contains);
+    }
+
+    private static long count(List<SentKeys> sent, Destination destination) {
+        return sent.stream().filter(s -> s.destination() == destination).count();
     }
 
     private static Set<TenantPlan> plansOf(List<SentKeys> sent, Destination destination) {

@@ -5,7 +5,8 @@ import dev.lunar.telemetry.events.inventory.OutgoingField;
 import dev.lunar.telemetry.events.inventory.OutgoingField.Kind;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,36 @@ public final class InventoryCheck {
 
     /** What is wrong with {@code sent}: one sentence per key, none when everything it carries is listed. */
     public List<String> problems(SentKeys sent) {
-        List<String> problems = new ArrayList<>();
+        return check(sent).stream().map(p -> p.sentence(sent.what(), 1)).toList();
+    }
+
+    /**
+     * What is wrong with any of {@code sent}: one sentence per problem, naming the first item it was found in and
+     * how many items have it (a new key shows in every entry of a kind, not once).
+     */
+    public List<String> problems(List<SentKeys> sent) {
+        Map<Problem, String> first = new LinkedHashMap<>();
+        Map<Problem, Integer> count = new HashMap<>();
+        for (SentKeys s : sent) {
+            for (Problem p : check(s)) {
+                first.putIfAbsent(p, s.what());
+                count.merge(p, 1, Integer::sum);
+            }
+        }
+        List<String> sentences = new ArrayList<>();
+        first.forEach((p, what) -> sentences.add(p.sentence(what, count.get(p))));
+        return sentences;
+    }
+
+    /** A problem of one key, without the item it was found in. */
+    private record Problem(String before, String after) {
+        String sentence(String what, int items) {
+            return before + what + (items > 1 ? " and " + (items - 1) + " more" : "") + after;
+        }
+    }
+
+    private List<Problem> check(SentKeys sent) {
+        List<Problem> problems = new ArrayList<>();
         for (SentKeys.Key key : sent.keys()) {
             Set<TenantPlan> plans = EnumSet.noneOf(TenantPlan.class);
             boolean listed = false;
@@ -51,27 +81,20 @@ public final class InventoryCheck {
                 }
             }
             if (!listed) {
-                problems.add(sent.destination() + ": " + key.kind().label() + " `" + key + "` of " + sent.what()
-                        + " is not in the data inventory (" + DataInventory.DOCUMENT + "): write it from a constant of "
-                        + "its destination's field registry (DatadogField, ControlPlaneField) and regenerate the "
-                        + "document");
+                problems.add(new Problem(sent.destination() + ": " + key.kind().label() + " `" + key + "` of ",
+                        " is not in the data inventory (" + DataInventory.DOCUMENT + "): write it from a constant of "
+                                + "its destination's field registry (DatadogField, ControlPlaneField) and regenerate "
+                                + "the document"));
             } else if (sent.plan().isEmpty()) {
-                problems.add(sent.destination() + ": " + sent.what() + " does not say its tenant's plan, so `" + key
-                        + "` cannot be checked against the plans the inventory lists");
+                problems.add(new Problem(sent.destination() + ": ", " does not say its tenant's plan, so `" + key
+                        + "` cannot be checked against the plans the inventory lists"));
             } else if (!plans.contains(sent.plan().get())) {
-                problems.add(sent.destination() + ": " + key.kind().label() + " `" + key + "` of " + sent.what()
-                        + " was sent for a " + sent.plan().get() + " tenant, but the inventory lists it for " + plans
-                        + " only");
+                problems.add(new Problem(sent.destination() + ": " + key.kind().label() + " `" + key + "` of ",
+                        " was sent for a " + sent.plan().get() + " tenant, but the inventory lists it for " + plans
+                                + " only"));
             }
         }
         return problems;
-    }
-
-    /** The problems of every item, each sentence once. */
-    public List<String> problems(List<SentKeys> sent) {
-        Set<String> all = new LinkedHashSet<>();
-        sent.forEach(s -> all.addAll(problems(s)));
-        return List.copyOf(all);
     }
 
     private boolean matches(OutgoingField f, SentKeys.Key key) {

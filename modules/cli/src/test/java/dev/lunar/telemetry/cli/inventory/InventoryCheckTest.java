@@ -58,6 +58,15 @@ class InventoryCheckTest {
     }
 
     @Test
+    void aNewKeyInEveryEntryIsReportedOnceWithItsCount() {
+        String entry = LOG_BODY.formatted(",\"github_username\":\"octocat\"");
+        List<SentKeys> sent = new java.util.ArrayList<>(SentKeys.ofLogsBody(entry));
+        sent.addAll(SentKeys.ofLogsBody(entry));
+
+        assertThat(CHECK.problems(sent)).singleElement().asString().contains("of log entry e-1 and 1 more is not");
+    }
+
+    @Test
     void aKeyWrittenWithoutItsRegistryEntryIsReported() {
         // the inventory as it would be had DatadogMapping written "logger" without DatadogField.LOG_LOGGER
         List<OutgoingField> withoutLogger = DataInventory.fields().stream()
