@@ -69,8 +69,6 @@ public enum ControlPlaneField {
             "EnrichedEndpointStats.latencyOverflowCount", "EnrichedEndpointStats.latencyMaxMs"), "193.75",
             "95th percentile from the merged histograms, ms; null without one");
 
-    private static final Set<TenantPlan> PLANS = Set.of(TenantPlan.CONTROL_PLANE);
-
     private final OutgoingField field;
 
     ControlPlaneField(String path, List<String> sources, String example, String description) {
@@ -88,9 +86,9 @@ public enum ControlPlaneField {
         return Arrays.stream(values()).map(ControlPlaneField::outgoing).toList();
     }
 
-    /** The plans whose data the control plane receives. */
+    /** The plans whose data the control plane receives: those every key is listed for. */
     static Set<TenantPlan> plans() {
-        return PLANS;
+        return TENANT.field.plans();
     }
 
     /** The key as {@link AggregateWire} writes it: the last key of its path. */
