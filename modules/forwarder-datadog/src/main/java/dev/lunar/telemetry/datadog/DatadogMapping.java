@@ -3,7 +3,6 @@ package dev.lunar.telemetry.datadog;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lunar.telemetry.events.avro.EndpointRef;
@@ -135,48 +134,54 @@ final class DatadogMapping {
         }
     }
 
-    private static SerializedString name(String n) {
-        return new SerializedString(n);
-    }
-
-    private static final SerializableString DDSOURCE = name("ddsource");
-    private static final SerializableString SERVICE = name("service");
-    private static final SerializableString HOSTNAME = name("hostname");
-    private static final SerializableString DDTAGS = name("ddtags");
-    private static final SerializableString TIMESTAMP = name("timestamp");
-    private static final SerializableString EVENT_ID = name("event_id");
-    private static final SerializableString PROXY = name("proxy");
-    private static final SerializableString ID = name("id");
-    private static final SerializableString VERSION = name("version");
-    private static final SerializableString TENANT = name("tenant");
-    private static final SerializableString NAME = name("name");
-    private static final SerializableString PLAN = name("plan");
-    private static final SerializableString KNOWN = name("known");
-    private static final SerializableString STATUS = name("status");
-    private static final SerializableString MESSAGE = name("message");
-    private static final SerializableString LOGGER = name("logger");
-    private static final SerializableString ATTRIBUTES = name("attributes");
-    private static final SerializableString EVENT_TYPE = name("event_type");
-    private static final SerializableString UPTIME_SECONDS = name("uptime_seconds");
-    private static final SerializableString STARTED_AT = name("started_at");
-    private static final SerializableString RESTARTS = name("restarts");
-    private static final SerializableString UNEXPECTED_RESTARTS = name("unexpected_restarts");
-    private static final SerializableString UNEXPECTED_RESTART_REASONS = name("unexpected_restart_reasons");
-    private static final SerializableString ENVIRONMENT = name("environment");
-    private static final SerializableString ENABLED_POLICIES = name("enabled_policies");
-    private static final SerializableString ENABLED_PLUGINS = name("enabled_plugins");
-    private static final SerializableString ENDPOINTS_WITH_POLICIES = name("endpoints_with_policies");
-    private static final SerializableString METHOD = name("method");
-    private static final SerializableString HOST = name("host");
-    private static final SerializableString PATH_TEMPLATE = name("path_template");
-    private static final SerializableString METRIC = name("metric");
-    private static final SerializableString TYPE = name("type");
-    private static final SerializableString UNIT = name("unit");
-    private static final SerializableString INTERVAL = name("interval");
-    private static final SerializableString POINTS = name("points");
-    private static final SerializableString VALUE = name("value");
-    private static final SerializableString RESOURCES = name("resources");
-    private static final SerializableString TAGS_FIELD = name("tags");
+    // every key from its DatadogField: what is written here is what the data inventory lists
+    private static final SerializableString DDSOURCE = DatadogField.DDSOURCE.json();
+    private static final SerializableString SERVICE = DatadogField.SERVICE.json();
+    private static final SerializableString HOSTNAME = DatadogField.HOSTNAME.json();
+    private static final SerializableString DDTAGS = DatadogField.DDTAGS.json();
+    private static final SerializableString TIMESTAMP = DatadogField.TIMESTAMP.json();
+    private static final SerializableString EVENT_ID = DatadogField.EVENT_ID.json();
+    private static final SerializableString PROXY = DatadogField.PROXY_ID.container();
+    private static final SerializableString PROXY_ID = DatadogField.PROXY_ID.json();
+    private static final SerializableString PROXY_VERSION = DatadogField.PROXY_VERSION.json();
+    private static final SerializableString TENANT = DatadogField.TENANT_ID.container();
+    private static final SerializableString TENANT_ID = DatadogField.TENANT_ID.json();
+    private static final SerializableString TENANT_NAME = DatadogField.TENANT_NAME.json();
+    private static final SerializableString TENANT_PLAN = DatadogField.TENANT_PLAN.json();
+    private static final SerializableString TENANT_KNOWN = DatadogField.TENANT_KNOWN.json();
+    private static final SerializableString LOG_STATUS = DatadogField.LOG_STATUS.json();
+    private static final SerializableString LOG_MESSAGE = DatadogField.LOG_MESSAGE.json();
+    private static final SerializableString LOGGER = DatadogField.LOG_LOGGER.json();
+    private static final SerializableString ATTRIBUTES = DatadogField.LOG_ATTRIBUTE.container();
+    private static final SerializableString HEARTBEAT_STATUS = DatadogField.HEARTBEAT_STATUS.json();
+    private static final SerializableString HEARTBEAT_MESSAGE = DatadogField.HEARTBEAT_MESSAGE.json();
+    private static final SerializableString HEARTBEAT_EVENT_TYPE = DatadogField.HEARTBEAT_EVENT_TYPE.json();
+    private static final SerializableString UPTIME_SECONDS = DatadogField.UPTIME_SECONDS.json();
+    private static final SerializableString STARTED_AT = DatadogField.STARTED_AT.json();
+    private static final SerializableString RESTARTS = DatadogField.RESTARTS.json();
+    private static final SerializableString UNEXPECTED_RESTARTS = DatadogField.UNEXPECTED_RESTARTS.json();
+    private static final SerializableString UNEXPECTED_RESTART_REASONS = DatadogField.UNEXPECTED_RESTART_REASONS.json();
+    private static final SerializableString ENVIRONMENT = DatadogField.ENVIRONMENT.container();
+    private static final SerializableString POLICY_STATUS = DatadogField.POLICY_STATUS.json();
+    private static final SerializableString POLICY_MESSAGE = DatadogField.POLICY_MESSAGE.json();
+    private static final SerializableString POLICY_EVENT_TYPE = DatadogField.POLICY_EVENT_TYPE.json();
+    private static final SerializableString ENABLED_POLICIES = DatadogField.ENABLED_POLICIES.json();
+    private static final SerializableString ENABLED_PLUGINS = DatadogField.ENABLED_PLUGINS.json();
+    private static final SerializableString ENDPOINTS_WITH_POLICIES = DatadogField.ENDPOINT_METHOD.container();
+    private static final SerializableString METHOD = DatadogField.ENDPOINT_METHOD.json();
+    private static final SerializableString HOST = DatadogField.ENDPOINT_HOST.json();
+    private static final SerializableString PATH_TEMPLATE = DatadogField.ENDPOINT_PATH_TEMPLATE.json();
+    private static final SerializableString METRIC = DatadogField.SERIES_METRIC.json();
+    private static final SerializableString SERIES_TYPE = DatadogField.SERIES_TYPE.json();
+    private static final SerializableString UNIT = DatadogField.SERIES_UNIT.json();
+    private static final SerializableString INTERVAL = DatadogField.SERIES_INTERVAL.json();
+    private static final SerializableString POINTS = DatadogField.POINT_TIMESTAMP.container();
+    private static final SerializableString POINT_TIMESTAMP = DatadogField.POINT_TIMESTAMP.json();
+    private static final SerializableString VALUE = DatadogField.POINT_VALUE.json();
+    private static final SerializableString RESOURCES = DatadogField.RESOURCE_NAME.container();
+    private static final SerializableString RESOURCE_NAME = DatadogField.RESOURCE_NAME.json();
+    private static final SerializableString RESOURCE_TYPE = DatadogField.RESOURCE_TYPE.json();
+    private static final SerializableString TAGS_FIELD = DatadogField.SERIES_TAGS.json();
 
     private static void field(JsonGenerator g, SerializableString name, String value) throws IOException {
         g.writeFieldName(name);
@@ -265,16 +270,16 @@ final class DatadogMapping {
         }
 
         private static void writeLog(JsonGenerator g, EnrichedLog log) throws IOException {
-            field(g, STATUS, status(log.getLevel()));
-            field(g, MESSAGE, log.getMessage());
+            field(g, LOG_STATUS, status(log.getLevel()));
+            field(g, LOG_MESSAGE, log.getMessage());
             field(g, LOGGER, log.getLogger());
             sortedWithoutCredentials(g, ATTRIBUTES, log.getAttributes());
         }
 
         private static void writeHeartbeat(JsonGenerator g, EnrichedHeartbeat hb) throws IOException {
-            field(g, STATUS, hb.getUnexpectedRestarts() > 0 ? "warn" : "info");
-            field(g, MESSAGE, heartbeatMessage(hb));
-            field(g, EVENT_TYPE, "heartbeat");
+            field(g, HEARTBEAT_STATUS, hb.getUnexpectedRestarts() > 0 ? "warn" : "info");
+            field(g, HEARTBEAT_MESSAGE, heartbeatMessage(hb));
+            field(g, HEARTBEAT_EVENT_TYPE, "heartbeat");
             field(g, UPTIME_SECONDS, hb.getUptimeSeconds());
             field(g, STARTED_AT, hb.getStartedAt().toString());
             field(g, RESTARTS, hb.getRestarts());
@@ -284,9 +289,9 @@ final class DatadogMapping {
         }
 
         private static void writePolicies(JsonGenerator g, EnrichedPolicySnapshot ps) throws IOException {
-            field(g, STATUS, "info");
-            field(g, MESSAGE, policiesMessage(ps));
-            field(g, EVENT_TYPE, "policy_snapshot");
+            field(g, POLICY_STATUS, "info");
+            field(g, POLICY_MESSAGE, policiesMessage(ps));
+            field(g, POLICY_EVENT_TYPE, "policy_snapshot");
             strings(g, ENABLED_POLICIES, ps.getEnabledPolicies());
             strings(g, ENABLED_PLUGINS, ps.getEnabledPlugins());
             g.writeFieldName(ENDPOINTS_WITH_POLICIES);
@@ -429,15 +434,15 @@ final class DatadogMapping {
             RawJson middle = fragment(g -> {
                 g.writeFieldName(PROXY);
                 g.writeStartObject();
-                field(g, ID, header.getProxyId());
-                field(g, VERSION, header.getProxyVersion());
+                field(g, PROXY_ID, header.getProxyId());
+                field(g, PROXY_VERSION, header.getProxyVersion());
                 g.writeEndObject();
                 g.writeFieldName(TENANT);
                 g.writeStartObject();
-                field(g, ID, tenant.getId());
-                field(g, NAME, tenant.getName());
-                field(g, PLAN, tenant.getPlan().name());
-                g.writeFieldName(KNOWN);
+                field(g, TENANT_ID, tenant.getId());
+                field(g, TENANT_NAME, tenant.getName());
+                field(g, TENANT_PLAN, tenant.getPlan().name());
+                g.writeFieldName(TENANT_KNOWN);
                 g.writeBoolean(tenant.getKnown());
                 g.writeEndObject();
             }, true, false);
@@ -482,8 +487,8 @@ final class DatadogMapping {
             g.writeFieldName(RESOURCES);
             g.writeStartArray();
             g.writeStartObject();
-            field(g, NAME, host);
-            field(g, TYPE, "host");
+            field(g, RESOURCE_NAME, host);
+            field(g, RESOURCE_TYPE, "host");
             g.writeEndObject();
             g.writeEndArray();
             strings(g, TAGS_FIELD, tags);
@@ -498,7 +503,7 @@ final class DatadogMapping {
     private static RawJson seriesHead(String metric, int type, String unit) {
         return SERIES_HEADS.computeIfAbsent(new MetricKey(metric, type, unit), k -> fragment(g -> {
             field(g, METRIC, k.metric());
-            g.writeFieldName(TYPE);
+            g.writeFieldName(SERIES_TYPE);
             g.writeNumber(k.type());
             field(g, UNIT, k.unit());
         }, false, true));
@@ -533,18 +538,19 @@ final class DatadogMapping {
 
     private static List<String> computeTags(EventHeader header, TenantInfo tenant) {
         List<String> tags = new ArrayList<>();
-        tags.add(TagRules.tag("tenant", tenant.getName().isEmpty() ? "unknown" : tenant.getName()));
-        tags.add(TagRules.tag("tenant_id", tenant.getId()));
-        tags.add(TagRules.tag("plan", tenant.getPlan().name()));
-        tags.add(TagRules.tag("proxy_id", header.getProxyId()));
-        tags.add(TagRules.tag("proxy_version", header.getProxyVersion()));
+        tags.add(TagRules.tag(DatadogField.TAG_TENANT.key(), tenant.getName().isEmpty() ? "unknown" : tenant.getName()));
+        tags.add(TagRules.tag(DatadogField.TAG_TENANT_ID.key(), tenant.getId()));
+        tags.add(TagRules.tag(DatadogField.TAG_PLAN.key(), tenant.getPlan().name()));
+        tags.add(TagRules.tag(DatadogField.TAG_PROXY_ID.key(), header.getProxyId()));
+        tags.add(TagRules.tag(DatadogField.TAG_PROXY_VERSION.key(), header.getProxyVersion()));
         if (!tenant.getKnown()) {
-            tags.add("tenant_known:false");
+            tags.add(DatadogField.TAG_TENANT_KNOWN.key() + ":false");
         }
         String[] keys = tenant.getTags().keySet().toArray(new String[0]);
         Arrays.sort(keys);
         for (String k : keys) {
             if (!TagRules.isCredentialName(k)) {
+                // DatadogField.TAG_TENANT_TAG
                 tags.add(TagRules.tag(k, tenant.getTags().get(k)));
             }
         }
@@ -581,6 +587,12 @@ final class DatadogMapping {
             this.tail = tail;
         }
 
+        /** A series of {@code metric}, one of {@link DatadogField}'s metrics. */
+        Series(DatadogField metric, long interval, long timestamp, double value, String host, List<String> tags,
+               RawJson tail) {
+            this(metric.key(), metric.metricType(), metric.unit(), interval, timestamp, value, host, tags, tail);
+        }
+
         /** The point's timestamp, epoch seconds. */
         long timestamp() {
             return timestamp;
@@ -597,7 +609,7 @@ final class DatadogMapping {
             g.writeFieldName(POINTS);
             g.writeStartArray();
             g.writeStartObject();
-            field(g, TIMESTAMP, timestamp);
+            field(g, POINT_TIMESTAMP, timestamp);
             g.writeFieldName(VALUE);
             g.writeNumber(value);
             g.writeEndObject();
@@ -617,7 +629,7 @@ final class DatadogMapping {
             for (String t : tags) {
                 b.append(t).append(',');
             }
-            b.append(TagRules.tag("host", host));
+            b.append(TagRules.tag(DatadogField.TAG_HOST.key(), host));
             b.append("|T").append(timestamp);
             return b.toString();
         }
@@ -637,23 +649,17 @@ final class DatadogMapping {
         HostStats h = ru.getHost();
         long intervalSeconds = Math.max(1, ru.getIntervalMillis() / 1000);
         List<Series> out = new ArrayList<>(4 + 2 * ru.getProcesses().size());
-        out.add(new Series("lunar.proxy.cpu.percent", TYPE_GAUGE, "percent", 0, ts, h.getCpuPercent(), host, tags,
-                tail));
-        out.add(new Series("lunar.proxy.memory.used", TYPE_GAUGE, "byte", 0, ts, h.getMemoryUsedBytes(), host, tags,
-                tail));
-        out.add(new Series("lunar.proxy.memory.total", TYPE_GAUGE, "byte", 0, ts, h.getMemoryTotalBytes(), host,
-                tags, tail));
-        out.add(new Series("lunar.proxy.disk.writes", TYPE_COUNT, "byte", intervalSeconds, ts, h.getDiskWriteBytes(),
-                host, tags, tail));
+        out.add(new Series(DatadogField.CPU_PERCENT, 0, ts, h.getCpuPercent(), host, tags, tail));
+        out.add(new Series(DatadogField.MEMORY_USED, 0, ts, h.getMemoryUsedBytes(), host, tags, tail));
+        out.add(new Series(DatadogField.MEMORY_TOTAL, 0, ts, h.getMemoryTotalBytes(), host, tags, tail));
+        out.add(new Series(DatadogField.DISK_WRITES, intervalSeconds, ts, h.getDiskWriteBytes(), host, tags, tail));
         for (ProcessStats p : ru.getProcesses()) {
             List<String> ptags = new ArrayList<>(tags.size() + 1);
             ptags.addAll(tags);
-            ptags.add(TagRules.tag("process", p.getName()));
+            ptags.add(TagRules.tag(DatadogField.TAG_PROCESS.key(), p.getName()));
             RawJson ptail = t.processTail(host, ptags, p.getName());
-            out.add(new Series("lunar.proxy.process.cpu.percent", TYPE_GAUGE, "percent", 0, ts, p.getCpuPercent(),
-                    host, ptags, ptail));
-            out.add(new Series("lunar.proxy.process.memory", TYPE_GAUGE, "byte", 0, ts, p.getMemoryBytes(), host,
-                    ptags, ptail));
+            out.add(new Series(DatadogField.PROCESS_CPU_PERCENT, 0, ts, p.getCpuPercent(), host, ptags, ptail));
+            out.add(new Series(DatadogField.PROCESS_MEMORY, 0, ts, p.getMemoryBytes(), host, ptags, ptail));
         }
         return out;
     }
@@ -665,10 +671,9 @@ final class DatadogMapping {
         RawJson tail = t.seriesTail();
         String host = hb.getHeader().getProxyId();
         return List.of(
-                new Series("lunar.proxy.uptime", TYPE_GAUGE, "second", 0, ts, hb.getUptimeSeconds(), host, tags, tail),
-                new Series("lunar.proxy.restarts", TYPE_GAUGE, "event", 0, ts, hb.getRestarts(), host, tags, tail),
-                new Series("lunar.proxy.restarts.unexpected", TYPE_GAUGE, "event", 0, ts, hb.getUnexpectedRestarts(),
-                        host, tags, tail));
+                new Series(DatadogField.UPTIME, 0, ts, hb.getUptimeSeconds(), host, tags, tail),
+                new Series(DatadogField.RESTARTS_TOTAL, 0, ts, hb.getRestarts(), host, tags, tail),
+                new Series(DatadogField.RESTARTS_UNEXPECTED, 0, ts, hb.getUnexpectedRestarts(), host, tags, tail));
     }
 
     /** The series as trees (tests). */
@@ -699,7 +704,7 @@ final class DatadogMapping {
         b.append("|#");
         List<String> tags = new ArrayList<>();
         series.get("tags").forEach(t -> tags.add(t.asText()));
-        tags.add(TagRules.tag("host", series.get("resources").get(0).get("name").asText()));
+        tags.add(TagRules.tag(DatadogField.TAG_HOST.key(), series.get("resources").get(0).get("name").asText()));
         b.append(String.join(",", tags));
         b.append("|T").append(series.get("points").get(0).get("timestamp").asLong());
         return b.toString();

@@ -176,6 +176,8 @@ final class PayloadBuilder {
     }
 
     static final String TRUNCATION_MARK = "…[truncated]";
+    /** The message key of every entry (a log's, a heartbeat's, a policy snapshot's). */
+    private static final String MESSAGE = DatadogField.LOG_MESSAGE.key();
 
     /**
      * The entry's JSON; when it is over {@value #LOGS_MAX_ENTRY_BYTES} bytes, its message is cut to the longest prefix
@@ -189,15 +191,15 @@ final class PayloadBuilder {
         }
         onTruncated.run();
         ObjectNode copy = entry.deepCopy();
-        String message = copy.path("message").asText("");
-        copy.put("truncated", true);
-        copy.put("original_message_bytes", message.getBytes(StandardCharsets.UTF_8).length);
+        String message = copy.path(MESSAGE).asText("");
+        copy.put(DatadogField.TRUNCATED.key(), true);
+        copy.put(DatadogField.ORIGINAL_MESSAGE_BYTES.key(), message.getBytes(StandardCharsets.UTF_8).length);
         byte[] best = null;
         int lo = 0;
         int hi = message.length();
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            copy.put("message", cutUtf16(message, mid) + TRUNCATION_MARK);
+            copy.put(MESSAGE, cutUtf16(message, mid) + TRUNCATION_MARK);
             byte[] attempt = write(copy);
             if (attempt.length <= LOGS_MAX_ENTRY_BYTES) {
                 best = attempt;
@@ -208,9 +210,9 @@ final class PayloadBuilder {
         }
         if (best == null) {
             // the rest of the entry alone is too large (huge attributes): keep its identity, drop the attributes
-            copy.put("message", TRUNCATION_MARK);
-            copy.remove("attributes");
-            copy.put("attributes_removed", true);
+            copy.put(MESSAGE, TRUNCATION_MARK);
+            copy.remove(DatadogField.LOG_ATTRIBUTE.container().getValue());
+            copy.put(DatadogField.ATTRIBUTES_REMOVED.key(), true);
             best = write(copy);
         }
         return best;

@@ -1,5 +1,7 @@
 package dev.lunar.telemetry.controlplane.forwarder;
 
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneField.*;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,50 +34,51 @@ final class AggregateWire {
     private AggregateWire() {}
 
     static byte[] encode(String tenantId, List<WindowAggregate> windows) {
+        // every key from its ControlPlaneField: what is written here is what the data inventory lists
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("tenant", tenantId);
-        ArrayNode arr = root.putArray("windows");
+        root.put(TENANT.key(), tenantId);
+        ArrayNode arr = root.putArray(WINDOW_START.container());
         for (WindowAggregate w : windows) {
             if (!w.tenantId().equals(tenantId)) {
                 throw new IllegalArgumentException("window " + w.idempotencyKey() + " is not tenant " + tenantId + "'s");
             }
             ObjectNode wn = arr.addObject();
-            wn.put("windowStart", w.windowStart().toString());
-            wn.put("windowLengthMs", w.windowLength().toMillis());
-            wn.put("idempotencyKey", w.idempotencyKey());
-            wn.put("sourceEvents", w.sourceEvents());
+            wn.put(WINDOW_START.key(), w.windowStart().toString());
+            wn.put(WINDOW_LENGTH.key(), w.windowLength().toMillis());
+            wn.put(WINDOW_IDEMPOTENCY_KEY.key(), w.idempotencyKey());
+            wn.put(WINDOW_SOURCE_EVENTS.key(), w.sourceEvents());
             WindowOverview o = w.overview();
-            ObjectNode on = wn.putObject("overview");
-            on.put("calls", o.calls());
-            on.put("errors", o.errors());
-            on.put("providers", o.providers());
-            ArrayNode top = on.putArray("topEndpoints");
+            ObjectNode on = wn.putObject(OVERVIEW_CALLS.container());
+            on.put(OVERVIEW_CALLS.key(), o.calls());
+            on.put(OVERVIEW_ERRORS.key(), o.errors());
+            on.put(OVERVIEW_PROVIDERS.key(), o.providers());
+            ArrayNode top = on.putArray(TOP_CALLS.container());
             for (WindowOverview.TopEndpoint t : o.topEndpoints()) {
                 ObjectNode tn = top.addObject();
-                endpoint(tn, t.endpoint());
-                tn.put("calls", t.calls());
-                tn.put("errors", t.errors());
+                endpoint(tn, t.endpoint(), TOP_PROVIDER, TOP_METHOD, TOP_PATH_TEMPLATE);
+                tn.put(TOP_CALLS.key(), t.calls());
+                tn.put(TOP_ERRORS.key(), t.errors());
             }
-            ArrayNode eps = wn.putArray("endpoints");
+            ArrayNode eps = wn.putArray(ENDPOINT_CALLS.container());
             for (EndpointAggregate a : w.endpoints()) {
                 ObjectNode en = eps.addObject();
-                en.put("idempotencyKey", a.idempotencyKey());
-                endpoint(en, a.endpoint());
-                en.put("sourceEvents", a.sourceEvents());
-                en.put("calls", a.calls());
-                en.put("errors", a.errors());
-                ObjectNode c = en.putObject("statusClasses");
-                c.put("2xx", a.statusClasses().s2xx());
-                c.put("3xx", a.statusClasses().s3xx());
-                c.put("4xx", a.statusClasses().s4xx());
-                c.put("5xx", a.statusClasses().s5xx());
-                ObjectNode l = en.putObject("latency");
-                l.put("sumMs", a.latencySumMs());
-                l.put("maxMs", a.latencyMaxMs());
+                en.put(ENDPOINT_IDEMPOTENCY_KEY.key(), a.idempotencyKey());
+                endpoint(en, a.endpoint(), ENDPOINT_PROVIDER, ENDPOINT_METHOD, ENDPOINT_PATH_TEMPLATE);
+                en.put(ENDPOINT_SOURCE_EVENTS.key(), a.sourceEvents());
+                en.put(ENDPOINT_CALLS.key(), a.calls());
+                en.put(ENDPOINT_ERRORS.key(), a.errors());
+                ObjectNode c = en.putObject(STATUS_2XX.container());
+                c.put(STATUS_2XX.key(), a.statusClasses().s2xx());
+                c.put(STATUS_3XX.key(), a.statusClasses().s3xx());
+                c.put(STATUS_4XX.key(), a.statusClasses().s4xx());
+                c.put(STATUS_5XX.key(), a.statusClasses().s5xx());
+                ObjectNode l = en.putObject(LATENCY_SUM.container());
+                l.put(LATENCY_SUM.key(), a.latencySumMs());
+                l.put(LATENCY_MAX.key(), a.latencyMaxMs());
                 if (a.latencyP95Ms().isPresent()) {
-                    l.put("p95Ms", a.latencyP95Ms().getAsDouble());
+                    l.put(LATENCY_P95.key(), a.latencyP95Ms().getAsDouble());
                 } else {
-                    l.putNull("p95Ms");
+                    l.putNull(LATENCY_P95.key());
                 }
             }
         }
@@ -86,9 +89,10 @@ final class AggregateWire {
         }
     }
 
-    private static void endpoint(ObjectNode n, EndpointKey k) {
-        n.put("provider", k.provider());
-        n.put("method", k.method());
-        n.put("pathTemplate", k.pathTemplate());
+    private static void endpoint(ObjectNode n, EndpointKey k, ControlPlaneField provider, ControlPlaneField method,
+                                 ControlPlaneField pathTemplate) {
+        n.put(provider.key(), k.provider());
+        n.put(method.key(), k.method());
+        n.put(pathTemplate.key(), k.pathTemplate());
     }
 }

@@ -264,7 +264,8 @@ public final class WindowedEndpointAggregator {
         private List<CommittableWindow> onEvent(In in, long now) {
             EnrichedEndpointStats e = in.stats();
             TenantInfo tenant = e.getTenant();
-            if (tenant == null || tenant.getPlan() != TenantPlan.CONTROL_PLANE) {
+            // the plans the data inventory lists for the control plane (P2)
+            if (tenant == null || !ControlPlaneField.plans().contains(tenant.getPlan())) {
                 (tenant != null && tenant.getPlan() == TenantPlan.SANDBOX ? droppedSandbox : droppedOpenSource)
                         .incrementAndGet();
                 return List.of();
