@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -31,8 +32,9 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link AuditTrail} on a Kafka topic: one idempotent producer ({@code acks=all}, lz4), one write at a time, each
- * awaited. The chain head advances only when a write is acknowledged; a write that failed stays pending and is
- * written again, unchanged, before anything else (the same entry asked again reuses it).
+ * awaited. The chain head advances only when a write is acknowledged; a write whose fate is unknown (a timeout or
+ * another retriable error: it may have been stored) stays pending and is written again, unchanged, before anything
+ * else (the same entry asked again reuses it); a write Kafka refused for good is dropped.
  */
 final class KafkaAuditTrail implements AuditTrail {
 
@@ -101,8 +103,17 @@ final class KafkaAuditTrail implements AuditTrail {
     }
 
     private void send(AuditRecord record) throws InterruptedException, ExecutionException, TimeoutException {
-        producer.send(new ProducerRecord<>(settings.topic(), chainId, CODEC.encode(record)))
-                .get(settings.writeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        try {
+            producer.send(new ProducerRecord<>(settings.topic(), chainId, CODEC.encode(record)))
+                    .get(settings.writeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof RetriableException)) {
+                // refused for good (too large, not authorised...): certainly not written, so it does not hold the
+                // chain's next position
+                pending = null;
+            }
+            throw e;
+        }
         head = record.getHash();
         nextSequence = record.getSequence() + 1;
         pending = null;
