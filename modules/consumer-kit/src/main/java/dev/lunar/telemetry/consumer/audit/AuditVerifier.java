@@ -121,7 +121,7 @@ public final class AuditVerifier {
             chain.duplicates++;
             return;
         } else if (seq > chain.last + 1) {
-            chain.broken = new Break(seq, position, Problem.MISSING_RECORDS, "missing record(s) between sequence "
+            chain.broken = new Break(seq, position, Problem.MISSING_RECORDS, "between sequence "
                     + chain.last + " and " + seq + " (" + (seq - chain.last - 1) + " record(s))");
             return;
         } else if (seq != chain.last + 1) {
