@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
                 + " and the Datadog and control-plane forwarders.",
         subcommands = {RunCommand.class, ServiceCommand.Processor.class, ServiceCommand.ForwardDatadog.class,
                 ServiceCommand.ControlPlane.class, ServiceCommand.ForwardControlPlane.class, TenantsCommand.class, ReplayCommand.class,
-                ConsumersCommand.class, DoctorCommand.class, SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ConsumersCommand.class, DoctorCommand.class, AuditCommand.class, SimulateCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class LunarTelemetry {
 
     public static void main(String[] args) {

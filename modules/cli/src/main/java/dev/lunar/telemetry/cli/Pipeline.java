@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.cli;
 
+import dev.lunar.telemetry.cli.config.AuditConfig;
 import dev.lunar.telemetry.cli.config.ConfigException;
 import dev.lunar.telemetry.cli.config.ConfigSource;
 import dev.lunar.telemetry.cli.config.ControlPlaneConfig;
@@ -11,6 +12,7 @@ import dev.lunar.telemetry.controlplane.ControlPlaneServer;
 import dev.lunar.telemetry.controlplane.ControlPlaneSettings;
 import dev.lunar.telemetry.cli.config.DatadogConfig;
 import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.consumer.audit.AuditSettings;
 import dev.lunar.telemetry.datadog.DatadogForwarder;
 import dev.lunar.telemetry.datadog.DatadogSettings;
 import dev.lunar.telemetry.cli.config.ProcessorConfig;
@@ -43,6 +45,9 @@ import java.util.concurrent.TimeoutException;
  * {@code kafka.bootstrap-servers} is set) with the pipeline's topics, then the pipeline's services.
  */
 final class Pipeline implements AutoCloseable {
+    /** Whether the control plane copies the audit trail into its storage (default true). */
+    static final String FOLLOW_AUDIT = "control-plane.follow-audit-trail";
+
     private final ServiceStack stack = new ServiceStack();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private String bootstrapServers;
@@ -88,8 +93,9 @@ final class Pipeline implements AutoCloseable {
             Set<Service> services, Map<String, String> tenantTokens) {
         Pipeline pipeline = new Pipeline();
         try {
+            AuditSettings audit = AuditConfig.bind(config);
             if (embeddedAllowed) {
-                pipeline.startKafka(core, out);
+                pipeline.startKafka(core, audit, out);
             } else {
                 pipeline.bootstrapServers = core.bootstrapServers().orElse("127.0.0.1:9092");
                 out.printf("Kafka: %s%n", pipeline.bootstrapServers);
@@ -100,20 +106,29 @@ final class Pipeline implements AutoCloseable {
             }
             if (services.contains(Service.DATADOG)) {
                 pipeline.startDatadog(DatadogConfig.bind(config, core.dataDirectory().toAbsolutePath().normalize(),
-                        System.getenv()), pipeline.kafkaClient(config, Service.DATADOG), out);
+                        System.getenv()).toBuilder().audit(audit).build(), pipeline.kafkaClient(config, Service.DATADOG),
+                        out);
             }
             if (services.contains(Service.CONTROL_PLANE)) {
                 pipeline.startControlPlane(ControlPlaneConfig.bind(config,
                         core.dataDirectory().toAbsolutePath().normalize()), out);
+                if (config.bool(FOLLOW_AUDIT, true)) {
+                    // the per-tenant "what we sent about you" view reads the audit trail into the control plane's
+                    // storage
+                    pipeline.controlPlane.followAuditTrail(pipeline.kafkaClient(config, Service.CONTROL_PLANE),
+                            audit.topic());
+                }
                 tenantTokens.forEach(pipeline.controlPlane::registerTenantToken);
             }
             if (services.contains(Service.CONTROL_PLANE_FORWARDER)) {
                 java.net.URI local = pipeline.controlPlane == null ? null : pipeline.controlPlane.url();
-                pipeline.startControlPlaneForwarder(ControlPlaneForwarderConfig.bind(config, local, tenantTokens),
+                pipeline.startControlPlaneForwarder(ControlPlaneForwarderConfig.bind(config, local, tenantTokens)
+                                .toBuilder().audit(audit).build(),
                         pipeline.kafkaClient(config, Service.CONTROL_PLANE_FORWARDER), out);
             }
             // Only the sections this process bound: a shared file may configure services that run elsewhere.
-            java.util.List<String> sections = new java.util.ArrayList<>(java.util.List.of("data-dir", "kafka", "ops"));
+            java.util.List<String> sections = new java.util.ArrayList<>(java.util.List.of("data-dir", "kafka", "ops",
+                    AuditConfig.SECTION));
             services.forEach(service -> sections.add(service.configSection));
             config.requireAllKeysKnown(sections.toArray(String[]::new));
             return pipeline;
@@ -131,7 +146,7 @@ final class Pipeline implements AutoCloseable {
         return registry;
     }
 
-    private void startKafka(CoreSettings core, PrintWriter out) {
+    private void startKafka(CoreSettings core, AuditSettings audit, PrintWriter out) {
         if (core.embedded()) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
                     .port(core.embeddedPort())
@@ -149,7 +164,9 @@ final class Pipeline implements AutoCloseable {
             out.printf("Kafka: %s%n", bootstrapServers);
         }
         List<TopicSpec> topics = Topics.all().stream()
-                .map(t -> new TopicSpec(t.name(), core.partitions(), t.compacted(), Map.of()))
+                .map(t -> t.name().equals(Topics.AUDIT)
+                        ? new TopicSpec(audit.topic(), core.partitions(), false, audit.topicConfigs())
+                        : new TopicSpec(t.name(), core.partitions(), t.compacted(), Map.of()))
                 .toList();
         KafkaTopics.createTopics(bootstrapServers, topics, Duration.ofSeconds(60));
         out.printf("Topics ready: %d (%s compacted)%n", topics.size(), Topics.TENANTS);

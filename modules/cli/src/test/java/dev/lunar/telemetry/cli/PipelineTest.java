@@ -21,7 +21,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code run}'s foundation: a real embedded broker, the 12 topics, and the ops endpoint. */
+/** {@code run}'s foundation: a real embedded broker, the 13 topics, and the ops endpoint. */
 class PipelineTest {
 
     @TempDir
@@ -52,7 +52,7 @@ class PipelineTest {
             assertThat(admin.describeTopics(Set.of("proxy.logs.v1")).allTopicNames().get()
                     .get("proxy.logs.v1").partitions()).hasSize(6);
             assertThat(printed.toString()).contains("Kafka (embedded, KRaft) listening on " + pipeline.bootstrapServers())
-                    .contains("Topics ready: 12").contains("Control plane: http://127.0.0.1:");
+                    .contains("Topics ready: 13").contains("Control plane: http://127.0.0.1:");
 
             String opsUrl = printed.toString().lines().filter(l -> l.startsWith("Metrics: ")).findFirst().orElseThrow()
                     .replaceAll("Metrics: (\\S+)/metrics.*", "$1");
@@ -81,7 +81,7 @@ class PipelineTest {
 
         StringWriter printed = new StringWriter();
         try (Pipeline second = Pipeline.start(config, CoreSettings.from(config), new PrintWriter(printed, true))) {
-            assertThat(printed.toString()).contains("Topics ready: 12");
+            assertThat(printed.toString()).contains("Topics ready: 13");
         }
     }
 }

@@ -153,6 +153,11 @@ final class AggregateStore implements AutoCloseable {
         return dialect;
     }
 
+    /** The pool, for the other tables of the same database ({@link SentStore}). */
+    javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
     private void createSchema() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(ENDPOINTS.createTable());

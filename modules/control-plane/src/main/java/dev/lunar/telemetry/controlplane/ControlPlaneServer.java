@@ -33,11 +33,17 @@ public final class ControlPlaneServer implements AutoCloseable {
     private final DisposableServer server;
     private final URI url;
     private final StorageHealth storageHealth;
+    private final SentStore sent;
+    private final MeterRegistry meters;
+    private volatile AuditFollower auditFollower;
     private volatile boolean closed;
 
     private ControlPlaneServer(ControlPlaneSettings settings, TenantTokens tokens, AggregateStore store,
-            Scheduler blocking, DisposableServer server, StorageHealth storageHealth) {
+            Scheduler blocking, DisposableServer server, StorageHealth storageHealth, SentStore sent,
+            MeterRegistry meters) {
         this.settings = settings;
+        this.sent = sent;
+        this.meters = meters;
         this.storageHealth = storageHealth;
         this.tokens = tokens;
         this.store = store;
@@ -63,10 +69,18 @@ public final class ControlPlaneServer implements AutoCloseable {
         TenantTokens tokens = new TenantTokens(settings.tenantTokens());
         DashboardAssets assets = DashboardAssets.load();
         AggregateStore store = AggregateStore.open(settings, meters, clock);
+        SentStore sent = new SentStore(store.dataSource(), store.dialect(), store.description());
+        try {
+            sent.createSchema();
+        } catch (java.sql.SQLException e) {
+            store.close();
+            throw new IllegalStateException("cannot create the control plane's tables in " + store.description() + ": "
+                    + e.getMessage(), e);
+        }
         Scheduler blocking = Schedulers.newBoundedElastic(Math.max(4, settings.poolSize() * 2), 10_000,
                 "control-plane-jdbc", 60, true);
         StorageHealth health = new StorageHealth(store, blocking);
-        HttpApi api = new HttpApi(tokens, store, settings, blocking, clock, meters, assets, health);
+        HttpApi api = new HttpApi(tokens, store, sent, settings, blocking, clock, meters, assets, health);
         DisposableServer server;
         try {
             server = HttpServer.create()
@@ -82,7 +96,7 @@ public final class ControlPlaneServer implements AutoCloseable {
                     + settings.port() + " (" + e.getMessage() + "): choose a free "
                     + ControlPlaneSettings.PORT + ", or 0 for any free port", e);
         }
-        ControlPlaneServer cp = new ControlPlaneServer(settings, tokens, store, blocking, server, health);
+        ControlPlaneServer cp = new ControlPlaneServer(settings, tokens, store, blocking, server, health, sent, meters);
         LOG.info("Control plane listening on {} (storage: {}, {} tenant token(s), dashboard: {}/dashboard/<tenant>)",
                 cp.url, store.description(), settings.tenantTokens().size(), cp.url);
         return cp;
@@ -127,6 +141,24 @@ public final class ControlPlaneServer implements AutoCloseable {
         tokens.register(tenantId, token);
     }
 
+    /**
+     * Follows the audit trail ({@code topic}, normally {@code telemetry.audit.v1}) into this control plane's storage,
+     * so that {@code GET /api/v1/tenants/{tenant}/sent} can show each tenant what was sent about it. Reading the
+     * topic on demand instead would scan every tenant's traffic of the range for each query and lose everything
+     * past the topic's retention; a copy split per tenant at ingest answers from an index and keeps no other
+     * tenant's entries next to a tenant's. Delivery: at least once (consumer group {@code control-plane-audit});
+     * a record stored twice is stored once. Stopped by {@link #close()}.
+     *
+     * @throws IllegalStateException when called twice
+     */
+    public synchronized void followAuditTrail(dev.lunar.telemetry.consumer.KafkaClientSettings kafka, String topic) {
+        if (auditFollower != null) {
+            throw new IllegalStateException("the control plane already follows the audit trail");
+        }
+        auditFollower = new AuditFollower(kafka, topic, sent, blocking, meters);
+        LOG.info("Control plane follows the audit trail {} (group {})", topic, AuditFollower.GROUP_ID);
+    }
+
     /** A description of where aggregates are stored (no password). */
     public String storageDescription() {
         return store.description();
@@ -139,6 +171,10 @@ public final class ControlPlaneServer implements AutoCloseable {
             return;
         }
         closed = true;
+        AuditFollower follower = auditFollower;
+        if (follower != null) {
+            follower.close();
+        }
         try {
             server.disposeNow(settings.shutdownTimeout());
         } catch (RuntimeException e) {

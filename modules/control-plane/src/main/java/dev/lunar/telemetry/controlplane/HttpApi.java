@@ -37,6 +37,8 @@ import reactor.netty.http.server.HttpServerRoutes;
  * GET      /api/v1/tenants/{tenant}/aggregates   endpoint rows whose window starts in [from, to)
  * GET      /api/v1/tenants/{tenant}/windows      per-window overviews in [from, to)
  * GET      /api/v1/tenants/{tenant}/summary      totals, per provider, per endpoint, per window (the dashboard's)
+ * GET      /api/v1/tenants/{tenant}/sent         what was sent about the tenant: accepted requests in [from, to)
+ *                                                from the audit trail, each with only this tenant's entries
  * GET      /dashboard/{tenant}                   the dashboard page (token from #token=... or a login form)
  * GET      /health                               {"status":"UP"} or 503 (storage probed in the background)
  * </pre>
@@ -54,6 +56,7 @@ final class HttpApi {
 
     private final TenantTokens tokens;
     private final AggregateStore store;
+    private final SentStore sent;
     private final ControlPlaneSettings settings;
     private final Scheduler blocking;
     private final Clock clock;
@@ -61,8 +64,9 @@ final class HttpApi {
     private final DashboardAssets assets;
     private final StorageHealth health;
 
-    HttpApi(TenantTokens tokens, AggregateStore store, ControlPlaneSettings settings, Scheduler blocking,
-            Clock clock, MeterRegistry registry, DashboardAssets assets, StorageHealth health) {
+    HttpApi(TenantTokens tokens, AggregateStore store, SentStore sent, ControlPlaneSettings settings,
+            Scheduler blocking, Clock clock, MeterRegistry registry, DashboardAssets assets, StorageHealth health) {
+        this.sent = sent;
         this.health = health;
         this.tokens = tokens;
         this.store = store;
@@ -85,6 +89,9 @@ final class HttpApi {
                 .get(API + "/tenants/{tenant}/summary", (req, res) -> query(req, res, "summary",
                         q -> Mono.fromCallable(() -> QueryJson.summary(q.tenant, q.from, q.to,
                                 store.summary(q.tenant, q.from, q.to)))))
+                .get(API + "/tenants/{tenant}/sent", (req, res) -> query(req, res, "sent",
+                        q -> Mono.fromCallable(() -> QueryJson.sent(q.tenant, q.from, q.to,
+                                sent.sent(q.tenant, q.from, q.to, settings.queryMaxRows())))))
                 .get("/health", this::health)
                 .get("/", (req, res) -> res.status(HttpResponseStatus.FOUND).header(HttpHeaderNames.LOCATION,
                         "/dashboard").send())

@@ -89,6 +89,28 @@ final class QueryJson {
         return n;
     }
 
+    /**
+     * What was sent about {@code tenant}: per accepted request, where it went, when, the hash of the whole body (to
+     * match the audit trail) and this tenant's entries of it only.
+     */
+    static ObjectNode sent(String tenant, Instant from, Instant to, List<SentEntries.Share> rows) {
+        ObjectNode n = range(tenant, from, to);
+        ArrayNode arr = n.putArray("requests");
+        for (SentEntries.Share r : rows) {
+            ObjectNode o = arr.addObject();
+            o.put("time", Instant.ofEpochMilli(r.recordedAtMs()).toString());
+            o.put("destination", r.destination());
+            o.put("destinationHost", r.destinationHost());
+            o.put("bodySha256", r.bodySha256());
+            o.put("bodyEntries", r.bodyEntries());
+            o.put("entryCount", r.entries());
+            o.put("chainId", r.chainId());
+            o.put("sequence", r.sequence());
+            o.set("entries", parse(r.entriesJson()));
+        }
+        return n;
+    }
+
     static ObjectNode summary(String tenant, Instant from, Instant to, Summary s) {
         ObjectNode n = range(tenant, from, to);
         ObjectNode t = n.putObject("totals");

@@ -64,6 +64,59 @@ abstract class ControlPlaneStorageContract {
     }
 
     @Test
+    @org.junit.jupiter.api.extension.ExtendWith(dev.lunar.telemetry.kafka.embedded.junit.KafkaBrokerExtension.class)
+    void eachTenantSeesWhatWasSentAboutItAndOnlyItsOwnEntries(dev.lunar.telemetry.kafka.embedded.KafkaBroker kafka) {
+        String acme = freshTenant();
+        String globex = freshTenant();
+        String topic = kafka.uniqueTopic("audit");
+        var settings = dev.lunar.telemetry.consumer.audit.AuditSettings.defaults().withTopic(topic);
+        var client = dev.lunar.telemetry.consumer.KafkaClientSettings.of(kafka.bootstrapServers());
+        byte[] shared = ("[{\"message\":\"acme-first\",\"tenant\":{\"id\":\"" + acme + "\"}},"
+                + "{\"message\":\"globex-only\",\"tenant\":{\"id\":\"" + globex + "\"}},"
+                + "{\"message\":\"acme-second\",\"tenant\":{\"id\":\"" + acme + "\"}}]")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] windows = ("{\"tenant\":\"" + globex + "\",\"windows\":[{\"calls\":7}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Instant before = Instant.now().minusSeconds(60);
+        dev.lunar.telemetry.events.avro.AuditRecord logs;
+        try (var trail = dev.lunar.telemetry.consumer.audit.AuditTrail.kafka(client, settings, "contract")) {
+            logs = trail.record(new dev.lunar.telemetry.consumer.audit.AuditEntry("datadog-logs",
+                    "http-intake.logs.datadoghq.eu", List.of(acme, globex, acme), shared))
+                    .block(java.time.Duration.ofSeconds(60));
+            trail.record(new dev.lunar.telemetry.consumer.audit.AuditEntry("control-plane", "127.0.0.1:8480",
+                    List.of(globex), windows)).block(java.time.Duration.ofSeconds(60));
+        }
+        try (ControlPlaneServer cp = start(acme, globex)) {
+            cp.followAuditTrail(client, topic);
+            String range = "?from=" + before + "&to=" + Instant.now().plusSeconds(60);
+            String acmePath = HttpApi.API + "/tenants/" + acme + "/sent" + range;
+            JsonNode acmeView = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+                    .until(() -> TestHttp.get(cp.url(), acmePath, tokenOf(acme)),
+                            a -> a.status() == 200 && a.json().get("requests").size() == 1).json();
+            JsonNode request = acmeView.get("requests").get(0);
+            assertThat(request.get("destination").asText()).isEqualTo("datadog-logs");
+            assertThat(request.get("destinationHost").asText()).isEqualTo("http-intake.logs.datadoghq.eu");
+            assertThat(request.get("bodySha256").asText()).isEqualTo(logs.getBodySha256());
+            assertThat(request.get("entryCount").asInt()).isEqualTo(2);
+            assertThat(request.get("bodyEntries").asInt()).isEqualTo(3);
+            assertThat(request.get("entries").findValuesAsText("message")).containsExactly("acme-first", "acme-second");
+            assertThat(acmeView.toString()).doesNotContain("globex-only").doesNotContain(globex);
+
+            String globexPath = HttpApi.API + "/tenants/" + globex + "/sent" + range;
+            JsonNode globexView = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+                    .until(() -> TestHttp.get(cp.url(), globexPath, tokenOf(globex)),
+                            a -> a.status() == 200 && a.json().get("requests").size() == 2).json();
+            assertThat(globexView.get("requests").findValuesAsText("destination"))
+                    .containsExactlyInAnyOrder("datadog-logs", "control-plane");
+            assertThat(globexView.toString()).contains("globex-only").doesNotContain("acme-first")
+                    .doesNotContain("acme-second");
+
+            assertThat(TestHttp.get(cp.url(), acmePath, tokenOf(globex)).status()).isEqualTo(403);
+            assertThat(TestHttp.get(cp.url(), acmePath, null).status()).isEqualTo(401);
+        }
+    }
+
+    @Test
     void aStoredBatchIsAnsweredByTheQueryApi() {
         String tenant = freshTenant();
         try (ControlPlaneServer cp = start(tenant)) {

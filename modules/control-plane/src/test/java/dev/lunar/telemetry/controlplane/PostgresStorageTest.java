@@ -64,7 +64,7 @@ class PostgresStorageTest extends ControlPlaneStorageContract {
                 var rs = s.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = '"
                         + SCHEMA + "'")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.getInt(1)).isEqualTo(3);
         }
         assertThat(dataDir.resolve("control-plane")).doesNotExist();
     }

@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.events;
 
+import dev.lunar.telemetry.events.avro.AuditRecord;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,6 +95,7 @@ public final class SchemaCatalog {
             types.add(kind.enrichedType());
         }
         types.add(TenantMetadata.class);
+        types.add(AuditRecord.class);
         return List.copyOf(types);
     }
 }

@@ -7,12 +7,12 @@ import org.junit.jupiter.api.Test;
 class TopicsTest {
 
     @Test
-    void pipelineHasTwelveTopicsAndOnlyTheTenantTableIsCompacted() {
-        assertThat(Topics.all()).hasSize(12);
+    void pipelineHasThirteenTopicsAndOnlyTheTenantTableIsCompacted() {
+        assertThat(Topics.all()).hasSize(13);
         assertThat(Topics.all()).filteredOn(Topics.Definition::compacted)
                 .extracting(Topics.Definition::name).containsExactly("tenants.v1");
         assertThat(Topics.all()).extracting(Topics.Definition::name)
-                .contains("proxy.logs.v1", "telemetry.endpoints.v1", "telemetry.dlq.v1")
+                .contains("proxy.logs.v1", "telemetry.endpoints.v1", "telemetry.dlq.v1", "telemetry.audit.v1")
                 .doesNotHaveDuplicates();
     }
 

@@ -46,4 +46,8 @@ final class AcceptedRequests {
     synchronized void add(String fingerprint) {
         recent.put(fingerprint, Boolean.TRUE);
     }
+
+    synchronized void remove(String fingerprint) {
+        recent.remove(fingerprint);
+    }
 }

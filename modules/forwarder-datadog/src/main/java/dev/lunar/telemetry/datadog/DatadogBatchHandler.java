@@ -2,6 +2,8 @@ package dev.lunar.telemetry.datadog;
 
 import dev.lunar.telemetry.consumer.BatchHandler;
 import dev.lunar.telemetry.consumer.BatchResult;
+import dev.lunar.telemetry.consumer.audit.AuditEntry;
+import dev.lunar.telemetry.consumer.audit.AuditTrail;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,6 +39,13 @@ import reactor.core.publisher.Mono;
  * </ol>
  * A tenant's own account that rejects its key or refuses a payload does not hold up everyone else: it is reported
  * (log, health detail, metric) and its copy is not sent; retriable failures are retried like the pipeline's.
+ *
+ * <p>Audit (P7): each accepted request — by Datadog, the dry-run outbox or DogStatsD — is written to the
+ * {@link AuditTrail} (its exact uncompressed body and whose entries it carries) and the write is awaited before the
+ * request counts as accepted. A write that fails makes the batch retriable, so it is never committed unaudited; the
+ * retry does not send the request again, it only writes its audit record again. Only a process that dies between
+ * Datadog's acceptance and the audit acknowledgement leaves a request unaudited — its records are not committed, so
+ * they are sent again after the restart and that copy is audited.
  */
 final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
 
@@ -54,10 +63,14 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
     private final PayloadBuilder payloads;
     private final ForwarderMetrics metrics;
     private final Clock clock;
+    private final AuditTrail audit;
     private final AcceptedRequests accepted = new AcceptedRequests(4096);
+    /** Accepted by Datadog, audit record not yet acknowledged: a retry audits them without sending them again. */
+    private final AcceptedRequests acceptedUnaudited = new AcceptedRequests(4096);
 
     DatadogBatchHandler(DatadogSettings settings, Destination primary, TenantDestinations tenants, IntakeSender sender,
-                        DogStatsdSender dogStatsd, PayloadBuilder payloads, ForwarderMetrics metrics, Clock clock) {
+                        DogStatsdSender dogStatsd, PayloadBuilder payloads, ForwarderMetrics metrics, Clock clock,
+                        AuditTrail audit) {
         this.settings = settings;
         this.primary = primary;
         this.tenants = tenants;
@@ -66,6 +79,7 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
         this.payloads = payloads;
         this.metrics = metrics;
         this.clock = clock;
+        this.audit = audit;
     }
 
     /** Maps and serialises one record; the forwarder's consumer calls this as it reads each record. */
@@ -142,34 +156,46 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
         for (Destination d : all) {
             for (PayloadBuilder.Body body : payloads.logs(logs.getOrDefault(d, List.of()))) {
                 requests.add(new IntakeRequest(IntakeRequest.LOGS, d, d.logsUrl(), body.json(), body.gzipped(),
-                        body.recordIndices()));
+                        body.recordIndices(), tenantsOf(batch, body.entryRecords())));
             }
             List<PayloadBuilder.Item> points = series.getOrDefault(d, List.of());
             if (points.isEmpty()) {
                 continue;
             }
             if (d.primary() && settings.dogStatsdEnabled()) {
-                requests.add(dogStatsdRequest(d, points));
+                requests.add(dogStatsdRequest(d, points, batch));
             } else {
                 for (PayloadBuilder.Body body : payloads.series(points)) {
                     requests.add(new IntakeRequest(IntakeRequest.SERIES, d, d.seriesUrl(), body.json(), body.gzipped(),
-                            body.recordIndices()));
+                            body.recordIndices(), tenantsOf(batch, body.entryRecords())));
                 }
             }
         }
         return requests;
     }
 
-    private IntakeRequest dogStatsdRequest(Destination d, List<PayloadBuilder.Item> points) {
+    private IntakeRequest dogStatsdRequest(Destination d, List<PayloadBuilder.Item> points,
+                                           List<PreparedRecord> batch) {
         List<String> lines = new ArrayList<>();
         Set<Integer> indices = new TreeSet<>();
+        List<Integer> entryRecords = new ArrayList<>();
         for (PayloadBuilder.Item p : points) {
             lines.add(DatadogMapping.dogStatsdLine(p.json()));
             indices.add(p.recordIndex());
+            entryRecords.add(p.recordIndex());
         }
         URI url = URI.create("udp://" + settings.dogStatsdHost() + ":" + settings.dogStatsdPort());
         return new IntakeRequest(DOGSTATSD, d, url, String.join("\n", lines).getBytes(StandardCharsets.UTF_8),
-                new byte[0], indices);
+                new byte[0], indices, tenantsOf(batch, entryRecords));
+    }
+
+    private static List<String> tenantsOf(List<PreparedRecord> batch, List<Integer> entryRecords) {
+        List<String> tenants = new ArrayList<>(entryRecords.size());
+        for (int index : entryRecords) {
+            String tenant = batch.get(index).tenantId();
+            tenants.add(tenant == null ? "" : tenant);
+        }
+        return tenants;
     }
 
     private Mono<IntakeOutcome> sendOnce(IntakeRequest request) {
@@ -177,6 +203,10 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
         if (accepted.contains(fingerprint)) {
             metrics.request(request, "already_accepted");
             return Mono.just(new IntakeOutcome.Accepted());
+        }
+        if (acceptedUnaudited.contains(fingerprint)) {
+            metrics.request(request, "already_accepted");
+            return audited(request, fingerprint);
         }
         Mono<IntakeOutcome> send;
         if (request.api().equals(DOGSTATSD) && dogStatsd != null) {
@@ -187,12 +217,43 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
         } else {
             send = sender.send(request);
         }
-        return send.doOnNext(outcome -> {
+        return send.flatMap(outcome -> {
             metrics.request(request, outcomeName(outcome));
             if (outcome instanceof IntakeOutcome.Accepted) {
-                accepted.add(fingerprint);
+                acceptedUnaudited.add(fingerprint);
+                return audited(request, fingerprint);
             }
+            return Mono.just(outcome);
         });
+    }
+
+    /** Accepted once its audit record is acknowledged; retriable (nothing committed) when the write fails. */
+    private Mono<IntakeOutcome> audited(IntakeRequest request, String fingerprint) {
+        return audit.record(auditEntry(request))
+                .map(written -> {
+                    accepted.add(fingerprint);
+                    acceptedUnaudited.remove(fingerprint);
+                    return (IntakeOutcome) new IntakeOutcome.Accepted();
+                })
+                .onErrorResume(e -> {
+                    log.warn("the audit trail did not acknowledge the record of an accepted {}: {}; the batch is"
+                            + " not committed and its audit record is written again", request.describe(), e.toString());
+                    return Mono.just(new IntakeOutcome.Retry("the audit trail did not acknowledge the record of an"
+                            + " accepted " + request.describe() + ": " + e, Optional.empty()));
+                });
+    }
+
+    private AuditEntry auditEntry(IntakeRequest request) {
+        String destination = switch (request.api()) {
+            case IntakeRequest.LOGS -> AuditEntry.DATADOG_LOGS;
+            case IntakeRequest.SERIES -> AuditEntry.DATADOG_METRICS;
+            default -> AuditEntry.DATADOG_DOGSTATSD;
+        };
+        URI url = request.url();
+        String host = url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+        // a dry run sends nothing: the record says the request went to the outbox, and where it would have gone
+        boolean outbox = settings.isDryRun() && !request.api().equals(DOGSTATSD);
+        return new AuditEntry(destination, outbox ? "outbox:" + host : host, request.entryTenants(), request.body());
     }
 
     private BatchResult decide(List<IntakeRequest> requests, List<IntakeOutcome> outcomes) {

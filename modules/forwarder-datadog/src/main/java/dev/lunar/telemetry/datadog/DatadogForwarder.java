@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lunar.telemetry.consumer.ConsumerHealth;
 import dev.lunar.telemetry.consumer.KafkaClientSettings;
 import dev.lunar.telemetry.consumer.TelemetryConsumer;
+import dev.lunar.telemetry.consumer.audit.AuditTrail;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>Delivery: what the kit promises — at least once, offsets committed only after Datadog accepted the data or the
  * record went to the dead-letter topic. A rejected {@code DD_API_KEY} stops forwarding loudly (health DOWN) and commits
  * nothing until the key works. Without {@code DD_API_KEY} (or with {@code datadog.dry-run}) nothing is sent: every
- * request is appended to {@code <data-dir>/outbox/datadog/} instead (P7).
+ * request is appended to {@code <data-dir>/outbox/datadog/} instead (P7). Either way every accepted request (an outbox
+ * write counts as accepted) is recorded in the audit trail ({@code audit.topic}) before its batch is committed; see
+ * {@link AuditTrail} and {@code DatadogBatchHandler} for exactly what that guarantees.
  *
  * <pre>{@code
  * DatadogSettings settings = DatadogSettings.builder().site("datadoghq.eu").apiKeyFromEnvironment(System.getenv()).build();
@@ -48,6 +51,7 @@ public final class DatadogForwarder implements AutoCloseable {
     private final IntakeSender sender;
     private final DogStatsdSender dogStatsd;
     private final ForwarderMetrics metrics;
+    private final AuditTrail audit;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DatadogForwarder(DatadogSettings settings, KafkaClientSettings kafka, MeterRegistry registry,
@@ -78,8 +82,9 @@ public final class DatadogForwarder implements AutoCloseable {
             log.warn("{} was not read to its end within {} s; per-tenant destinations fill in as it is read",
                     settings.tenantsTopic(), TENANT_TABLE_WAIT.toSeconds());
         }
+        this.audit = AuditTrail.kafka(kafka, settings.audit(), CONSUMER_NAME);
         DatadogBatchHandler handler = new DatadogBatchHandler(settings, primary, tenants, sender, dogStatsd,
-                new PayloadBuilder(mapper, metrics::truncated), metrics, clock);
+                new PayloadBuilder(mapper, metrics::truncated), metrics, clock, audit);
         TelemetryConsumer.Builder<PreparedRecord> builder =
                 TelemetryConsumer.builder(CONSUMER_NAME, PreparedRecord.class)
                         .kafka(kafka)
@@ -154,6 +159,11 @@ public final class DatadogForwarder implements AutoCloseable {
         return settings.isDryRun() ? Optional.of(settings.outboxDirectory()) : Optional.empty();
     }
 
+    /** The chain id of this process's audit records ({@code audit.topic}). */
+    public String auditChainId() {
+        return audit.chainId();
+    }
+
     /** Records read from Kafka and not yet done; never more than {@link #inFlightBound()}. */
     public int inFlightRecords() {
         return consumer.inFlightRecords();
@@ -174,6 +184,7 @@ public final class DatadogForwarder implements AutoCloseable {
             return;
         }
         consumer.close();
+        audit.close();
         if (tenants != null) {
             tenants.close();
         }

@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.datadog;
 
+import dev.lunar.telemetry.consumer.audit.AuditSettings;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.Topics;
 import java.net.URI;
@@ -45,6 +46,8 @@ import java.util.Optional;
  *       instead of the Metrics API</td></tr>
  *   <tr><td>{@code datadog.dogstatsd.host}</td><td>{@code 127.0.0.1}</td><td>the Agent's DogStatsD host</td></tr>
  *   <tr><td>{@code datadog.dogstatsd.port}</td><td>{@code 8125}</td><td>the Agent's DogStatsD port</td></tr>
+ *   <tr><td>{@code audit.topic} / {@code audit.retention}</td><td>{@code telemetry.audit.v1} / {@code 7d}</td><td>the
+ *       audit trail every accepted request is written to before its batch is committed (P7)</td></tr>
  * </table>
  */
 public record DatadogSettings(
@@ -69,7 +72,8 @@ public record DatadogSettings(
         boolean tenantDestinations,
         boolean dogStatsdEnabled,
         String dogStatsdHost,
-        int dogStatsdPort) {
+        int dogStatsdPort,
+        AuditSettings audit) {
 
     /** The environment variable holding the pipeline's Datadog API key. */
     public static final String API_KEY_ENV = "DD_API_KEY";
@@ -112,6 +116,7 @@ public record DatadogSettings(
         if (dogStatsdPort < 1 || dogStatsdPort > 65535) {
             throw new IllegalArgumentException("datadog.dogstatsd.port must be 1..65535, was " + dogStatsdPort);
         }
+        Objects.requireNonNull(audit, "audit");
     }
 
     /** Whether requests go to the outbox instead of Datadog: no {@code DD_API_KEY}, or {@code datadog.dry-run}. */
@@ -156,6 +161,7 @@ public record DatadogSettings(
         b.dogStatsdEnabled = dogStatsdEnabled;
         b.dogStatsdHost = dogStatsdHost;
         b.dogStatsdPort = dogStatsdPort;
+        b.audit = audit;
         return b;
     }
 
@@ -234,6 +240,7 @@ public record DatadogSettings(
         private boolean dogStatsdEnabled;
         private String dogStatsdHost = "127.0.0.1";
         private int dogStatsdPort = 8125;
+        private AuditSettings audit = AuditSettings.defaults();
 
         private static Map<EventKind, String> defaultTopics() {
             Map<EventKind, String> m = new EnumMap<>(EventKind.class);
@@ -353,11 +360,17 @@ public record DatadogSettings(
             return this;
         }
 
+        /** {@code audit.*}: where every accepted request is recorded. */
+        public Builder audit(AuditSettings audit) {
+            this.audit = audit;
+            return this;
+        }
+
         public DatadogSettings build() {
             return new DatadogSettings(site, Optional.ofNullable(baseUrl), Optional.ofNullable(apiKey), dryRun, dataDir,
                     service, source, groupId, new EnumMap<>(topics), tenantsTopic, deadLetterTopic, batchMaxRecords,
                     batchMaxWait, requestTimeout, retryInitialBackoff, retryMaxBackoff, authRetryInterval,
-                    shutdownTimeout, tenantDestinations, dogStatsdEnabled, dogStatsdHost, dogStatsdPort);
+                    shutdownTimeout, tenantDestinations, dogStatsdEnabled, dogStatsdHost, dogStatsdPort, audit);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.lunar.telemetry.datadog;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -9,9 +10,10 @@ import java.util.Set;
  *
  * @param api           {@code logs} or {@code series}
  * @param recordIndices indices into the kit's batch of the records whose data is in this body
+ * @param entryTenants  the tenant of each entry of the body, in body order (for the audit trail)
  */
 record IntakeRequest(String api, Destination destination, URI url, byte[] body, byte[] gzipped,
-                     Set<Integer> recordIndices) {
+                     Set<Integer> recordIndices, List<String> entryTenants) {
 
     static final String LOGS = "logs";
     static final String SERIES = "series";

@@ -47,8 +47,17 @@ final class PayloadBuilder {
         }
     }
 
-    /** A request body and the records whose data it carries. */
-    record Body(byte[] json, byte[] gzipped, Set<Integer> recordIndices) {}
+    /**
+     * A request body and the records whose data it carries.
+     *
+     * @param entryRecords the batch index of the record of each entry (log entry, series) in body order: whose data
+     *                     each entry is, for the audit trail
+     */
+    record Body(byte[] json, byte[] gzipped, Set<Integer> recordIndices, List<Integer> entryRecords) {
+        Body(byte[] json, byte[] gzipped, Set<Integer> recordIndices) {
+            this(json, gzipped, recordIndices, List.of());
+        }
+    }
 
     private final ObjectMapper mapper;
     private final Runnable onTruncated;
@@ -69,6 +78,7 @@ final class PayloadBuilder {
             body.write('[');
             int count = 0;
             Set<Integer> indices = new LinkedHashSet<>();
+            List<Integer> entryRecords = new ArrayList<>();
             long size = 2;
             for (Item item : entries) {
                 byte[] bytes = item.json().encoded();
@@ -86,11 +96,12 @@ final class PayloadBuilder {
                 }
                 if (count > 0 && (count == LOGS_MAX_ENTRIES || size + length + 1 > LOGS_MAX_BODY_BYTES)) {
                     body.write(']');
-                    bodies.add(gzip(body, indices));
+                    bodies.add(gzip(body, indices, entryRecords));
                     body.reset();
                     body.write('[');
                     count = 0;
                     indices = new LinkedHashSet<>();
+                    entryRecords = new ArrayList<>();
                     size = 2;
                 }
                 if (count > 0) {
@@ -99,11 +110,12 @@ final class PayloadBuilder {
                 body.write(bytes, 0, length);
                 count++;
                 indices.add(item.recordIndex());
+                entryRecords.add(item.recordIndex());
                 size += length + 1;
             }
             if (count > 0) {
                 body.write(']');
-                bodies.add(gzip(body, indices));
+                bodies.add(gzip(body, indices, entryRecords));
             }
             return bodies;
         } catch (RuntimeException | Error e) {
@@ -164,8 +176,12 @@ final class PayloadBuilder {
         b.write(']');
         b.write('}');
         Set<Integer> indices = new LinkedHashSet<>();
-        items.forEach(i -> indices.add(i.recordIndex()));
-        Body body = gzip(b, indices);
+        List<Integer> entryRecords = new ArrayList<>(items.size());
+        items.forEach(i -> {
+            indices.add(i.recordIndex());
+            entryRecords.add(i.recordIndex());
+        });
+        Body body = gzip(b, indices, entryRecords);
         if (body.gzipped().length <= SERIES_MAX_GZIP_BYTES || items.size() == 1) {
             out.add(body);
             return;
@@ -229,10 +245,11 @@ final class PayloadBuilder {
         return s.substring(0, end);
     }
 
-    private static Body gzip(Buffer json, Set<Integer> indices) {
+    private static Body gzip(Buffer json, Set<Integer> indices, List<Integer> entryRecords) {
         byte[] bytes = json.toByteArray();
-        // indices is a set of its own (never added to again): no copy needed
-        return new Body(bytes, Gzip.compress(bytes), Collections.unmodifiableSet(indices));
+        // indices and entryRecords are collections of their own (never added to again): no copy needed
+        return new Body(bytes, Gzip.compress(bytes), Collections.unmodifiableSet(indices),
+                Collections.unmodifiableList(entryRecords));
     }
 
     /** {@code value}'s JSON, as it would be written into a body. */

@@ -35,6 +35,7 @@ class DatadogBatchHandlerTest {
     private final TenantDestinations tenants = new TenantDestinations(KafkaClientSettings.of("127.0.0.1:1"), settings,
             Map.of("ACME_DD_API_KEY", "acme-key")::get);
     private final ForwarderMetrics metrics = new ForwarderMetrics(new SimpleMeterRegistry());
+    private final RecordingAuditTrail audit = new RecordingAuditTrail();
 
     private DatadogBatchHandler handler(Function<IntakeRequest, IntakeOutcome> datadog) {
         IntakeSender sender = request -> {
@@ -42,10 +43,38 @@ class DatadogBatchHandlerTest {
             return Mono.just(datadog.apply(request));
         };
         return new DatadogBatchHandler(settings, primary, tenants, sender, null,
-                new PayloadBuilder(new ObjectMapper(), metrics::truncated), metrics, Clock.fixed(now, ZoneOffset.UTC));
+                new PayloadBuilder(new ObjectMapper(), metrics::truncated), metrics, Clock.fixed(now, ZoneOffset.UTC),
+                audit);
     }
 
     private static final IntakeOutcome ACCEPTED = new IntakeOutcome.Accepted();
+
+    @Test
+    void everyAcceptedRequestIsAuditedWithItsBodyAndAFailedAuditRetriesWithoutSendingAgain() {
+        DatadogBatchHandler handler = handler(r -> ACCEPTED);
+        List<SpecificRecordBase> batch = List.of(Samples.log("l-1", "acme", "m"), Samples.log("l-2", "octo", "n"),
+                Samples.resources("r-1", "acme", now));
+        audit.failNext(1);
+
+        StepVerifier.create(handler.handle(batch))
+                .expectNextMatches(r -> r instanceof BatchResult.Retry retry
+                        && retry.reason().contains("audit trail did not acknowledge"))
+                .verifyComplete();
+        assertThat(sent).hasSize(2);
+        StepVerifier.create(handler.handle(batch)).expectNext(BatchResult.accepted()).verifyComplete();
+
+        assertThat(sent).as("the retry only audits what Datadog already accepted").hasSize(2);
+        assertThat(audit.written).hasSize(2);
+        // the logs request's first audit write failed: the metrics request was audited first
+        assertThat(audit.written).extracting(a -> a.getDestination())
+                .containsExactly("datadog-metrics", "datadog-logs");
+        assertThat(dev.lunar.telemetry.consumer.audit.AuditChain.body(audit.written.get(1))).isEqualTo(sent.get(0).body());
+        assertThat(dev.lunar.telemetry.consumer.audit.AuditChain.body(audit.written.get(0))).isEqualTo(sent.get(1).body());
+        assertThat(audit.written.get(1).getEntryTenants()).containsExactly("acme", "octo");
+        assertThat(audit.written.get(1).getTenantIds()).containsExactly("acme", "octo");
+        assertThat(audit.written.get(1).getDestinationHost()).isEqualTo("http-intake.logs.datadoghq.com");
+        assertThat(audit.written.get(0).getEntryTenants()).isNotEmpty().containsOnly("acme");
+    }
 
     @Test
     void whenOnlyTheMetricsIntakeIsUnavailableTheRetrySendsOnlyWhatWasNotAccepted() {

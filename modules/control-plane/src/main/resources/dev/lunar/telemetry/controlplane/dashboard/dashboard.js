@@ -43,6 +43,7 @@
     $('login-form').addEventListener('submit', onLogin);
     $('refresh').addEventListener('click', load);
     $('logout').addEventListener('click', logout);
+    $('sent-link').addEventListener('click', downloadSent);
     $('range').addEventListener('change', function () {
       state.hours = parseInt($('range').value, 10);
       state.from = null;
@@ -104,6 +105,25 @@
     var to = new Date();
     var from = new Date(to.getTime() - state.hours * 3600 * 1000);
     return { from: from.toISOString(), to: to.toISOString() };
+  }
+
+  // "What we sent about you": the audit trail's entries about this tenant in the range, saved as a JSON file
+  // (the API needs the bearer token, so a plain link cannot fetch it).
+  function downloadSent(event) {
+    event.preventDefault();
+    var r = range();
+    fetch('/api/v1/tenants/' + encodeURIComponent(state.tenant) + '/sent?from=' + encodeURIComponent(r.from)
+        + '&to=' + encodeURIComponent(r.to), { headers: { 'Authorization': 'Bearer ' + state.token,
+        'Accept': 'application/json' }, cache: 'no-store', credentials: 'omit' })
+      .then(function (res) { if (!res.ok) { throw new Error('HTTP ' + res.status); } return res.blob(); })
+      .then(function (blob) {
+        var a = document.createElement('a');
+        a.href = URL.createObjectURL(blob);
+        a.download = 'sent-about-' + state.tenant + '.json';
+        a.click();
+        setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+      })
+      .catch(function (err) { message('Could not load what was sent: ' + err.message); });
   }
 
   function load() {

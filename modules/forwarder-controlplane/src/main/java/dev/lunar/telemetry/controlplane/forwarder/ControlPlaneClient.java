@@ -1,6 +1,8 @@
 package dev.lunar.telemetry.controlplane.forwarder;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lunar.telemetry.consumer.audit.AuditEntry;
+import dev.lunar.telemetry.consumer.audit.AuditTrail;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -28,6 +30,12 @@ import reactor.netty.resources.ConnectionProvider;
  * classification (see {@link SendOutcome}); requests already accepted need no undo, because sending them again is
  * an upsert of the same rows. The client never retries by itself: the caller (the consumer kit) owns backoff, and
  * honours {@link SendOutcome.Retry#retryAfter()}. Tokens only ever go into the {@code Authorization} header.
+ *
+ * <p>Audit (P7): each accepted request is written to the {@link AuditTrail} — its exact body, one entry per window,
+ * all of its tenant — and the write is awaited before the request counts as accepted; a failed write answers
+ * {@link SendOutcome.Retry}, so the window is sent again (an upsert: nothing is counted twice) and audited then. Only
+ * a process that dies between the control plane's answer and the audit acknowledgement leaves a request unaudited; its
+ * window is not committed, so it is sent again after the restart and that copy is audited.
  */
 public final class ControlPlaneClient implements AutoCloseable {
     static final String PATH = "/api/v1/aggregates";
@@ -36,21 +44,27 @@ public final class ControlPlaneClient implements AutoCloseable {
     private final ConnectionProvider connections;
     private final HttpClient client;
     private final String target;
+    private final String targetHost;
+    private final AuditTrail audit;
 
-    private ControlPlaneClient(ControlPlaneForwarderSettings settings) {
+    private ControlPlaneClient(ControlPlaneForwarderSettings settings, AuditTrail audit) {
         this.settings = settings;
+        this.audit = audit;
         Duration timeout = settings.requestTimeout();
         this.connections = ConnectionProvider.builder("control-plane-client").maxConnections(8)
                 .pendingAcquireTimeout(timeout).maxIdleTime(Duration.ofSeconds(30)).build();
         String base = settings.controlPlaneUrl().toString().replaceAll("/+$", "");
         this.target = base + PATH;
+        java.net.URI url = settings.controlPlaneUrl();
+        this.targetHost = url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
         this.client = HttpClient.create(connections)
                 .responseTimeout(timeout)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(timeout.toMillis(), 10_000));
     }
 
-    public static ControlPlaneClient create(ControlPlaneForwarderSettings settings) {
-        return new ControlPlaneClient(settings);
+    /** A client whose accepted requests are recorded in {@code audit}. */
+    public static ControlPlaneClient create(ControlPlaneForwarderSettings settings, AuditTrail audit) {
+        return new ControlPlaneClient(settings, java.util.Objects.requireNonNull(audit, "audit"));
     }
 
     /**
@@ -133,10 +147,21 @@ public final class ControlPlaneClient implements AutoCloseable {
                                 .map(text -> classify(response.status().code(),
                                         response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER), text,
                                         request.tenantId(), what)))
-                        .timeout(settings.requestTimeout().plusSeconds(1)))
+                        .timeout(settings.requestTimeout().plusSeconds(1))
+                        .flatMap(outcome -> outcome.isAccepted() ? audited(outcome, request, body)
+                                : Mono.just(outcome)))
                 .onErrorResume(e -> Mono.just(new SendOutcome.Retry("no answer from " + what + ": "
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
                         Optional.empty())));
+    }
+
+    private Mono<SendOutcome> audited(SendOutcome accepted, Request request, byte[] body) {
+        List<String> entryTenants = java.util.Collections.nCopies(request.windows().size(), request.tenantId());
+        return audit.record(new AuditEntry(AuditEntry.CONTROL_PLANE, targetHost, entryTenants, body))
+                .thenReturn(accepted)
+                .onErrorResume(e -> Mono.just(new SendOutcome.Retry("the audit trail did not acknowledge the record"
+                        + " of a request the control plane accepted for tenant " + request.tenantId() + ": " + e
+                        + "; sending it again (an upsert) and auditing that", Optional.empty())));
     }
 
     /** The documented meaning of each answer; see {@link SendOutcome}. */

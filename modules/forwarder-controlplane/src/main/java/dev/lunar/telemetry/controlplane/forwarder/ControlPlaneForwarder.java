@@ -4,6 +4,7 @@ import dev.lunar.telemetry.consumer.BatchResult;
 import dev.lunar.telemetry.consumer.ConsumerHealth;
 import dev.lunar.telemetry.consumer.KafkaClientSettings;
 import dev.lunar.telemetry.consumer.TelemetryConsumer;
+import dev.lunar.telemetry.consumer.audit.AuditTrail;
 import dev.lunar.telemetry.events.avro.EnrichedEndpointStats;
 import dev.lunar.telemetry.events.avro.TenantPlan;
 import io.micrometer.core.instrument.Counter;
@@ -39,7 +40,9 @@ import reactor.core.publisher.Sinks;
  * events, so redelivery and replay never count twice. Retriable answers are retried with backoff (honouring
  * {@code Retry-After}) while Kafka holds the backlog, at most {@code max-held-records} records being held; a rejected
  * token turns health DOWN naming the tenant and the fix, is retried every {@code auth-retry-interval}, and nothing from
- * that window on is committed until it is accepted (other tenants' windows are still sent).
+ * that window on is committed until it is accepted (other tenants' windows are still sent). Every accepted request
+ * is recorded in the audit trail ({@code audit.topic}) before it counts as accepted, so before any commit it allows
+ * (see {@link ControlPlaneClient} and {@link AuditTrail}).
  *
  * <p>A window the control plane refuses for itself (400, 413, 415, 422) cannot be fixed by sending it again: it is
  * logged, counted ({@code lunar.forwarder.controlplane.sends{outcome=rejected}}) and named in {@link #healthDetail()},
@@ -62,6 +65,7 @@ public final class ControlPlaneForwarder implements AutoCloseable {
     private final ControlPlaneForwarderSettings settings;
     private final WindowedEndpointAggregator aggregator;
     private final ControlPlaneClient client;
+    private final AuditTrail audit;
     private final HeldBatches held = new HeldBatches();
     private final AtomicReference<Aggregation> aggregation = new AtomicReference<>();
     private final TelemetryConsumer<EnrichedEndpointStats> consumer;
@@ -83,7 +87,8 @@ public final class ControlPlaneForwarder implements AutoCloseable {
                                   MeterRegistry registry) {
         this.settings = settings;
         this.aggregator = new WindowedEndpointAggregator(settings, registry);
-        this.client = ControlPlaneClient.create(settings);
+        this.audit = AuditTrail.kafka(kafka, settings.audit(), CONSUMER_NAME);
+        this.client = ControlPlaneClient.create(settings, audit);
         this.sentAccepted = sends(registry, "accepted");
         this.sentRetry = sends(registry, "retry");
         this.sentRejected = sends(registry, "rejected");
@@ -263,6 +268,11 @@ public final class ControlPlaneForwarder implements AutoCloseable {
         return b.toString();
     }
 
+    /** The chain id of this process's audit records ({@code audit.topic}). */
+    public String auditChainId() {
+        return audit.chainId();
+    }
+
     /** What the aggregator did with the events it read (kept, dropped by plan, duplicates, too late...). */
     public AggregatorCounts counts() {
         return aggregator.counts();
@@ -281,6 +291,7 @@ public final class ControlPlaneForwarder implements AutoCloseable {
         consumer.close();
         aggregation.get().running.dispose();
         client.close();
+        audit.close();
         log.info("control-plane forwarder: closed");
     }
 }

@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.controlplane.forwarder;
 
+import dev.lunar.telemetry.consumer.audit.AuditSettings;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.Topics;
 import java.net.URI;
@@ -63,6 +64,8 @@ import java.util.regex.Pattern;
  *       window is tried again while its token is rejected</td></tr>
  *   <tr><td>{@code control-plane-forwarder.shutdown-timeout}</td><td>{@code 30s}</td><td>how long a stop waits for
  *       the batches being read to be handed over and committed</td></tr>
+ *   <tr><td>{@code audit.topic} / {@code audit.retention}</td><td>{@code telemetry.audit.v1} / {@code 7d}</td><td>the
+ *       audit trail every accepted request is written to before it counts as accepted (P7)</td></tr>
  * </table>
  *
  * <p>{@link #toString()} never shows tokens.
@@ -86,7 +89,8 @@ public record ControlPlaneForwarderSettings(
         Duration retryInitialBackoff,
         Duration retryMaxBackoff,
         Duration authRetryInterval,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        AuditSettings audit) {
 
     public static final String WINDOW = "control-plane-forwarder.window";
     public static final String ALLOWED_LATENESS = "control-plane-forwarder.allowed-lateness";
@@ -167,6 +171,7 @@ public record ControlPlaneForwarderSettings(
                     + " control-plane-forwarder");
         }
         requireTopic(DEAD_LETTER_TOPIC, deadLetterTopic);
+        Objects.requireNonNull(audit, "audit");
         if (batchMaxRecords < 1 || batchMaxRecords > 10_000) {
             throw new IllegalArgumentException(BATCH_MAX_RECORDS + " must be 1..10000, was " + batchMaxRecords);
         }
@@ -199,7 +204,7 @@ public record ControlPlaneForwarderSettings(
                 + deadLetterTopic + ", batchMaxRecords=" + batchMaxRecords + ", batchMaxWait=" + batchMaxWait
                 + ", maxHeldRecords=" + maxHeldRecords + ", retryInitialBackoff=" + retryInitialBackoff
                 + ", retryMaxBackoff=" + retryMaxBackoff + ", authRetryInterval=" + authRetryInterval
-                + ", shutdownTimeout=" + shutdownTimeout + "]";
+                + ", shutdownTimeout=" + shutdownTimeout + ", audit=" + audit + "]";
     }
 
     private static void requireTopic(String key, String topic) {
@@ -252,6 +257,7 @@ public record ControlPlaneForwarderSettings(
         b.retryMaxBackoff = retryMaxBackoff;
         b.authRetryInterval = authRetryInterval;
         b.shutdownTimeout = shutdownTimeout;
+        b.audit = audit;
         return b;
     }
 
@@ -276,6 +282,7 @@ public record ControlPlaneForwarderSettings(
         private Duration retryMaxBackoff = Duration.ofSeconds(60);
         private Duration authRetryInterval = Duration.ofSeconds(60);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private AuditSettings audit = AuditSettings.defaults();
 
         private Builder() {}
 
@@ -389,11 +396,17 @@ public record ControlPlaneForwarderSettings(
             return this;
         }
 
+        /** {@code audit.*}: where every accepted request is recorded. */
+        public Builder audit(AuditSettings audit) {
+            this.audit = audit;
+            return this;
+        }
+
         public ControlPlaneForwarderSettings build() {
             return new ControlPlaneForwarderSettings(window, allowedLateness, correctionHorizon, idleTick,
                     topEndpoints, controlPlaneUrl, tenantTokens, requestTimeout, maxEndpointsPerRequest, topic,
                     groupId, deadLetterTopic, batchMaxRecords, batchMaxWait, maxHeldRecords, retryInitialBackoff,
-                    retryMaxBackoff, authRetryInterval, shutdownTimeout);
+                    retryMaxBackoff, authRetryInterval, shutdownTimeout, audit);
         }
     }
 }

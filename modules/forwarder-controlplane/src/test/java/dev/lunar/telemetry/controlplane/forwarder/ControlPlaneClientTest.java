@@ -83,8 +83,36 @@ class ControlPlaneClientTest {
     }
 
     static SendOutcome send(ControlPlaneForwarderSettings settings, List<WindowAggregate> windows) {
-        try (ControlPlaneClient client = ControlPlaneClient.create(settings)) {
+        try (ControlPlaneClient client = ControlPlaneClient.create(settings, new RecordingAuditTrail())) {
             return client.send(windows).block(Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void everyAcceptedRequestIsAuditedAsSentAndAFailedAuditWriteIsRetriable() throws Exception {
+        List<WindowAggregate> batch = new java.util.ArrayList<>(windows("acme", 2));
+        batch.addAll(windows("globex", 1));
+        RecordingAuditTrail audit = new RecordingAuditTrail();
+        ControlPlaneForwarderSettings settings = settings(ControlPlaneForwarderSettings.builder());
+        try (ControlPlaneClient client = ControlPlaneClient.create(settings, audit)) {
+            assertThat(client.send(batch).block(Duration.ofSeconds(60))).isEqualTo(new SendOutcome.Accepted(2, 2, 0));
+            assertThat(audit.written).hasSize(2);
+            assertThat(audit.written).extracting(r -> r.getDestination()).containsOnly("control-plane");
+            assertThat(audit.written.get(0).getEntryTenants()).containsExactly("acme", "acme");
+            assertThat(audit.written.get(1).getTenantIds()).containsExactly("globex");
+            assertThat(audit.written.get(0).getDestinationHost()).isEqualTo("127.0.0.1:" + server.port());
+            List<Received> requests = List.copyOf(received);
+            for (int i = 0; i < 2; i++) {
+                assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                        dev.lunar.telemetry.consumer.audit.AuditChain.body(audit.written.get(i))))
+                        .isEqualTo(requests.get(i).body());
+            }
+
+            audit.failNext(1);
+            SendOutcome outcome = client.send(windows("acme", 1)).block(Duration.ofSeconds(60));
+            assertThat(outcome).isInstanceOf(SendOutcome.Retry.class);
+            assertThat(((SendOutcome.Retry) outcome).reason()).contains("audit trail did not acknowledge");
+            assertThat(audit.written).hasSize(2);
         }
     }
 

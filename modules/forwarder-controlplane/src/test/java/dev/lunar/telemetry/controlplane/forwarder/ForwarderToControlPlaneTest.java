@@ -81,7 +81,7 @@ class ForwarderToControlPlaneTest {
     }
 
     static SendOutcome send(List<WindowAggregate> windows) {
-        try (ControlPlaneClient client = ControlPlaneClient.create(settings)) {
+        try (ControlPlaneClient client = ControlPlaneClient.create(settings, new RecordingAuditTrail())) {
             return client.send(windows).block(Duration.ofSeconds(60));
         }
     }

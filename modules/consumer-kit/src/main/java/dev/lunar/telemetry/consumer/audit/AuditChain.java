@@ -1,0 +1,115 @@
+package dev.lunar.telemetry.consumer.audit;
+
+import dev.lunar.telemetry.events.avro.AuditRecord;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The hash chain of the audit trail, as plain functions: what the writer computes and the verifier recomputes.
+ *
+ * <pre>
+ * bodySha256 = hex(SHA-256(body))
+ * hash       = hex(SHA-256(prevHash ‖ canonical header ‖ bodySha256))
+ * </pre>
+ *
+ * The canonical header is, in this order, each as a length-prefixed field (4-byte big-endian length, then UTF-8
+ * bytes; lists as a 4-byte count followed by their items): chainId, sequence (decimal), recordedAt (epoch
+ * milliseconds, decimal), destination, destinationHost, tenantIds, entryTenants, entryCount (decimal). Length
+ * prefixes make the encoding unambiguous, so no two different headers hash alike. {@code prevHash} and
+ * {@code bodySha256} are lower-case hex, 64 characters; the first record of a chain (sequence 0) has
+ * {@link #GENESIS} as {@code prevHash}.
+ */
+public final class AuditChain {
+
+    /** The previous hash of a chain's first record. */
+    public static final String GENESIS = "0".repeat(64);
+
+    private AuditChain() {}
+
+    public static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    /** The hash {@code record} should carry, computed from its other fields (its body hash as stated). */
+    public static String hashOf(AuditRecord record) {
+        return hash(record.getPrevHash(), record.getChainId(), record.getSequence(), record.getRecordedAt(),
+                record.getDestination(), record.getDestinationHost(), record.getTenantIds(), record.getEntryTenants(),
+                record.getEntryCount(), record.getBodySha256());
+    }
+
+    static String hash(String prevHash, String chainId, long sequence, Instant recordedAt, String destination,
+                       String destinationHost, List<String> tenantIds, List<String> entryTenants, int entryCount,
+                       String bodySha256) {
+        MessageDigest sha = sha256();
+        sha.update(prevHash.getBytes(StandardCharsets.US_ASCII));
+        field(sha, chainId);
+        field(sha, Long.toString(sequence));
+        field(sha, Long.toString(recordedAt.toEpochMilli()));
+        field(sha, destination);
+        field(sha, destinationHost);
+        list(sha, tenantIds);
+        list(sha, entryTenants);
+        field(sha, Integer.toString(entryCount));
+        sha.update(bodySha256.getBytes(StandardCharsets.US_ASCII));
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * The record that follows {@code prevHash} at {@code sequence} in chain {@code chainId} for {@code entry}.
+     * {@code recordedAt} is cut to milliseconds (what the record can hold).
+     */
+    public static AuditRecord next(String chainId, long sequence, String prevHash, Instant recordedAt,
+                                   AuditEntry entry) {
+        Instant at = Instant.ofEpochMilli(recordedAt.toEpochMilli());
+        String bodySha = sha256Hex(entry.body());
+        List<String> tenants = entry.tenantIds();
+        String hash = hash(prevHash, chainId, sequence, at, entry.destination(), entry.destinationHost(), tenants,
+                entry.entryTenants(), entry.entryCount(), bodySha);
+        return AuditRecord.newBuilder()
+                .setChainId(chainId)
+                .setSequence(sequence)
+                .setPrevHash(prevHash)
+                .setHash(hash)
+                .setRecordedAt(at)
+                .setDestination(entry.destination())
+                .setDestinationHost(entry.destinationHost())
+                .setTenantIds(tenants)
+                .setEntryTenants(entry.entryTenants())
+                .setEntryCount(entry.entryCount())
+                .setBodySha256(bodySha)
+                .setBody(ByteBuffer.wrap(entry.body()))
+                .build();
+    }
+
+    /** The body of {@code record} as bytes (a copy; the record's buffer is left as it was). */
+    public static byte[] body(AuditRecord record) {
+        ByteBuffer b = record.getBody().duplicate();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return bytes;
+    }
+
+    private static void field(MessageDigest sha, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        sha.update(bytes);
+    }
+
+    private static void list(MessageDigest sha, List<String> values) {
+        sha.update(ByteBuffer.allocate(4).putInt(values.size()).array());
+        values.forEach(v -> field(sha, v));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
