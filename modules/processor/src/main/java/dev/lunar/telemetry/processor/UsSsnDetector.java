@@ -142,7 +142,7 @@ final class UsSsnDetector implements TextDetector {
         if (p + 3 > text.length() || !text.regionMatches(true, p, "ssn", 0, 3)) {
             return -1;
         }
-        boolean ownWord = (p == 0 || !Character.isLowerCase(text.charAt(p - 1)))
+        boolean ownWord = (p == 0 || !Character.isLetter(text.charAt(p - 1)) || Character.isUpperCase(text.charAt(p)))
                 && (p + 3 == text.length() || !Character.isLowerCase(text.charAt(p + 3)));
         // "userSsn" is a camel-case word; "business" is not an SSN.
         return ownWord ? p + 3 : -1;
