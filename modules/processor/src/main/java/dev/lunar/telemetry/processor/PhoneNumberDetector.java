@@ -17,7 +17,7 @@ import java.util.Locale;
  * ({@code :} only before a {@code +}, as in {@code tel:+1…}) and nothing alphanumeric, nor a separator leading to
  * more digits, follows it. Within a longer run the longest valid window starting at a token is reported. Accepted:
  * <ul>
- *   <li>international: {@code +} and 8–15 digits, grouped or compact ({@code +44 20 7946 0958}, {@code +14155550132},
+ *   <li>international: {@code +} and 7–15 digits, grouped or compact ({@code +44 20 7946 0958}, {@code +14155550132},
  *       {@code +1 (415) 555-0132}, {@code +44 (0) 20 7946 0958}); or an international call prefix {@code 00} /
  *       {@code 011} with separators ({@code 0044 20 7946 0958}); valid for the country code it names;</li>
  *   <li>national, always with at least one separator, 7–12 digits, valid for one of the configured regions
@@ -51,7 +51,7 @@ final class PhoneNumberDetector implements TextDetector {
     static final int MAX_CANDIDATE_CHARS = 25;
     private static final int MIN_NATIONAL_DIGITS = 7;
     private static final int MAX_NATIONAL_DIGITS = 12;
-    private static final int MIN_INTERNATIONAL_DIGITS = 8;
+    private static final int MIN_INTERNATIONAL_DIGITS = 7;
     private static final int MAX_INTERNATIONAL_DIGITS = 15;
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
@@ -141,13 +141,14 @@ final class PhoneNumberDetector implements TextDetector {
             return -1;
         }
         // Extend as far as any window could be valid: within the character bound, at most 18 digits (IDD 011 and 15),
-        // and no single-digit group after the second (a run of lone digits is a list, not a number).
+        // and without + no single-digit group after the second (a run of lone digits is a list, not a number).
+        boolean plus = text.charAt(start) == '+';
         int lastEnd = s;
         int digits = 0;
         for (int e = s; e < chain.count && chain.groupEnd[e] - start <= MAX_CANDIDATE_CHARS; e++) {
             int length = chain.groupEnd[e] - chain.groupStart[e];
             digits += length;
-            if ((e - s >= 2 && length == 1) || digits > MAX_INTERNATIONAL_DIGITS + 3) {
+            if ((!plus && e - s >= 2 && length == 1) || digits > MAX_INTERNATIONAL_DIGITS + 3) {
                 break;
             }
             lastEnd = e;
@@ -180,8 +181,11 @@ final class PhoneNumberDetector implements TextDetector {
         }
         if (digits.startsWith("00") || digits.startsWith("011")) {
             String afterPrefix = digits.substring(digits.startsWith("011") ? 3 : 2);
-            return afterPrefix.length() >= MIN_INTERNATIONAL_DIGITS && afterPrefix.length() <= MAX_INTERNATIONAL_DIGITS
-                    && validInternational(afterPrefix);
+            if (afterPrefix.length() >= MIN_INTERNATIONAL_DIGITS && afterPrefix.length() <= MAX_INTERNATIONAL_DIGITS
+                    && validInternational(afterPrefix)) {
+                return true;
+            }
+            // else perhaps a national number that starts so, as Delhi's 011 2345 6789
         }
         if (digits.length() < MIN_NATIONAL_DIGITS || digits.length() > MAX_NATIONAL_DIGITS) {
             return false;
@@ -291,9 +295,12 @@ final class PhoneNumberDetector implements TextDetector {
         if ((dots || slashes) && kinds > 1) {
             return false;
         }
-        if (groups == 3 && ((lengths[0] == 4 && lengths[1] <= 2 && lengths[2] <= 2)
-                || (lengths[0] <= 2 && lengths[1] <= 2 && lengths[2] == 4))) {
-            return false; // 2026-12-02, 02.12.2026, 12/02/2026
+        for (int g = 0; g + 2 < groups; g++) {
+            boolean yearFirst = lengths[g] == 4 && lengths[g + 1] <= 2 && lengths[g + 2] <= 2;
+            boolean yearLast = lengths[g] <= 2 && lengths[g + 1] <= 2 && lengths[g + 2] == 4;
+            if ((yearFirst || yearLast) && (groups == 3 || chain.sameSingleGap(text, s + g + 1, s + g + 2))) {
+                return false; // 2026-12-02, 02.12.2026, 12/02/2026, also inside "013 2026-12-02"
+            }
         }
         if (groups == 4 && dots && Arrays.stream(lengths).allMatch(l -> l <= 3)) {
             return false; // 192.168.10.20
@@ -314,6 +321,9 @@ final class PhoneNumberDetector implements TextDetector {
         }
         if (before == ':') {
             return text.charAt(start) == '+';
+        }
+        if (before == ',' && start >= 2 && TokenEdges.isAsciiDigit(text.charAt(start - 2))) {
+            return false; // 17:26:11,013: the milliseconds of a log timestamp
         }
         return "=\"'([{<>,;".indexOf(before) >= 0;
     }
@@ -360,9 +370,12 @@ final class PhoneNumberDetector implements TextDetector {
                 add(pos, end);
                 int next = gapEnd(text, end);
                 if (next < 0) {
-                    return;
+                    break;
                 }
                 pos = next;
+            }
+            if (text.charAt(chainStart) == '(' && (count == 1 || text.charAt(groupEnd[0]) != ')')) {
+                chainStart = firstDigit; // "(020 7946 0958)": the parenthesis encloses the number, not an area code
             }
         }
 
@@ -428,6 +441,15 @@ final class PhoneNumberDetector implements TextDetector {
                 digits.append(text, groupStart[g], groupEnd[g]);
             }
             return digits.toString();
+        }
+
+        /** True when the gaps before groups {@code a} and {@code b} are the same single - . or / character. */
+        boolean sameSingleGap(String text, int a, int b) {
+            if (groupStart[a] - groupEnd[a - 1] != 1 || groupStart[b] - groupEnd[b - 1] != 1) {
+                return false;
+            }
+            char gap = text.charAt(groupEnd[a - 1]);
+            return gap == text.charAt(groupEnd[b - 1]) && (gap == '-' || gap == '.' || gap == '/');
         }
 
         int digitCount(int s, int e) {
