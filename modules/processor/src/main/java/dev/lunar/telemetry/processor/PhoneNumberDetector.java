@@ -203,7 +203,8 @@ final class PhoneNumberDetector implements TextDetector {
                 }
             } else if (trunk != null && !trunk.isEmpty() && digits.startsWith(trunk)) {
                 // The trunk prefix belongs to the area code as written ("020", "03-"), never a group of its own.
-                if (firstGroup > trunk.length() && groups <= 5
+                // After the trunk prefix comes the area code, never another 0 ("00 00 00 …" is no number).
+                if (firstGroup > trunk.length() && groups <= 5 && digits.charAt(trunk.length()) != '0'
                         && validForRegion(digits.substring(trunk.length()), r, false)) {
                     return true;
                 }
