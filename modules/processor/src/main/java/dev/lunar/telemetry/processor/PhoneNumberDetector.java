@@ -6,40 +6,47 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
- * Phone numbers, validated by Google's libphonenumber against its per-region numbering plans. The library is asked
- * only about bounded candidates (at most {@value #MAX_CANDIDATE_CHARS} characters) found by this class's own linear
- * scan — never {@code PhoneNumberUtil.findNumbers}, whose regular expressions would run over the whole text.
+ * Phone numbers, validated by Google's libphonenumber against its per-region numbering plans. The library only sees
+ * bounded candidates (at most {@value #MAX_CANDIDATE_CHARS} characters) found by this class's own linear scan, and
+ * only their digits: this class splits off country code or trunk prefix itself and asks
+ * {@code isValidNumber}/{@code isValidNumberForRegion} — never {@code findNumbers} or {@code parse}, whose regular
+ * expressions would run over the text.
  *
  * <p>A candidate is a run of digit groups joined by short separators (space, {@code -}, {@code .}, {@code /},
  * parentheses) that stands alone: it starts after the text's start, white space or one of {@code = " ' ( [ { < > , ;}
- * ({@code :} only before a {@code +}, as in {@code tel:+1…}) and nothing alphanumeric, nor a separator leading to
- * more digits, follows it. Within a longer run the longest valid window starting at a token is reported. Accepted:
+ * ({@code :} only before a {@code +}, as in {@code tel:+1…}; {@code ,} not after a digit, as in {@code 11,013}) and
+ * nothing alphanumeric, nor a separator leading to more digits, follows it. Within a longer run the longest valid
+ * window starting at a token (after a space) is reported. Accepted:
  * <ul>
  *   <li>international: {@code +} and 7–15 digits, grouped or compact ({@code +44 20 7946 0958}, {@code +14155550132},
  *       {@code +1 (415) 555-0132}, {@code +44 (0) 20 7946 0958}); or an international call prefix {@code 00} /
  *       {@code 011} with separators ({@code 0044 20 7946 0958}); valid for the country code it names;</li>
  *   <li>national, always with at least one separator, 7–12 digits, valid for one of the configured regions
- *       (default {@link #DEFAULT_REGIONS}): written with the region's trunk prefix ({@code 020 7946 0958},
- *       {@code 03-1234567}, {@code 01 23 45 67 89}); for North American regions 10 digits with a non-space separator
- *       ({@code (415) 555-0132}, {@code 415-555-0132}, {@code 415.555.0132}); elsewhere without trunk prefix only
- *       10-digit mobile numbers ({@code 98765 43210}).</li>
+ *       (default {@link #DEFAULT_REGIONS}): written with the region's trunk prefix glued to the area code
+ *       ({@code 020 7946 0958}, {@code 03-1234567}, {@code 01 23 45 67 89}, {@code 011 2345 6789}); for North
+ *       American regions area code, exchange and a 4-digit line number, optionally after {@code 1}, with at least one
+ *       separator other than a space ({@code (415) 555-0132}, {@code 415.555.0132}, {@code 1-800-555-0199}); without
+ *       trunk prefix only 10-digit mobile numbers of {@link #MOBILES_WITHOUT_TRUNK_PREFIX} ({@code 98765 43210}).</li>
  * </ul>
  *
  * <p>Rejected by shape before asking the library, to keep false positives out of telemetry text: digit-only runs
- * without {@code +} (counts, ids, epoch times), dates ({@code 2026-12-02}, {@code 02.12.2026}, {@code 12/02/2026}),
- * dotted quads (IP addresses), thousands-grouped numbers ({@code 12 345 678}), mixing {@code .} or {@code /} with
- * other separators (decimals in lists), single-digit groups after the second group, and national North American
- * numbers separated by spaces only ({@code 512 256 1024} is more often three sizes than a phone number).
+ * without {@code +} (counts, ids, epoch times), dates anywhere in the window ({@code 2026-12-02}, {@code 02.12.2026},
+ * {@code 12/02/2026}), dotted quads (IP addresses), thousands-grouped numbers ({@code 12 345 678}), {@code .} or
+ * {@code /} mixed with other separators (decimals in lists), single-digit groups after the second group without
+ * {@code +}, a trunk prefix followed by another 0, and North American numbers separated by spaces only
+ * ({@code 512 256 1024} is more often three sizes than a phone number).
  *
- * <p>Known limits: national numbers written without separators ({@code 4155550132}), North American numbers with
- * spaces only and no {@code +1}, national numbers of regions outside the configured list, vanity numbers
- * ({@code 1-800-FLOWERS}), extensions (the number is reported, {@code ext. 12} is not) and numbers longer than
- * {@value #MAX_CANDIDATE_CHARS} characters as written are not detected.
+ * <p>Known limits (not detected): national numbers without separators ({@code 4155550132}); North American numbers
+ * with spaces only and no {@code +1}; national formats of regions outside the configured list, and of regions whose
+ * national prefix needs rewriting rules (Argentina, Mexico, Brazil: recognised in international format only); mobile
+ * numbers written without trunk prefix outside India; vanity numbers ({@code 1-800-FLOWERS}); extensions (the number
+ * is reported, {@code ext. 12} is not); numbers longer than {@value #MAX_CANDIDATE_CHARS} characters as written.
  *
  * <p>Linear time: one pass over digit groups; from each token at most {@value #MAX_CANDIDATE_CHARS} characters are
- * examined and each bounded window is parsed at most once per configured region.
+ * examined and each bounded window is validated at most once per configured region.
  */
 final class PhoneNumberDetector implements TextDetector {
 
@@ -54,16 +61,17 @@ final class PhoneNumberDetector implements TextDetector {
     private static final int MIN_INTERNATIONAL_DIGITS = 7;
     private static final int MAX_INTERNATIONAL_DIGITS = 15;
 
+    /** Regions whose mobile numbers are customarily written without the trunk prefix ({@code 98765 43210}). */
+    static final Set<String> MOBILES_WITHOUT_TRUNK_PREFIX = Set.of("IN");
+    private static final String UNKNOWN_REGION = "ZZ";
+
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     private final List<String> regions;
+    // Per configured region, looked up once: trunk prefix, country code, how national numbers are written.
     private final String[] trunkPrefixes;
-    private final boolean[] northAmerican;
     private final int[] countryCodes;
+    private final boolean[] northAmerican;
     private final boolean[] writtenWithoutTrunkPrefix;
-
-    /** Regions whose mobile numbers are customarily written without the trunk prefix ({@code 98765 43210}). */
-    static final java.util.Set<String> MOBILES_WITHOUT_TRUNK_PREFIX = java.util.Set.of("IN");
-    private static final String UNKNOWN_REGION = "ZZ";
 
     PhoneNumberDetector() {
         this(DEFAULT_REGIONS);
