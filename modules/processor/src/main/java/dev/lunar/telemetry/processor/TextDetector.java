@@ -6,8 +6,9 @@ package dev.lunar.telemetry.processor;
  * every detector over the same text as its patterns and replaces what they report by the marker.
  *
  * <p>Contract: {@link #find} runs in time linear in the text's length on any input (no backtracking regex, no nested
- * rescans), reports spans in increasing, non-overlapping order, and never decides on anything outside the span it
- * reports. Implementations are stateless and thread-safe.
+ * rescans), reports spans in increasing, non-overlapping order, and looks only at a bounded neighbourhood of a span
+ * to decide (a boundary character, a context word a few characters before it). Spans of different detectors may
+ * overlap; the redactor takes their union. Implementations are stateless and thread-safe.
  */
 interface TextDetector {
 
