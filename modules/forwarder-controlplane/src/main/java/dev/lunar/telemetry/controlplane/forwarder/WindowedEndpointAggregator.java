@@ -264,14 +264,15 @@ public final class WindowedEndpointAggregator {
         private List<CommittableWindow> onEvent(In in, long now) {
             EnrichedEndpointStats e = in.stats();
             TenantInfo tenant = e.getTenant();
+            // Unknown first: the processor gives an unknown tenant plan OPEN_SOURCE, which would hide it below.
+            if (tenant != null && !tenant.getKnown()) {
+                droppedUnknownTenant.incrementAndGet();
+                return List.of();
+            }
             // the plans the data inventory lists for the control plane (P2)
             if (tenant == null || !ControlPlaneField.plans().contains(tenant.getPlan())) {
                 (tenant != null && tenant.getPlan() == TenantPlan.SANDBOX ? droppedSandbox : droppedOpenSource)
                         .incrementAndGet();
-                return List.of();
-            }
-            if (!tenant.getKnown()) {
-                droppedUnknownTenant.incrementAndGet();
                 return List.of();
             }
             EndpointKey key = validKey(e);

@@ -248,7 +248,8 @@ class WindowedEndpointAggregatorTest {
                 event("o2").tenant("osco", TenantPlan.OPEN_SOURCE).at(200).codes(200, 100).build(),
                 event("s1").tenant("sandy", TenantPlan.SANDBOX).at(10).codes(200, 7).build(),
                 event("s2").tenant("sandy", TenantPlan.SANDBOX).at(400).codes(404, 7).build(),
-                event("u1").tenant("ghost", TenantPlan.CONTROL_PLANE).unknownTenant().at(10).codes(200, 3).build());
+                // as the processor writes an unknown tenant: plan OPEN_SOURCE, known=false
+                event("u1").tenant("ghost", TenantPlan.OPEN_SOURCE).unknownTenant().at(10).codes(200, 3).build());
 
         StepVerifier.withVirtualTime(() -> aggregator.aggregate(Flux.fromIterable(others)))
                 .thenAwait(Duration.ofMinutes(10))
