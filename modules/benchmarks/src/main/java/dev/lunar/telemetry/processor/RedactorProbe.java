@@ -22,4 +22,21 @@ public final class RedactorProbe {
     public String redact(String text) {
         return redactor.redact(text, ScrubReport.empty());
     }
+
+    /** As {@link #redact(String)}, telling {@code counted} the rule of each replacement. */
+    public String redact(String text, java.util.function.Consumer<String> counted) {
+        ScrubReport report = ScrubReport.empty();
+        String out = redactor.redact(text, report);
+        report.redactionsByPattern().forEach((rule, n) -> {
+            for (int i = 0; i < n; i++) {
+                counted.accept(rule);
+            }
+        });
+        return out;
+    }
+
+    /** Whether a map or YAML key holds a secret (and is dropped), as the processor decides it. */
+    public boolean containsSecret(String key) {
+        return redactor.containsSecret(key, ScrubReport.empty());
+    }
 }

@@ -51,8 +51,14 @@ import java.util.regex.Pattern;
  *       (case-insensitive) that may carry the tenant's API key; likewise.</td></tr>
  *   <tr><td>{@code processor.denylist}</td><td>[]</td><td>Field patterns removed from every event, on top of
  *       {@link PrivacyDefaults#DENYLIST}; syntax in {@link FieldPattern}.</td></tr>
- *   <tr><td>{@code processor.redaction-patterns}</td><td>{}</td><td>Name → Java regex of text to redact, on top of
- *       {@link PrivacyDefaults#REDACTION_PATTERNS}; a group named {@code secret} limits what is replaced.</td></tr>
+ *   <tr><td>{@code processor.redaction-patterns}</td><td>{}</td><td>Name → RE2 regex of text to redact, on top of
+ *       {@link PrivacyDefaults#REDACTION_PATTERNS}; a group named {@code secret} limits what is replaced. RE2 is
+ *       Java's syntax without lookaround, back references and possessive quantifiers: patterns run on a linear-time
+ *       engine, and one using those stops start-up.</td></tr>
+ *   <tr><td>{@code processor.scrub-budget}</td><td>2s</td><td>How long scrubbing one record may take; past it the
+ *       record is dead-lettered (reason {@code SCRUB_BUDGET}) without its value and headers. Records take
+ *       microseconds, a 1 MB near-miss text well under a second; the budget only bounds what an input could cost
+ *       on a loaded machine.</td></tr>
  *   <tr><td>{@code processor.kafka}</td><td>{}</td><td>Extra Kafka client properties for every client (security,
  *       timeouts...). Properties the processor owns (serializers, commits, transactions, isolation) are
  *       refused.</td></tr>
@@ -77,6 +83,7 @@ public record ProcessorSettings(
         List<String> apiKeyEnvironment,
         List<String> denylist,
         Map<String, String> redactionPatterns,
+        Duration scrubBudget,
         Map<String, String> kafka) {
 
     /** Kafka properties the processor sets itself; {@code processor.kafka} may not override them. */
@@ -132,6 +139,10 @@ public record ProcessorSettings(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("processor.redaction-patterns: " + e.getMessage(), e);
         }
+        requirePositive(scrubBudget, "processor.scrub-budget");
+        require(scrubBudget.compareTo(Duration.ofMinutes(1)) <= 0, "processor.scrub-budget",
+                "must be at most 1m (was " + scrubBudget + "): a record holds its partition while it is scrubbed;"
+                        + " 2s is a good value");
         kafka = Map.copyOf(Objects.requireNonNull(kafka, "processor.kafka"));
         List<String> owned = new ArrayList<>();
         for (String key : kafka.keySet()) {
@@ -156,7 +167,7 @@ public record ProcessorSettings(
                 .transactionBatchSize(transactionBatchSize).transactionBatchTimeout(transactionBatchTimeout)
                 .shutdownTimeout(shutdownTimeout).restartBackoff(restartBackoff).restartBackoffMax(restartBackoffMax)
                 .apiKeyTags(apiKeyTags).apiKeyEnvironment(apiKeyEnvironment).denylist(denylist)
-                .redactionPatterns(redactionPatterns).kafka(kafka);
+                .redactionPatterns(redactionPatterns).scrubBudget(scrubBudget).kafka(kafka);
     }
 
     /** {@code <topic-prefix><name>}: the name of a pipeline topic on this cluster. */
@@ -203,6 +214,7 @@ public record ProcessorSettings(
         private List<String> apiKeyEnvironment = List.of("LUNAR_API_KEY");
         private List<String> denylist = List.of();
         private Map<String, String> redactionPatterns = Map.of();
+        private Duration scrubBudget = Duration.ofSeconds(2);
         private Map<String, String> kafka = Map.of();
 
         private Builder() {}
@@ -225,6 +237,7 @@ public record ProcessorSettings(
         public Builder apiKeyEnvironment(List<String> value) { this.apiKeyEnvironment = value; return this; }
         public Builder denylist(List<String> value) { this.denylist = value; return this; }
         public Builder redactionPatterns(Map<String, String> value) { this.redactionPatterns = value; return this; }
+        public Builder scrubBudget(Duration value) { this.scrubBudget = value; return this; }
         public Builder kafka(Map<String, String> value) { this.kafka = value; return this; }
 
         /** @throws IllegalArgumentException naming the key that is wrong and how to fix it */
@@ -232,7 +245,7 @@ public record ProcessorSettings(
             return new ProcessorSettings(bootstrapServers, groupId, clientId, topicPrefix, delivery, transactionalId,
                     maxInFlight, maxDeferredCommits, commitInterval, transactionBatchSize, transactionBatchTimeout,
                     shutdownTimeout, restartBackoff, restartBackoffMax, apiKeyTags, apiKeyEnvironment, denylist,
-                    redactionPatterns, kafka);
+                    redactionPatterns, scrubBudget, kafka);
         }
     }
 }
