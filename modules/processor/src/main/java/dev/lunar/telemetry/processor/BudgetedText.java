@@ -40,6 +40,32 @@ final class BudgetedText implements CharSequence {
         return text.subSequence(start, end);
     }
 
+    /** The characters {@code [start, end)} as a text of their own, read (and counted, and budgeted) through this. */
+    CharSequence window(int start, int end) {
+        BudgetedText whole = this;
+        return new CharSequence() {
+            @Override
+            public char charAt(int index) {
+                return whole.charAt(start + index);
+            }
+
+            @Override
+            public int length() {
+                return end - start;
+            }
+
+            @Override
+            public CharSequence subSequence(int from, int to) {
+                return text.subSequence(start + from, start + to);
+            }
+
+            @Override
+            public String toString() {
+                return text.substring(start, end);
+            }
+        };
+    }
+
     @Override
     public String toString() {
         return text;

@@ -38,10 +38,8 @@ final class BuiltInRules {
         r.add(rule("gcp-service-account-key", "\\\\?\"private_key(?:_id)?\\\\?\"[ \\t]*:[ \\t]*"
                 + "(?P<secret>\\\\?\"(?:[^\"\\\\\\r\\n]|\\\\[^\"\\r\\n])+\\\\?\")", any("private_key")));
         // Credentials in URLs: user:password@ (a password may hold '@' and '/', so the last '@' before the host wins).
-        r.add(rule("database-url", "(?i)\\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql"
-                + "|sqlserver|oracle|cockroachdb|clickhouse|couchdb|neo4j(?:\\+s)?)://" + USERINFO,
-                any("://")));
-        r.add(rule("url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://" + USERINFO, any("://")));
+        r.add(RedactionRule.of("database-url", URL_CREDENTIALS, any("://"), 0, BuiltInRules::databaseScheme));
+        r.add(RedactionRule.of("url-credentials", URL_CREDENTIALS, any("://"), 0, BuiltInRules::anyScheme));
         r.add(rule("azure-connection-string-key", "(?i)\\b(?:AccountKey|SharedAccessKey|SharedSecret"
                 + "|SharedAccessSignature)[ \\t]*=[ \\t]*(?P<secret>[A-Za-z0-9+/=%&._-]+)",
                 any("accountkey", "sharedaccesskey", "sharedsecret", "sharedaccesssignature")));
@@ -93,7 +91,9 @@ final class BuiltInRules {
                 + "|(?:(?:bearer|basic|token)[ \\t]+)?[^\\s,;&\"'][^\\s,;&\"']*|(?m:\\r?$))",
                 List.of(List.of("pass", "pwd", "secret", "token", "key", "credential", "auth", "session", "cookie",
                         "signature"), List.of(":", "=")), 0, YamlValue::secretAssignment));
-        r.add(rule("email", "\\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b", any("@")));
+        // From the '@' (a literal start lets the engine skip to candidates); the local part is found by the check.
+        r.add(RedactionRule.of("email", "@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b", any("@"), 0,
+                BuiltInRules::emailLocalPart));
         r.add(RedactionRule.of("long-hex", "\\b[0-9a-fA-F]{32,}\\b", List.of(), LONG_RUN,
                 RedactionRule.MatchCheck.SECRET));
         r.add(RedactionRule.of("base64-secret", "(?:^|[^A-Za-z0-9+_-])(?P<secret>[A-Za-z0-9+_-]{32,}={0,2})",
@@ -101,8 +101,15 @@ final class BuiltInRules {
         return List.copyOf(r);
     }
 
-    /** user:password before the host's '@'; the user may be empty (redis://:password@host). */
-    private static final String USERINFO = "(?P<secret>[^\\s/:@'\"]*:[^\\s@'\"]*(?:@[^\\s@/'\"]*)*)@";
+    /**
+     * From "://": user:password before the host's '@' (the user may be empty: redis://:password@host; a password may
+     * hold '@' and '/', so the last '@' before the host wins). The scheme before "://" is checked by the rule.
+     */
+    private static final String URL_CREDENTIALS = "://(?P<secret>[^\\s/:@'\"]*:[^\\s@'\"]*(?:@[^\\s@/'\"]*)*)@";
+    /** Schemes of database URLs, lower case. */
+    private static final java.util.Set<String> DATABASE_SCHEMES = java.util.Set.of("postgres", "postgresql", "mysql",
+            "mariadb", "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "mssql", "sqlserver", "oracle",
+            "cockroachdb", "clickhouse", "couchdb", "neo4j", "neo4j+s");
 
     private static RedactionRule rule(String name, String regex, List<List<String>> triggers) {
         return RedactionRule.of(name, regex, triggers, 0, RedactionRule.MatchCheck.SECRET);
@@ -110,6 +117,72 @@ final class BuiltInRules {
 
     private static List<List<String>> any(String... literals) {
         return List.of(List.of(literals));
+    }
+
+    /** The scheme before "://" at {@code at}: its start, or -1 when there is none (it must start with a letter). */
+    private static int schemeStart(CharSequence text, int at) {
+        int i = at;
+        while (i > 0 && isSchemeChar(text.charAt(i - 1))) {
+            i--;
+        }
+        while (i < at && !isLetter(text.charAt(i))) {
+            i++;
+        }
+        return i < at ? i : -1;
+    }
+
+    private static int anyScheme(CharSequence text, int matchStart, int matchEnd, int secretStart, int secretEnd,
+                                 TextDetector.SpanSink out) {
+        if (schemeStart(text, matchStart) >= 0) {
+            out.span(secretStart, secretEnd);
+        }
+        return matchEnd;
+    }
+
+    private static int databaseScheme(CharSequence text, int matchStart, int matchEnd, int secretStart,
+                                      int secretEnd, TextDetector.SpanSink out) {
+        int start = schemeStart(text, matchStart);
+        if (start >= 0 && matchStart - start <= 12 && DATABASE_SCHEMES.contains(
+                text.subSequence(start, matchStart).toString().toLowerCase(java.util.Locale.ROOT))) {
+            out.span(secretStart, secretEnd);
+        }
+        return matchEnd;
+    }
+
+    /**
+     * The address's local part before the '@' the match starts at: the run of {@code [A-Za-z0-9._%+-]} before it,
+     * from its first letter or digit. Reads back only to the previous '@' or blank, so each character is read back
+     * once over all matches.
+     */
+    private static int emailLocalPart(CharSequence text, int matchStart, int matchEnd, int secretStart,
+                                      int secretEnd, TextDetector.SpanSink out) {
+        int i = matchStart;
+        while (i > 0 && isLocalPartChar(text.charAt(i - 1))) {
+            i--;
+        }
+        while (i < matchStart && !(isLetter(text.charAt(i)) || isDigit(text.charAt(i)) || text.charAt(i) == '_')) {
+            i++;
+        }
+        if (i < matchStart) {
+            out.span(i, matchEnd);
+        }
+        return matchEnd;
+    }
+
+    private static boolean isLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isSchemeChar(char c) {
+        return isLetter(c) || isDigit(c) || c == '+' || c == '.' || c == '-';
+    }
+
+    private static boolean isLocalPartChar(char c) {
+        return isLetter(c) || isDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
     }
 
     /** A connection string's password: after a ';' or followed by one (a plain password=x is secret-assignment's). */

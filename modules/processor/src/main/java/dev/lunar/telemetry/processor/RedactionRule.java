@@ -11,7 +11,9 @@ import java.util.List;
  * @param regex    RE2 syntax; a group named {@code secret}, when present and matched, limits what is replaced
  * @param triggers groups of lower-case literals: a match contains, ignoring case, one literal of each group; empty:
  *                 the rule always runs. A necessary condition only (tested per rule), it never decides a match.
- * @param minRun   0, or the length of the run of {@code [A-Za-z0-9+_-]} every match contains
+ * @param minRun   0, or the length (at least {@link BuiltInRules#LONG_RUN}) of the run of {@code [A-Za-z0-9+_-]}
+ *                 every match lies in, give or take one character before it and two after it: only such runs are
+ *                 scanned
  * @param check    what is redacted for a match (and whether anything is)
  */
 record RedactionRule(String name, String regex, Pattern pattern, boolean hasSecret, List<List<String>> triggers,

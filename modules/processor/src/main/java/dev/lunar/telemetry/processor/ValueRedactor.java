@@ -204,7 +204,18 @@ final class ValueRedactor {
                 }
             }
             budget.check();
-            scan(input, rule, r, spans);
+            if (rule.minRun() > 0) {
+                // Such a rule's matches lie within a long run (and the characters next to it): only those are read.
+                int[] runs = shape.runs();
+                for (int i = 0; i < runs.length; i += 2) {
+                    if (runs[i + 1] - runs[i] >= rule.minRun()) {
+                        int from = Math.max(0, runs[i] - 1);
+                        scan(input.window(from, Math.min(text.length(), runs[i + 1] + 2)), from, rule, r, spans);
+                    }
+                }
+            } else {
+                scan(input, 0, rule, r, spans);
+            }
         }
         for (int d = 0; d < detectors.length; d++) {
             budget.check();
@@ -215,9 +226,10 @@ final class ValueRedactor {
         return input.reads();
     }
 
-    private static void scan(BudgetedText input, RedactionRule rule, int ruleIndex, Spans spans) {
+    /** Runs {@code rule} over {@code input}, which starts at {@code offset} of the text. */
+    private static void scan(CharSequence input, int offset, RedactionRule rule, int ruleIndex, Spans spans) {
         Matcher m = rule.pattern().matcher(input);
-        TextDetector.SpanSink sink = (start, end) -> spans.add(start, end, ruleIndex);
+        TextDetector.SpanSink sink = (start, end) -> spans.add(offset + start, offset + end, ruleIndex);
         int length = input.length();
         int from = 0;
         while (from <= length && m.find(from)) {
@@ -237,23 +249,37 @@ final class ValueRedactor {
         }
     }
 
-    /** What the rules' literals are looked up in: the text folded to lower case, and its longest token run. */
-    private record TextShape(String folded, int longestRun) {
+    /**
+     * What the rules' literals are looked up in: the text folded to lower case; its longest run of
+     * {@code [A-Za-z0-9+_-]} and where the runs of at least {@link BuiltInRules#LONG_RUN} are (start, end pairs).
+     */
+    private record TextShape(String folded, int longestRun, int[] runs) {
 
         static TextShape of(String text) {
             char[] folded = new char[text.length()];
             int run = 0;
             int longest = 0;
-            for (int i = 0; i < folded.length; i++) {
-                char c = text.charAt(i);
-                folded[i] = fold(c);
+            int[] runs = new int[0];
+            int count = 0;
+            for (int i = 0; i <= folded.length; i++) {
+                char c = i < folded.length ? text.charAt(i) : ' ';
+                if (i < folded.length) {
+                    folded[i] = fold(c);
+                }
                 if (c < 128 && (Character.isLetterOrDigit(c) || c == '+' || c == '_' || c == '-')) {
                     longest = Math.max(longest, ++run);
                 } else {
+                    if (run >= BuiltInRules.LONG_RUN) {
+                        if (count == runs.length) {
+                            runs = Arrays.copyOf(runs, Math.max(8, count * 2));
+                        }
+                        runs[count++] = i - run;
+                        runs[count++] = i;
+                    }
                     run = 0;
                 }
             }
-            return new TextShape(new String(folded), longest);
+            return new TextShape(new String(folded), longest, Arrays.copyOf(runs, count));
         }
 
         boolean allows(RedactionRule rule) {
