@@ -33,8 +33,9 @@ final class BuiltInRules {
         List<RedactionRule> r = new ArrayList<>();
         // Private keys: PEM blocks (also inside JSON, where the line breaks are written \n), to the END line or, when
         // that is missing, to the end of the text.
-        r.add(rule("private-key-block", "-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)"
-                + "(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|\\z)", any("-----begin")));
+        r.add(RedactionRule.of("private-key-block", "-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)"
+                + "(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|\\z)", any("-----begin"), 0, false,
+                RedactionRule.MatchCheck.SECRET));
         r.add(rule("gcp-service-account-key", "\\\\?\"private_key(?:_id)?\\\\?\"[ \\t]*:[ \\t]*"
                 + "(?P<secret>\\\\?\"(?:[^\"\\\\\\r\\n]|\\\\[^\"\\r\\n])+\\\\?\")", any("private_key")));
         // Credentials in URLs: user:password@ (a password may hold '@' and '/', so the last '@' before the host wins).

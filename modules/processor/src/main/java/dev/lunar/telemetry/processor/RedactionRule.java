@@ -14,15 +14,23 @@ import java.util.List;
  * @param minRun   0, or the length (at least {@link BuiltInRules#LONG_RUN}) of the run of {@code [A-Za-z0-9+_-]}
  *                 every match lies in, give or take one character before it and two after it: only such runs are
  *                 scanned
+ * @param lineLocal whether no match spans a line break (only the lines holding the literals are then scanned;
+ *                 the check still sees the whole text)
  * @param check    what is redacted for a match (and whether anything is)
  */
 record RedactionRule(String name, String regex, Pattern pattern, boolean hasSecret, List<List<String>> triggers,
-                     int minRun, MatchCheck check) {
+                     int minRun, boolean lineLocal, MatchCheck check) {
 
+    /** A rule whose matches never span a line break (so only lines holding its literals are scanned). */
     static RedactionRule of(String name, String regex, List<List<String>> triggers, int minRun, MatchCheck check) {
+        return of(name, regex, triggers, minRun, true, check);
+    }
+
+    static RedactionRule of(String name, String regex, List<List<String>> triggers, int minRun, boolean lineLocal,
+                            MatchCheck check) {
         Pattern pattern = Pattern.compile(regex);
         return new RedactionRule(name, regex, pattern, pattern.namedGroups().containsKey("secret"), triggers, minRun,
-                check);
+                lineLocal, check);
     }
 
     /**

@@ -61,7 +61,7 @@ final class ValueRedactor {
         for (Map.Entry<String, String> entry : patterns.entrySet()) {
             RedactionRule builtIn = builtIn(entry.getKey(), entry.getValue());
             rules.add(builtIn != null ? builtIn : RedactionRule.of(entry.getKey(), check(entry.getKey(),
-                    entry.getValue()).pattern(), List.of(), 0, RedactionRule.MatchCheck.SECRET));
+                    entry.getValue()).pattern(), List.of(), 0, false, RedactionRule.MatchCheck.SECRET));
         }
         return new ValueRedactor(rules, List.copyOf(detectors));
     }
@@ -204,18 +204,7 @@ final class ValueRedactor {
                 }
             }
             budget.check();
-            if (rule.minRun() > 0) {
-                // Such a rule's matches lie within a long run (and the characters next to it): only those are read.
-                int[] runs = shape.runs();
-                for (int i = 0; i < runs.length; i += 2) {
-                    if (runs[i + 1] - runs[i] >= rule.minRun()) {
-                        int from = Math.max(0, runs[i] - 1);
-                        scan(input.window(from, Math.min(text.length(), runs[i + 1] + 2)), from, rule, r, spans);
-                    }
-                }
-            } else {
-                scan(input, 0, rule, r, spans);
-            }
+            scan(input, shape == null ? null : shape.windows(rule), rule, r, spans);
         }
         for (int d = 0; d < detectors.length; d++) {
             budget.check();
@@ -226,26 +215,40 @@ final class ValueRedactor {
         return input.reads();
     }
 
-    /** Runs {@code rule} over {@code input}, which starts at {@code offset} of the text. */
-    private static void scan(CharSequence input, int offset, RedactionRule rule, int ruleIndex, Spans spans) {
-        Matcher m = rule.pattern().matcher(input);
-        TextDetector.SpanSink sink = (start, end) -> spans.add(offset + start, offset + end, ruleIndex);
-        int length = input.length();
-        int from = 0;
-        while (from <= length && m.find(from)) {
-            int start = m.start();
-            int end = m.end();
-            int secretStart = start;
-            int secretEnd = end;
-            if (rule.hasSecret()) {
-                int group = m.start("secret");
-                if (group >= 0) {
-                    secretStart = group;
-                    secretEnd = m.end("secret");
-                }
+    /**
+     * Runs {@code rule} over the windows of {@code input} (start, end pairs in increasing order; null: the whole
+     * text). The rule's check sees the whole text, so it may read past a window (a YAML value continued below its
+     * key); the scan goes on where the check says, skipping what it read.
+     */
+    private static void scan(BudgetedText input, int[] windows, RedactionRule rule, int ruleIndex, Spans spans) {
+        TextDetector.SpanSink sink = (start, end) -> spans.add(start, end, ruleIndex);
+        int[] ranges = windows == null ? new int[] {0, input.length()} : windows;
+        int resume = 0;
+        for (int w = 0; w < ranges.length; w += 2) {
+            int offset = ranges[w];
+            int windowEnd = ranges[w + 1];
+            if (windowEnd < resume) {
+                continue;
             }
-            int next = rule.check().accept(input, start, end, secretStart, secretEnd, sink);
-            from = Math.max(next, end > start ? end : end + 1);
+            CharSequence view = offset == 0 && windowEnd == input.length() ? input : input.window(offset, windowEnd);
+            Matcher m = rule.pattern().matcher(view);
+            int from = Math.max(0, resume - offset);
+            while (from <= windowEnd - offset && m.find(from)) {
+                int start = offset + m.start();
+                int end = offset + m.end();
+                int secretStart = start;
+                int secretEnd = end;
+                if (rule.hasSecret()) {
+                    int group = m.start("secret");
+                    if (group >= 0) {
+                        secretStart = offset + group;
+                        secretEnd = offset + m.end("secret");
+                    }
+                }
+                int next = rule.check().accept(input, start, end, secretStart, secretEnd, sink);
+                resume = Math.max(next, end > start ? end : end + 1);
+                from = resume - offset;
+            }
         }
     }
 
@@ -253,7 +256,7 @@ final class ValueRedactor {
      * What the rules' literals are looked up in: the text folded to lower case; its longest run of
      * {@code [A-Za-z0-9+_-]} and where the runs of at least {@link BuiltInRules#LONG_RUN} are (start, end pairs).
      */
-    private record TextShape(String folded, int longestRun, int[] runs) {
+    private record TextShape(String text, String folded, int longestRun, int[] runs) {
 
         static TextShape of(String text) {
             char[] folded = new char[text.length()];
@@ -279,7 +282,77 @@ final class ValueRedactor {
                     run = 0;
                 }
             }
-            return new TextShape(new String(folded), longest, Arrays.copyOf(runs, count));
+            return new TextShape(text, new String(folded), longest, Arrays.copyOf(runs, count));
+        }
+
+        /**
+         * Where {@code rule} can match (start, end pairs, in order), or null for the whole text: a long-run rule
+         * within its runs, give or take one character before and two after; a rule whose matches stay on one line
+         * within the lines that hold its literals (adjacent ones joined).
+         */
+        int[] windows(RedactionRule rule) {
+            if (rule.minRun() > 0) {
+                int[] out = new int[runs.length];
+                int n = 0;
+                for (int i = 0; i < runs.length; i += 2) {
+                    if (runs[i + 1] - runs[i] >= rule.minRun()) {
+                        out[n++] = Math.max(0, runs[i] - 1);
+                        out[n++] = Math.min(text.length(), runs[i + 1] + 2);
+                    }
+                }
+                return Arrays.copyOf(out, n);
+            }
+            if (!rule.lineLocal() || rule.triggers().isEmpty() || text.indexOf('\n') < 0) {
+                return null;
+            }
+            int[] lineStarts = lineStarts();
+            boolean[] all = null;
+            for (List<String> group : rule.triggers()) {
+                boolean[] lines = new boolean[lineStarts.length];
+                for (String literal : group) {
+                    for (int at = folded.indexOf(literal); at >= 0; at = folded.indexOf(literal, at + 1)) {
+                        int line = Arrays.binarySearch(lineStarts, at);
+                        lines[line >= 0 ? line : -line - 2] = true;
+                    }
+                }
+                if (all != null) {
+                    for (int i = 0; i < lines.length; i++) {
+                        lines[i] &= all[i];
+                    }
+                }
+                all = lines;
+            }
+            int[] out = new int[8];
+            int n = 0;
+            for (int line = 0; line < lineStarts.length; line++) {
+                if (!all[line]) {
+                    continue;
+                }
+                int end = line + 1 < lineStarts.length ? lineStarts[line + 1] - 1 : text.length();
+                if (n > 0 && out[n - 1] == lineStarts[line] - 1) {
+                    out[n - 1] = end; // joined with the line before
+                } else {
+                    if (n == out.length) {
+                        out = Arrays.copyOf(out, n * 2);
+                    }
+                    out[n++] = lineStarts[line];
+                    out[n++] = end;
+                }
+            }
+            return Arrays.copyOf(out, n);
+        }
+
+        private int[] lineStarts() {
+            int[] starts = new int[16];
+            int n = 0;
+            starts[n++] = 0;
+            for (int at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+                if (n == starts.length) {
+                    starts = Arrays.copyOf(starts, n * 2);
+                }
+                starts[n++] = at + 1;
+            }
+            return Arrays.copyOf(starts, n);
         }
 
         boolean allows(RedactionRule rule) {

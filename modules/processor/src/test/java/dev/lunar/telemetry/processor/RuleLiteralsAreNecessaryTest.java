@@ -15,7 +15,8 @@ import net.jqwik.api.Provide;
 
 /**
  * A rule is skipped on text without its literals ({@link RedactionRule#triggers()}) or without a long enough run
- * ({@link RedactionRule#minRun()}); that is only sound if every match of the rule holds them. Checked on every rule
+ * ({@link RedactionRule#minRun()}), and a line-local rule only scans the lines holding them; that is only sound if
+ * every match of the rule holds them, and a line-local rule's matches no line break. Checked on every rule
  * against near misses generated from the credentials (cut, case-flipped, joined with noise), whose matches are
  * found by the rule's regex alone.
  */
@@ -57,6 +58,9 @@ class RuleLiteralsAreNecessaryTest {
             while (m.find()) {
                 String match = m.group();
                 assertThat(ValueRedactor.allows(rule, match)).as("%s on %s", rule.name(), match).isTrue();
+                if (rule.lineLocal()) {
+                    assertThat(match).as("%s is scanned line by line", rule.name()).doesNotContain("\n");
+                }
             }
         }
     }
