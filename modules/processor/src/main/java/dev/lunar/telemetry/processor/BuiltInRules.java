@@ -87,8 +87,9 @@ final class BuiltInRules {
         r.add(rule("bearer-token", "(?i)\\bbearer[ \\t]+[A-Za-z0-9._~+/=-]{6,}", any("bearer")));
         r.add(RedactionRule.of("basic-credentials", "(?i)\\bbasic[ \\t]+[A-Za-z0-9+/]{12,}={0,2}", any("basic"), 0,
                 BuiltInRules::isBasicCredential));
+        // The value (no secret group: capturing costs RE2/J a second pass) is found by YamlValue after the separator.
         r.add(RedactionRule.of("secret-assignment", "(?i)\\b[\\w.-]*(?:" + SECRET_KEY_WORDS + ")[\\w.-]*" + ASSIGN
-                + "(?P<secret>\\\\?\"(?:[^\"\\\\\\r\\n]|\\\\[^\"\\r\\n])*\\\\?\"|'[^'\\r\\n]*'"
+                + "(?:\\\\?\"(?:[^\"\\\\\\r\\n]|\\\\[^\"\\r\\n])*\\\\?\"|'[^'\\r\\n]*'"
                 + "|(?:(?:bearer|basic|token)[ \\t]+)?[^\\s,;&\"'][^\\s,;&\"']*|(?m:\\r?$))",
                 List.of(List.of("pass", "pwd", "secret", "token", "key", "credential", "auth", "session", "cookie",
                         "signature"), List.of(":", "=")), 0, YamlValue::secretAssignment));
@@ -97,7 +98,7 @@ final class BuiltInRules {
                 BuiltInRules::emailLocalPart));
         r.add(RedactionRule.of("long-hex", "\\b[0-9a-fA-F]{32,}\\b", List.of(), LONG_RUN,
                 RedactionRule.MatchCheck.SECRET));
-        r.add(RedactionRule.of("base64-secret", "(?:^|[^A-Za-z0-9+_-])(?P<secret>[A-Za-z0-9+_-]{32,}={0,2})",
+        r.add(RedactionRule.of("base64-secret", "(?:^|[^A-Za-z0-9+_-])[A-Za-z0-9+_-]{32,}={0,2}",
                 List.of(), LONG_RUN, BuiltInRules::hasDigitLowerAndUpper));
         return List.copyOf(r);
     }
@@ -219,8 +220,12 @@ final class BuiltInRules {
     }
 
     /** What the base64 lookaheads did: a random value has a digit, a lower and an upper case letter. */
-    private static int hasDigitLowerAndUpper(CharSequence text, int matchStart, int matchEnd, int secretStart,
+    private static int hasDigitLowerAndUpper(CharSequence text, int matchStart, int matchEnd, int ignored,
                                              int secretEnd, TextDetector.SpanSink out) {
+        // No secret group (capturing costs RE2/J a second pass): the value is the match without its context char.
+        char first = text.charAt(matchStart);
+        int secretStart = isLetter(first) || isDigit(first) || first == '+' || first == '_' || first == '-'
+                ? matchStart : matchStart + 1;
         boolean digit = false;
         boolean lower = false;
         boolean upper = false;

@@ -18,9 +18,22 @@ final class YamlValue {
 
     private YamlValue() {}
 
-    static int secretAssignment(CharSequence text, int matchStart, int matchEnd, int secretStart, int secretEnd,
+    static int secretAssignment(CharSequence text, int matchStart, int matchEnd, int ignoredStart, int secretEnd,
                                 TextDetector.SpanSink out) {
         int length = text.length();
+        // The key holds no ':' or '=', so the first one is the separator; the value follows it (and blanks).
+        int secretStart = matchStart;
+        while (secretStart < matchEnd && text.charAt(secretStart) != ':' && text.charAt(secretStart) != '=') {
+            secretStart++;
+        }
+        char separatorChar = text.charAt(secretStart++);
+        if (secretStart < matchEnd && (separatorChar == ':' && text.charAt(secretStart) == '='
+                || separatorChar == '=' && text.charAt(secretStart) == '>')) {
+            secretStart++;
+        }
+        while (secretStart < matchEnd && isBlank(text.charAt(secretStart))) {
+            secretStart++;
+        }
         boolean empty = secretEnd == secretStart || secretEnd - secretStart == 1 && text.charAt(secretStart) == '\r';
         int separator = secretStart - 1;
         while (separator > matchStart && isBlank(text.charAt(separator))) {
