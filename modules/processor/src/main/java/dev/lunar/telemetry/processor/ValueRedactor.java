@@ -33,6 +33,7 @@ final class ValueRedactor {
     private final TextDetector[] detectors;
     /** Rule names, then detector names, then {@link #LITERAL_RULE}: a span's rule is an index into this. */
     private final String[] names;
+    private final RuleLiterals literals;
     private final Map<String, Boolean> secretKeys = new ConcurrentHashMap<>();
 
     private ValueRedactor(List<RedactionRule> rules, List<TextDetector> detectors) {
@@ -43,6 +44,7 @@ final class ValueRedactor {
         detectors.forEach(d -> all.add(d.name()));
         all.add(LITERAL_RULE);
         this.names = all.toArray(String[]::new);
+        this.literals = new RuleLiterals(rules);
     }
 
     /** As {@link #of(Map, List)} without detectors. */
@@ -184,7 +186,8 @@ final class ValueRedactor {
 
     /** Whether the literal and run conditions let {@code rule} run on {@code text}: for tests of their soundness. */
     static boolean allows(RedactionRule rule, String text) {
-        return TextShape.of(text).allows(rule);
+        RuleLiterals one = new RuleLiterals(List.of(rule));
+        return TextShape.of(text, one).allows(one, 0, rule);
     }
 
     /** Adds the spans of every rule and detector to {@code spans}; returns the characters read. */
@@ -198,8 +201,8 @@ final class ValueRedactor {
         for (int r = 0; r < rules.length; r++) {
             RedactionRule rule = rules[r];
             if (rule.minRun() > 0 || !rule.triggers().isEmpty()) {
-                shape = shape == null ? TextShape.of(text) : shape;
-                if (!shape.allows(rule)) {
+                shape = shape == null ? TextShape.of(text, literals) : shape;
+                if (!shape.allows(literals, r, rule)) {
                     continue;
                 }
             }
@@ -256,9 +259,9 @@ final class ValueRedactor {
      * What the rules' literals are looked up in: the text folded to lower case; its longest run of
      * {@code [A-Za-z0-9+_-]} and where the runs of at least {@link BuiltInRules#LONG_RUN} are (start, end pairs).
      */
-    private record TextShape(String text, String folded, int longestRun, int[] runs) {
+    private record TextShape(String text, String folded, long[] present, int longestRun, int[] runs) {
 
-        static TextShape of(String text) {
+        static TextShape of(String text, RuleLiterals literals) {
             char[] folded = new char[text.length()];
             int run = 0;
             int longest = 0;
@@ -282,7 +285,8 @@ final class ValueRedactor {
                     run = 0;
                 }
             }
-            return new TextShape(text, new String(folded), longest, Arrays.copyOf(runs, count));
+            return new TextShape(text, new String(folded), literals.present(folded), longest,
+                    Arrays.copyOf(runs, count));
         }
 
         /**
@@ -355,20 +359,8 @@ final class ValueRedactor {
             return Arrays.copyOf(starts, n);
         }
 
-        boolean allows(RedactionRule rule) {
-            if (longestRun < rule.minRun()) {
-                return false;
-            }
-            for (List<String> group : rule.triggers()) {
-                boolean found = false;
-                for (int i = 0; i < group.size() && !found; i++) {
-                    found = folded.contains(group.get(i));
-                }
-                if (!found) {
-                    return false;
-                }
-            }
-            return true;
+        boolean allows(RuleLiterals literals, int r, RedactionRule rule) {
+            return longestRun >= rule.minRun() && literals.allows(r, present);
         }
 
         /**
