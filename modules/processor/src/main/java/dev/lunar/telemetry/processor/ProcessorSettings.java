@@ -56,9 +56,10 @@ import java.util.regex.Pattern;
  *       Java's syntax without lookaround, back references and possessive quantifiers: patterns run on a linear-time
  *       engine, and one using those stops start-up.</td></tr>
  *   <tr><td>{@code processor.scrub-budget}</td><td>2s</td><td>How long scrubbing one record may take; past it the
- *       record is dead-lettered (reason {@code SCRUB_BUDGET}) without its value and headers. Records take
- *       microseconds, a 1 MB near-miss text well under a second; the budget only bounds what an input could cost
- *       on a loaded machine.</td></tr>
+ *       record is dead-lettered (reason {@code SCRUB_BUDGET}) without its value and headers (fail closed).
+ *       Records take microseconds and a megabyte of log text a few hundred milliseconds; a megabyte built of near
+ *       misses can take seconds (linear, but RE2/J has no DFA) and is then dead-lettered rather than stall its
+ *       partition. At most 1m.</td></tr>
  *   <tr><td>{@code processor.kafka}</td><td>{}</td><td>Extra Kafka client properties for every client (security,
  *       timeouts...). Properties the processor owns (serializers, commits, transactions, isolation) are
  *       refused.</td></tr>
