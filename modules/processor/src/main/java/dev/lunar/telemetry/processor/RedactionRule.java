@@ -13,7 +13,8 @@ import java.util.List;
  *                 the rule always runs. A necessary condition only (tested per rule), it never decides a match.
  * @param minRun   0, or the length (at least {@link BuiltInRules#LONG_RUN}) of the run of {@code [A-Za-z0-9+_-]}
  *                 every match lies in, give or take one character before it and two after it: only such runs are
- *                 scanned
+ *                 scanned, and only those holding a digit, a lower and an upper case letter or 32 hex digits in a
+ *                 row (what the built-in long-hex and base64 rules need)
  * @param lineLocal whether no match spans a line break (only the lines holding the literals are then scanned;
  *                 the check still sees the whole text)
  * @param check    what is redacted for a match (and whether anything is)

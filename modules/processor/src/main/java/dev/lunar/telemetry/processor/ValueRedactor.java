@@ -257,7 +257,8 @@ final class ValueRedactor {
 
     /**
      * What the rules' literals are looked up in: the text folded to lower case; its longest run of
-     * {@code [A-Za-z0-9+_-]} and where the runs of at least {@link BuiltInRules#LONG_RUN} are (start, end pairs).
+     * {@code [A-Za-z0-9+_-]} and where the runs of at least {@link BuiltInRules#LONG_RUN} are (start, end pairs) that
+     * could hold a long hex or base64 secret.
      */
     private record TextShape(String text, String folded, long[] present, int longestRun, int[] runs) {
 
@@ -267,6 +268,14 @@ final class ValueRedactor {
             int longest = 0;
             int[] runs = new int[0];
             int count = 0;
+            // Per run: which character classes it holds and its longest stretch of hex digits. A run with neither a
+            // digit, a lower and an upper case letter nor 32 hex digits in a row can only give matches the long-run
+            // rules' checks reject (base64) or none (long-hex), so it is not scanned: a UUID costs nothing.
+            boolean digit = false;
+            boolean lower = false;
+            boolean upper = false;
+            int hex = 0;
+            int longestHex = 0;
             for (int i = 0; i <= folded.length; i++) {
                 char c = i < folded.length ? text.charAt(i) : ' ';
                 if (i < folded.length) {
@@ -274,8 +283,14 @@ final class ValueRedactor {
                 }
                 if (c < 128 && (Character.isLetterOrDigit(c) || c == '+' || c == '_' || c == '-')) {
                     longest = Math.max(longest, ++run);
+                    boolean isDigit = c >= '0' && c <= '9';
+                    digit |= isDigit;
+                    lower |= c >= 'a' && c <= 'z';
+                    upper |= c >= 'A' && c <= 'Z';
+                    hex = isDigit || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' ? hex + 1 : 0;
+                    longestHex = Math.max(longestHex, hex);
                 } else {
-                    if (run >= BuiltInRules.LONG_RUN) {
+                    if (run >= BuiltInRules.LONG_RUN && (digit && lower && upper || longestHex >= BuiltInRules.LONG_RUN)) {
                         if (count == runs.length) {
                             runs = Arrays.copyOf(runs, Math.max(8, count * 2));
                         }
@@ -283,6 +298,11 @@ final class ValueRedactor {
                         runs[count++] = i;
                     }
                     run = 0;
+                    digit = false;
+                    lower = false;
+                    upper = false;
+                    hex = 0;
+                    longestHex = 0;
                 }
             }
             return new TextShape(text, new String(folded), literals.present(folded), longest,
