@@ -18,8 +18,9 @@ import dev.lunar.telemetry.events.avro.PolicySnapshot;
 import dev.lunar.telemetry.events.avro.ProcessStats;
 import dev.lunar.telemetry.events.avro.ProxyLog;
 import dev.lunar.telemetry.events.avro.ResourceUsage;
-import dev.lunar.telemetry.processor.DenylistPlanProbe;
 import dev.lunar.telemetry.processor.PrivacyDefaults;
+import dev.lunar.telemetry.processor.ProcessorSettings;
+import dev.lunar.telemetry.processor.RedactorProbe;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,17 +28,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * The JMH baseline for the processor's compiled {@code DenylistPlan}: the same job — remove denylisted map entries
  * and YAML keys, drop entries whose key holds a secret, redact free text, re-emit scrubbed YAML, report the paths —
  * by hand, one method per record type with typed getters and setters, no steps and no path automaton. It uses the same
- * algorithmic choices as the processor (the built-in pattern gate, then one alternation of the patterns that could
- * match, scanned once per string; remembered key decisions and YAML scrubs; copy-on-write collections), so a
+ * algorithmic choices as the processor (its own value redactor, through {@link RedactorProbe}; remembered key
+ * decisions and YAML scrubs; YAML always re-emitted; copy-on-write collections), so a
  * comparison measures what the plan's generality costs, not a different algorithm. Default denylist and redaction patterns only (no tenant patterns, no API-key literals), like
  * {@link dev.lunar.telemetry.processor.DenylistPlanProbe}. {@code HandWrittenScrubberTest} proves that both give the
  * same records and paths.
@@ -54,46 +52,10 @@ final class HandWrittenScrubber {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .build();
 
-    private final String[] branches;
-    /** Alternations of the patterns the gate says could match, by its answer. */
-    private final Map<Integer, Pattern> byGate = new HashMap<>();
     /** Remembered YAML scrubs by text, as the processor remembers configuration files. */
     private final Map<String, YamlScrub> yamlScrubs = new HashMap<>();
-    private final String[] ruleGroups;
-    private final String[] secretGroups;
-    private final String[] ruleNames;
-    private final Map<String, Boolean> secretKeys = new ConcurrentHashMap<>();
-
-    HandWrittenScrubber() {
-        Map<String, String> patterns = PrivacyDefaults.REDACTION_PATTERNS;
-        int n = patterns.size();
-        ruleGroups = new String[n];
-        secretGroups = new String[n];
-        ruleNames = new String[n];
-        branches = new String[n];
-        int i = 0;
-        for (Map.Entry<String, String> e : patterns.entrySet()) {
-            ruleNames[i] = e.getKey();
-            ruleGroups[i] = "r" + i;
-            String regex = e.getValue();
-            boolean secret = regex.contains("(?<secret>");
-            secretGroups[i] = secret ? "s" + i : null;
-            branches[i] = "(?<r" + i + ">" + (secret ? regex.replace("(?<secret>", "(?<s" + i + ">") : regex) + ")";
-            i++;
-        }
-    }
-
-    private Pattern alternation(int possible) {
-        return byGate.computeIfAbsent(possible, bits -> {
-            StringBuilder alternation = new StringBuilder();
-            for (int rule = 0; rule < branches.length; rule++) {
-                if ((bits & (1 << rule)) != 0) {
-                    alternation.append(alternation.length() > 0 ? "|" : "").append(branches[rule]);
-                }
-            }
-            return Pattern.compile(alternation.toString());
-        });
-    }
+    /** The processor's own redactor: redaction is not what this baseline compares, the walk over the fields is. */
+    private final RedactorProbe redactor = RedactorProbe.of(ProcessorSettings.builder("127.0.0.1:9").build());
 
     /** What one scrub removed: the paths, and redactions counted per pattern (as the processor's metrics do). */
     static final class Report {
@@ -218,15 +180,7 @@ final class HandWrittenScrubber {
     }
 
     private boolean secretInKey(String key) {
-        Boolean known = secretKeys.get(key);
-        if (known == null) {
-            int possible = DenylistPlanProbe.possibleBuiltInMatches(key);
-            known = possible != 0 && alternation(possible).matcher(key).find();
-            if (secretKeys.size() < 4096) {
-                secretKeys.put(key, known);
-            }
-        }
-        return known;
+        return redactor.containsSecret(key);
     }
 
     private Map<String, String> textMap(Map<String, String> map, String at, Report report) {
@@ -301,34 +255,9 @@ final class HandWrittenScrubber {
         return redacted;
     }
 
-    /** Every match of a redaction pattern replaced by the marker (only its {@code secret} group, when it has one). */
+    /** Every secret replaced by the marker, by the processor's redactor, counted per rule. */
     private String redact(String text, Report report) {
-        int possible = DenylistPlanProbe.possibleBuiltInMatches(text);
-        if (possible == 0) {
-            return text;
-        }
-        Matcher m = alternation(possible).matcher(text);
-        if (!m.find()) {
-            return text;
-        }
-        StringBuilder out = new StringBuilder(text.length());
-        int last = 0;
-        do {
-            int rule = 0;
-            while ((possible & (1 << rule)) == 0 || m.start(ruleGroups[rule]) < 0) {
-                rule++;
-            }
-            int start = m.start();
-            int end = m.end();
-            if (secretGroups[rule] != null && m.start(secretGroups[rule]) >= 0) {
-                start = m.start(secretGroups[rule]);
-                end = m.end(secretGroups[rule]);
-            }
-            out.append(text, last, start).append(MARKER);
-            last = end;
-            report.redaction(ruleNames[rule]);
-        } while (m.find());
-        return out.append(text, last, text.length()).toString();
+        return redactor.redact(text, report::redaction);
     }
 
     // ------------------------------------------------------------------------------------------------ YAML
@@ -359,7 +288,7 @@ final class HandWrittenScrubber {
 
     private String scrubYaml(String text, StringBuilder at, Report report) {
         if (text.isBlank()) {
-            return text;
+            return "";
         }
         List<JsonNode> documents = new ArrayList<>(1);
         try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(text)) {
@@ -370,12 +299,8 @@ final class HandWrittenScrubber {
             report.paths.add(at.toString());
             return "";
         }
-        boolean changed = false;
         for (JsonNode doc : documents) {
-            changed |= yamlNode(doc, at, report);
-        }
-        if (!changed) {
-            return text;
+            yamlNode(doc, at, report); // re-emitted whether or not anything changed, as the processor does
         }
         try {
             StringBuilder out = new StringBuilder(text.length());

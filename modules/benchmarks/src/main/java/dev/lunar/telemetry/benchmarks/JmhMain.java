@@ -42,8 +42,15 @@ public final class JmhMain {
     /** transform/copy and plan/hand-written per {@code kind}, from scores in records/s. */
     static void printRatios(Collection<RunResult> results) {
         Map<String, Map<String, Double>> byKind = new TreeMap<>();
+        Map<String, Map<String, Double>> redactor = new TreeMap<>();
         for (RunResult result : results) {
             String benchmark = result.getParams().getBenchmark();
+            if (benchmark.contains("RedactorBenchmark")) {
+                String text = result.getParams().getParam("shape") + " " + result.getParams().getParam("size");
+                redactor.computeIfAbsent(text, k -> new TreeMap<>()).put(benchmark.substring(
+                        benchmark.lastIndexOf('.') + 1), result.getPrimaryResult().getScore());
+                continue;
+            }
             String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
             String kind = result.getParams().getParam("kind");
             byKind.computeIfAbsent(kind == null ? "-" : kind, k -> new TreeMap<>())
@@ -72,6 +79,14 @@ public final class JmhMain {
                 }
                 System.out.printf(Locale.ROOT, "  kind=%-10s plan/hand-written = %.2f   (plan %,.0f rec/s, by hand"
                         + " %,.0f rec/s%s)%n", kind, plan / hand, plan, hand, net);
+            }
+        });
+        redactor.forEach((text, scores) -> {
+            Double redact = scores.get("redact");
+            Double scan = scores.get("scan");
+            if (redact != null && scan != null) {
+                System.out.printf(Locale.ROOT, "  redactor %-24s redact/indexOf-scan = %,.1f   (redact %,.1f us, scan"
+                        + " %,.2f us per text)%n", text, redact / scan, redact, scan);
             }
         });
     }

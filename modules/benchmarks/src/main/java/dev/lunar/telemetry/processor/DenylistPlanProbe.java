@@ -27,11 +27,6 @@ public final class DenylistPlanProbe {
         return new DenylistPlanProbe(PrivacyRules.of(settings));
     }
 
-    /** Which built-in redaction patterns could match {@code text} (bit i: pattern i), as the processor's gate says. */
-    public static int possibleBuiltInMatches(String text) {
-        return BuiltInPatternGate.possibleMatches(text);
-    }
-
     /**
      * Applies the compiled plan of {@code kind} to the raw record {@code record}, in place, exactly as the processor
      * does (without the API-key literals of the event).

@@ -17,9 +17,10 @@ import java.util.Map;
 
 /**
  * Scrubs the text of a configuration file ({@code policies.yaml} and friends): parses it as YAML (JSON is YAML too),
- * removes keys the denylist matches and redacts scalar values, then writes YAML again. Comments do not survive,
- * which is intended: they are free text nobody scrubs. Text that cannot be parsed is replaced by the empty string
- * and reported: it is never forwarded raw. Thread-safe.
+ * removes keys the denylist matches and redacts scalar values, then writes YAML again — always, even when nothing was
+ * removed: the original text is never returned, so comments and anything else the parsed tree does not hold (a
+ * secret in a {@code # old key ...} line) are gone (DESIGN.md P3). Text that cannot be parsed is replaced by the empty
+ * string and reported: it is never forwarded raw. Thread-safe.
  */
 final class ConfigFileScrubber {
 
@@ -37,11 +38,14 @@ final class ConfigFileScrubber {
     /**
      * @param state the denylist walk at the file's content ({@code <record>.files.content})
      * @param path  the path of the content field, for the report
-     * @return the scrubbed YAML, {@code text} itself when nothing was removed, or "" when it cannot be parsed
+     * @return the scrubbed YAML re-emitted from the parsed tree (never {@code text} itself), or "" when it is blank
+     *         or cannot be parsed
+     * @throws ScrubBudget.Exceeded when the report's budget runs out meanwhile
      */
     String scrub(String text, PathMatcher.State state, FieldPath path, ScrubReport report) {
+        report.budget().check();
         if (text.isBlank()) {
-            return text;
+            return "";
         }
         List<JsonNode> documents = new ArrayList<>(1);
         try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(text)) {
@@ -52,6 +56,7 @@ final class ConfigFileScrubber {
             report.unparseableConfig(path.toString());
             return "";
         }
+        report.budget().check();
         Walk walk = new Walk(path, report);
         for (int i = 0; i < documents.size(); i++) {
             JsonNode doc = documents.get(i);
@@ -60,9 +65,6 @@ final class ConfigFileScrubber {
                 documents.set(i, scrubbed);
                 walk.changed = true;
             }
-        }
-        if (!walk.changed) {
-            return text;
         }
         try {
             StringBuilder out = new StringBuilder(text.length());

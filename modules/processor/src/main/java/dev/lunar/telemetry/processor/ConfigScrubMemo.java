@@ -13,7 +13,8 @@ import java.util.Map;
  * {@code policies.yaml} again and again (every snapshot), and parsing and re-emitting YAML costs ~100× a plain copy of
  * the record, so a file seen before is answered from here: the scrubbed text and what the scrub reported, replayed
  * under the current path. Keys are SHA-256 digests of the text and — only when they could matter — the event's literal
- * secrets, so no raw file text is kept. Bounded (least recently used entries go first); thread-safe.
+ * secrets, so no raw file text is kept, and what is answered is always the re-emitted tree. A scrub that ran out of
+ * its record's budget is not remembered (it throws). Bounded (least recently used entries go first); thread-safe.
  */
 final class ConfigScrubMemo {
 
@@ -38,15 +39,14 @@ final class ConfigScrubMemo {
             known = entries.get(key);
         }
         if (known == null) {
-            ScrubReport effects = new ScrubReport(literals);
-            String output = scrubber.scrub(text, state, new FieldPath(), effects);
-            known = new Scrubbed(output.equals(text) ? null : output, effects);
+            ScrubReport effects = new ScrubReport(literals, report.budget());
+            known = new Scrubbed(scrubber.scrub(text, state, new FieldPath(), effects), effects);
             synchronized (entries) {
                 entries.put(key, known);
             }
         }
         report.absorb(known.effects(), path.toString());
-        return known.output() == null ? text : known.output();
+        return known.output();
     }
 
     /**
@@ -83,7 +83,10 @@ final class ConfigScrubMemo {
         }
     }
 
-    /** The scrubbed text (null when it equals the input) and the report of a scrub at an empty path. */
+    /**
+     * The re-emitted text and the report of a scrub at an empty path. Only what the scrubber produced is kept, never
+     * the input: a remembered answer cannot replay the raw file (its comments included).
+     */
     private record Scrubbed(String output, ScrubReport effects) {}
 
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {

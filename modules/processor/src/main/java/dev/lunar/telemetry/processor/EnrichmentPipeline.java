@@ -72,6 +72,7 @@ public final class EnrichmentPipeline {
     private final ProcessorMetrics metrics;
     private final Clock clock;
     private final LogLevel minLogLevel;
+    private final java.time.Duration scrubBudget;
     /** Compared ignoring case without lower-casing every tag and variable name of every record. */
     private final Set<String> apiKeyTags = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     private final Set<String> apiKeyEnvironment = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
@@ -85,6 +86,7 @@ public final class EnrichmentPipeline {
         this.metrics = metrics;
         this.clock = clock;
         this.minLogLevel = settings.minLogLevel();
+        this.scrubBudget = settings.scrubBudget();
         settings.apiKeyTags().forEach(t -> apiKeyTags.add(t.toLowerCase(Locale.ROOT)));
         settings.apiKeyEnvironment().forEach(e -> apiKeyEnvironment.add(e.toLowerCase(Locale.ROOT)));
         for (EventKind kind : EventKind.values()) {
@@ -138,6 +140,11 @@ public final class EnrichmentPipeline {
                 return dropped;
             }
             return enrich(kind, raw);
+        } catch (ScrubBudget.Exceeded e) {
+            // Fail closed: half-scrubbed content is never forwarded, and the dead letter carries none of it either.
+            metrics.deadLettered(kind, EnrichmentResult.Rejected.SCRUB_BUDGET);
+            return new EnrichmentResult.Rejected(kind, STAGE_ENRICH, EnrichmentResult.Rejected.SCRUB_BUDGET,
+                    e.getMessage() + "; dead-lettered without its content", true);
         } catch (RuntimeException e) {
             // A bug or an exotic value. The exception's message could quote the record, so only its type and where
             // it was thrown are logged.
@@ -198,7 +205,7 @@ public final class EnrichmentPipeline {
             info = tenant.info();
         }
 
-        ScrubReport report = new ScrubReport(apiKeys);
+        ScrubReport report = new ScrubReport(apiKeys, ScrubBudget.startingNow(scrubBudget));
         shape.reportDropped(raw, report);
         rules.plan(kind, tenant == null ? List.of() : tenant.denylist()).apply(raw, report);
 

@@ -21,10 +21,21 @@ public sealed interface EnrichmentResult {
 
     /**
      * The record cannot go on. {@code stage} is {@code decode}, {@code validate} or {@code enrich}; {@code reason} is
-     * a {@link dev.lunar.telemetry.events.BadRecordException.Reason} name; {@code detail} describes the problem,
-     * never the record's contents.
+     * a {@link dev.lunar.telemetry.events.BadRecordException.Reason} name or {@link #SCRUB_BUDGET}; {@code detail}
+     * describes the problem, never the record's contents. {@code withholdContent}: the dead letter must carry none
+     * of the record (no value, none of its headers), because the record could not be scrubbed.
      */
-    record Rejected(EventKind kind, String stage, String reason, String detail) implements EnrichmentResult {}
+    record Rejected(EventKind kind, String stage, String reason, String detail, boolean withholdContent)
+            implements EnrichmentResult {
+
+        /** Scrubbing the record took longer than {@code processor.scrub-budget}. */
+        public static final String SCRUB_BUDGET = "SCRUB_BUDGET";
+
+        /** A rejection whose dead letter keeps the record (it is unreadable or invalid, not unscrubbed). */
+        public Rejected(EventKind kind, String stage, String reason, String detail) {
+            this(kind, stage, reason, detail, false);
+        }
+    }
 
     /**
      * The record must not go on at all (P1, P4): it is written nowhere — no enriched topic, no dead-letter topic, no

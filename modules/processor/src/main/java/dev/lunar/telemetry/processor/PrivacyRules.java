@@ -31,7 +31,7 @@ final class PrivacyRules {
             patterns.add("**." + name.replace(".", "*"));
         }
         this.basePatterns = List.copyOf(patterns);
-        this.redactor = ValueRedactor.of(ValueRedactor.withDefaults(extraRedactions));
+        this.redactor = ValueRedactor.of(ValueRedactor.withDefaults(extraRedactions), PersonalDataDetectors.ALL);
         this.configFiles = new ConfigFileScrubber(redactor);
     }
 

@@ -13,9 +13,10 @@ import reactor.core.publisher.Flux;
 /**
  * Raw records in, records to write out, one for one and in order: the enriched record for the kind's enriched topic
  * (same key, no headers: raw headers may carry anything, P1), a dead letter — the original key, value and headers
- * plus {@link DeadLetterHeaders} naming source topic, partition, offset, stage, reason and detail — or, for a record
- * dropped whole (P1, P4), an {@link OutboundRecord#nothing} that writes nothing but is acknowledged like the others.
- * Pure apart from the metrics; no Kafka.
+ * plus {@link DeadLetterHeaders} naming source topic, partition, offset, stage, reason and detail (for a record that
+ * could not be scrubbed within its budget: the key and those headers only) — or, for a record dropped whole (P1,
+ * P4), an {@link OutboundRecord#nothing} that writes nothing but is acknowledged like the others. Pure apart from the
+ * metrics; no Kafka.
  */
 final class ProcessorFlow {
 
@@ -49,6 +50,9 @@ final class ProcessorFlow {
             return OutboundRecord.nothing(kind, in);
         }
         EnrichmentResult.Rejected rejected = (EnrichmentResult.Rejected) result;
+        if (rejected.withholdContent()) {
+            return withheldDeadLetter(in, kind, rejected.stage(), rejected.reason(), rejected.detail());
+        }
         return deadLetter(in, kind, rejected.stage(), rejected.reason(), rejected.detail());
     }
 
@@ -63,6 +67,21 @@ final class ProcessorFlow {
         headers.add(header(DeadLetterHeaders.REASON, reason));
         headers.add(header(DeadLetterHeaders.DETAIL, detail));
         return new OutboundRecord(topics.deadLetters, in.key(), in.value(), List.copyOf(headers), kind, true, in);
+    }
+
+    /**
+     * The dead letter of a record that could not be scrubbed: its key (the proxy id) and the {@link DeadLetterHeaders}
+     * only, an empty value and none of its own headers — nothing that was not scrubbed leaves (DESIGN.md P3).
+     */
+    OutboundRecord withheldDeadLetter(InboundRecord in, EventKind kind, String stage, String reason, String detail) {
+        List<Header> headers = List.of(
+                header(DeadLetterHeaders.SOURCE_TOPIC, in.topic()),
+                header(DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(in.partition())),
+                header(DeadLetterHeaders.SOURCE_OFFSET, Long.toString(in.offset())),
+                header(DeadLetterHeaders.STAGE, stage),
+                header(DeadLetterHeaders.REASON, reason),
+                header(DeadLetterHeaders.DETAIL, detail));
+        return new OutboundRecord(topics.deadLetters, in.key(), new byte[0], headers, kind, true, in);
     }
 
     /** A proxy that cannot speak Avro marks its records {@code content-type: application/json}. */

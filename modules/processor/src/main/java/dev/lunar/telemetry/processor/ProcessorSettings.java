@@ -51,8 +51,15 @@ import java.util.regex.Pattern;
  *       (case-insensitive) that may carry the tenant's API key; likewise.</td></tr>
  *   <tr><td>{@code processor.denylist}</td><td>[]</td><td>Field patterns removed from every event, on top of
  *       {@link PrivacyDefaults#DENYLIST}; syntax in {@link FieldPattern}.</td></tr>
- *   <tr><td>{@code processor.redaction-patterns}</td><td>{}</td><td>Name → Java regex of text to redact, on top of
- *       {@link PrivacyDefaults#REDACTION_PATTERNS}; a group named {@code secret} limits what is replaced.</td></tr>
+ *   <tr><td>{@code processor.redaction-patterns}</td><td>{}</td><td>Name → RE2 regex of text to redact, on top of
+ *       {@link PrivacyDefaults#REDACTION_PATTERNS}; a group named {@code secret} limits what is replaced. RE2 is
+ *       Java's syntax without lookaround, back references and possessive quantifiers: patterns run on a linear-time
+ *       engine, and one using those stops start-up.</td></tr>
+ *   <tr><td>{@code processor.scrub-budget}</td><td>2s</td><td>How long scrubbing one record may take; past it the
+ *       record is dead-lettered (reason {@code SCRUB_BUDGET}) without its value and headers (fail closed).
+ *       Records take microseconds and a megabyte of log text a few hundred milliseconds; a megabyte built of near
+ *       misses can take seconds (linear, but RE2/J has no DFA) and is then dead-lettered rather than stall its
+ *       partition. At most 1m.</td></tr>
  *   <tr><td>{@code processor.kafka}</td><td>{}</td><td>Extra Kafka client properties for every client (security,
  *       timeouts...). Properties the processor owns (serializers, commits, transactions, isolation) are
  *       refused.</td></tr>
@@ -80,6 +87,7 @@ public record ProcessorSettings(
         List<String> apiKeyEnvironment,
         List<String> denylist,
         Map<String, String> redactionPatterns,
+        Duration scrubBudget,
         Map<String, String> kafka,
         LogLevel minLogLevel) {
 
@@ -136,6 +144,10 @@ public record ProcessorSettings(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("processor.redaction-patterns: " + e.getMessage(), e);
         }
+        requirePositive(scrubBudget, "processor.scrub-budget");
+        require(scrubBudget.compareTo(Duration.ofMinutes(1)) <= 0, "processor.scrub-budget",
+                "must be at most 1m (was " + scrubBudget + "): a record holds its partition while it is scrubbed;"
+                        + " 2s is a good value");
         kafka = Map.copyOf(Objects.requireNonNull(kafka, "processor.kafka"));
         require(minLogLevel != null, "processor.min-log-level", "must be one of " + LogLevel.ALLOWED);
         List<String> owned = new ArrayList<>();
@@ -161,7 +173,7 @@ public record ProcessorSettings(
                 .transactionBatchSize(transactionBatchSize).transactionBatchTimeout(transactionBatchTimeout)
                 .shutdownTimeout(shutdownTimeout).restartBackoff(restartBackoff).restartBackoffMax(restartBackoffMax)
                 .apiKeyTags(apiKeyTags).apiKeyEnvironment(apiKeyEnvironment).denylist(denylist)
-                .redactionPatterns(redactionPatterns).kafka(kafka).minLogLevel(minLogLevel);
+                .redactionPatterns(redactionPatterns).scrubBudget(scrubBudget).kafka(kafka).minLogLevel(minLogLevel);
     }
 
     /** {@code <topic-prefix><name>}: the name of a pipeline topic on this cluster. */
@@ -208,6 +220,7 @@ public record ProcessorSettings(
         private List<String> apiKeyEnvironment = List.of("LUNAR_API_KEY");
         private List<String> denylist = List.of();
         private Map<String, String> redactionPatterns = Map.of();
+        private Duration scrubBudget = Duration.ofSeconds(2);
         private Map<String, String> kafka = Map.of();
         /** Text until {@link #build()}, so that a bad value fails there, naming the key like every other. */
         private String minLogLevel = LogLevel.INFO.name();
@@ -232,6 +245,7 @@ public record ProcessorSettings(
         public Builder apiKeyEnvironment(List<String> value) { this.apiKeyEnvironment = value; return this; }
         public Builder denylist(List<String> value) { this.denylist = value; return this; }
         public Builder redactionPatterns(Map<String, String> value) { this.redactionPatterns = value; return this; }
+        public Builder scrubBudget(Duration value) { this.scrubBudget = value; return this; }
         public Builder kafka(Map<String, String> value) { this.kafka = value; return this; }
         public Builder minLogLevel(LogLevel value) { this.minLogLevel = value == null ? null : value.name(); return this; }
         /** One of {@code TRACE DEBUG INFO WARN ERROR} (any case); checked by {@link #build()}. */
@@ -242,7 +256,7 @@ public record ProcessorSettings(
             return new ProcessorSettings(bootstrapServers, groupId, clientId, topicPrefix, delivery, transactionalId,
                     maxInFlight, maxDeferredCommits, commitInterval, transactionBatchSize, transactionBatchTimeout,
                     shutdownTimeout, restartBackoff, restartBackoffMax, apiKeyTags, apiKeyEnvironment, denylist,
-                    redactionPatterns, kafka, LogLevel.ofSetting(minLogLevel, "processor.min-log-level"));
+                    redactionPatterns, scrubBudget, kafka, LogLevel.ofSetting(minLogLevel, "processor.min-log-level"));
         }
     }
 }

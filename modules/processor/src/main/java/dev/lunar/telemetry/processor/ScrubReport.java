@@ -7,19 +7,25 @@ import java.util.Map;
 
 /**
  * What scrubbing one event removed: the paths (never the values), and counts per denylist rule and per redaction
- * pattern for the metrics. Also carries the event's own secrets that must be redacted wherever they appear (the API
- * key the tenant was identified by). One per event, not thread-safe.
+ * pattern for the metrics. Also carries the event's {@link ScrubBudget} and the event's own secrets that must be
+ * redacted wherever they appear (the API key the tenant was identified by). One per event, not thread-safe.
  */
 final class ScrubReport {
 
     private final List<String> literals;
+    private final ScrubBudget budget;
     private final List<String> paths = new ArrayList<>(4);
     private Map<String, Integer> removedByRule;
     private Map<String, Integer> redactionsByPattern;
     private int unparseableConfigs;
 
     ScrubReport(List<String> literals) {
+        this(literals, ScrubBudget.NONE);
+    }
+
+    ScrubReport(List<String> literals, ScrubBudget budget) {
         this.literals = literals;
+        this.budget = budget;
     }
 
     static ScrubReport empty() {
@@ -29,6 +35,11 @@ final class ScrubReport {
     /** Secrets of this very event (e.g. its API key), redacted as literal text anywhere. */
     List<String> literals() {
         return literals;
+    }
+
+    /** How long scrubbing this event may still take. */
+    ScrubBudget budget() {
+        return budget;
     }
 
     void removed(String path, String rule) {

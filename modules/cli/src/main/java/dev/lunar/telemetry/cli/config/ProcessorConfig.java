@@ -31,6 +31,7 @@ public final class ProcessorConfig {
                 .apiKeyEnvironment(config.list("processor.api-key-environment", d.apiKeyEnvironment()))
                 .denylist(config.list("processor.denylist", List.of()))
                 .redactionPatterns(config.map("processor.redaction-patterns"))
+                .scrubBudget(config.duration("processor.scrub-budget", d.scrubBudget()))
                 .kafka(config.map("processor.kafka"))
                 .minLogLevel(config.string("processor.min-log-level", d.minLogLevel().name()));
         try {
