@@ -105,11 +105,12 @@ final class ConfigFileScrubber {
                 Map.Entry<String, JsonNode> field = fields.next();
                 String key = field.getKey();
                 PathMatcher.State next = state.step(key);
-                if (next.removes()) {
-                    report.removed(path.with(key), next.removingPattern());
-                    removals = add(removals, key);
-                } else if (redactor.containsSecret(key, report)) {
+                // A key holding a secret first: the removed path is reported, and must not carry the key's text.
+                if (redactor.containsSecret(key, report)) {
                     report.removed(path.with(PrivacyDefaults.MARKER), "secret-in-key");
+                    removals = add(removals, key);
+                } else if (next.removes()) {
+                    report.removed(path.with(key), next.removingPattern());
                     removals = add(removals, key);
                 } else {
                     path.push(key);

@@ -338,14 +338,15 @@ final class DenylistPlan {
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 String key = String.valueOf(entry.getKey());
                 PathMatcher.State next = state.step(key);
-                if (next.removes()) {
-                    report.removed(path.with(key), next.removingPattern());
+                // A key holding a secret first: the removed path is reported, and must not carry the key's text.
+                if (compiler.redactor.containsSecret(key, report)) {
+                    report.removed(path.with(PrivacyDefaults.MARKER), "secret-in-key");
                     copy = copy == null ? new HashMap<>(map) : copy;
                     copy.remove(entry.getKey());
                     continue;
                 }
-                if (compiler.redactor.containsSecret(key, report)) {
-                    report.removed(path.with(PrivacyDefaults.MARKER), "secret-in-key");
+                if (next.removes()) {
+                    report.removed(path.with(key), next.removingPattern());
                     copy = copy == null ? new HashMap<>(map) : copy;
                     copy.remove(entry.getKey());
                     continue;
