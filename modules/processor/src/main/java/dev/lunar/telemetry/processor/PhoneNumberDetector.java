@@ -23,7 +23,8 @@ import java.util.Set;
  * <ul>
  *   <li>international: {@code +} and 7–15 digits, grouped or compact ({@code +44 20 7946 0958}, {@code +14155550132},
  *       {@code +1 (415) 555-0132}, {@code +44 (0) 20 7946 0958}); or an international call prefix {@code 00} /
- *       {@code 011} with separators ({@code 0044 20 7946 0958}); valid for the country code it names;</li>
+ *       {@code 011} with separators ({@code 0044 20 7946 0958}); possible for the country code it names
+ *       with {@code +} (its length fits that country's plan: fail closed), valid for it after {@code 00}/{@code 011};</li>
  *   <li>national, always with at least one separator, 7–12 digits, valid for one of the configured regions
  *       (default {@link #DEFAULT_REGIONS}): written with the region's trunk prefix glued to the area code
  *       ({@code 020 7946 0958}, {@code 03-1234567}, {@code 01 23 45 67 89}, {@code 011 2345 6789}); for North
@@ -182,7 +183,7 @@ final class PhoneNumberDetector implements TextDetector {
         String digits = chain.digits(text, s, e);
         if (plus) {
             return digits.length() >= MIN_INTERNATIONAL_DIGITS && digits.length() <= MAX_INTERNATIONAL_DIGITS
-                    && validInternational(digits);
+                    && validInternational(digits, true);
         }
         if (groups < 2 || !plausiblyGrouped(text, chain, s, e)) {
             return false;
@@ -190,7 +191,7 @@ final class PhoneNumberDetector implements TextDetector {
         if (digits.startsWith("00") || digits.startsWith("011")) {
             String afterPrefix = digits.substring(digits.startsWith("011") ? 3 : 2);
             if (afterPrefix.length() >= MIN_INTERNATIONAL_DIGITS && afterPrefix.length() <= MAX_INTERNATIONAL_DIGITS
-                    && validInternational(afterPrefix)) {
+                    && validInternational(afterPrefix, false)) {
                 return true;
             }
             // else perhaps a national number that starts so, as Delhi's 011 2345 6789
@@ -229,19 +230,29 @@ final class PhoneNumberDetector implements TextDetector {
      * first of 1–3 leading digits that names one is it), then the national significant number — or, as in
      * {@code +44 (0) 20 …}, the trunk prefix 0 and then the number.
      */
-    private boolean validInternational(String digits) {
+    private boolean validInternational(String digits, boolean explicitPlus) {
         for (int length = 1; length <= 3 && length < digits.length(); length++) {
             int countryCode = Integer.parseInt(digits, 0, length, 10);
             if (!UNKNOWN_REGION.equals(util.getRegionCodeForCountryCode(countryCode))) {
                 String national = digits.substring(length);
-                if (valid(number(countryCode, national), null, false)) {
+                if (international(number(countryCode, national), explicitPlus)) {
                     return true;
                 }
                 return national.length() > 1 && national.charAt(0) == '0'
-                        && valid(number(countryCode, national.substring(1)), null, false);
+                        && international(number(countryCode, national.substring(1)), explicitPlus);
             }
         }
         return false;
+    }
+
+    /**
+     * A {@code +} and a country code are strong evidence on their own: such a number is taken when its length is
+     * possible for that country, even if the library's numbering plan does not (yet) list its block — new mobile
+     * ranges reach the metadata late, and a missed phone number leaks (fail closed). After {@code 00}/{@code 011},
+     * weaker evidence, the number must be valid.
+     */
+    private boolean international(PhoneNumber number, boolean explicitPlus) {
+        return explicitPlus ? number != null && util.isPossibleNumber(number) : valid(number, null, false);
     }
 
     private boolean validForRegion(String nationalNumber, int r, boolean mobileOnly) {
