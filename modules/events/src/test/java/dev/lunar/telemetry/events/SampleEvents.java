@@ -1,6 +1,7 @@
 package dev.lunar.telemetry.events;
 
 import dev.lunar.telemetry.events.avro.AccessLogEntry;
+import dev.lunar.telemetry.events.avro.AuditRecord;
 import dev.lunar.telemetry.events.avro.ConfigFile;
 import dev.lunar.telemetry.events.avro.EndpointRef;
 import dev.lunar.telemetry.events.avro.EndpointStats;
@@ -147,10 +148,21 @@ final class SampleEvents {
                 .setUpdatedAt(T0).build();
     }
 
+    static AuditRecord auditRecord() {
+        return AuditRecord.newBuilder().setChainId("datadog-forwarder-7f3a").setSequence(3)
+                .setPrevHash("0".repeat(64)).setHash("ab".repeat(32)).setRecordedAt(T0)
+                .setDestination("datadog-logs").setDestinationHost("http-intake.logs.datadoghq.eu")
+                .setTenantIds(List.of("acme")).setEntryTenants(List.of("acme", "acme")).setEntryCount(2)
+                .setBodySha256("cd".repeat(32))
+                .setBody(java.nio.ByteBuffer.wrap("[{\"message\":\"a\"},{\"message\":\"b\"}]".getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)))
+                .build();
+    }
+
     /** Every topic record type, once. */
     static List<SpecificRecordBase> all() {
         return List.of(proxyLog(), enrichedLog(), resourceUsage(), enrichedResourceUsage(), heartbeat(),
                 enrichedHeartbeat(), policySnapshot(), enrichedPolicySnapshot(), endpointStats(),
-                enrichedEndpointStats(), tenantMetadata());
+                enrichedEndpointStats(), tenantMetadata(), auditRecord());
     }
 }
