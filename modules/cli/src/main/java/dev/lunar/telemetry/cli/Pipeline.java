@@ -10,7 +10,7 @@ import dev.lunar.telemetry.cli.config.CoreSettings;
 import dev.lunar.telemetry.controlplane.ControlPlaneServer;
 import dev.lunar.telemetry.controlplane.ControlPlaneSettings;
 import dev.lunar.telemetry.cli.config.DatadogConfig;
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.datadog.DatadogForwarder;
 import dev.lunar.telemetry.datadog.DatadogSettings;
 import dev.lunar.telemetry.cli.config.ProcessorConfig;
