@@ -133,12 +133,17 @@ class StreamRunTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> pending.size() == 3);
         assertThat(acknowledged).isEmpty();
         // Kafka acknowledges out of order: 2 first, then 0.
-        deliveries.tryEmitNext(new StreamTransport.Delivery(pending.get(2), null));
-        deliveries.tryEmitNext(new StreamTransport.Delivery(pending.get(0), null));
+        deliveries.tryEmitNext(new StreamTransport.Delivery(output(pending, 2), null));
+        deliveries.tryEmitNext(new StreamTransport.Delivery(output(pending, 0), null));
         await().atMost(Duration.ofSeconds(5)).until(() -> acknowledged.size() == 2);
         assertThat(acknowledged).containsExactlyInAnyOrder(2L, 0L);
         assertThat(pending).extracting(OutboundRecord::topic).containsOnly("telemetry.logs.v1");
         run.dispose();
+    }
+
+    /** Partitions are processed concurrently: find an output by its input's offset, not by its position. */
+    private static OutboundRecord output(List<OutboundRecord> sent, long offset) {
+        return sent.stream().filter(r -> r.source().offset() == offset).findFirst().orElseThrow();
     }
 
     @Test
@@ -166,7 +171,9 @@ class StreamRunTest {
         StepVerifier.create(StreamRun.atLeastOnce(transport, flow, metrics, Mono.never(), shape, () -> { }))
                 .expectError(StreamRun.SendFailedException.class)
                 .verify(Duration.ofSeconds(5));
-        assertThat(acknowledged).contains(0L, 1L, 2L).doesNotContain(3L);
+        // partitions go concurrently, so what partition 0 got done before the failure varies; partition 1 (odd
+        // offsets) is acknowledged up to the failed record and not past it
+        assertThat(acknowledged).contains(1L).doesNotContain(3L);
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.kafka.receiver.KafkaReceiver;
@@ -61,6 +62,9 @@ public final class ReactorRecordReceiver implements RecordReceiver {
     private volatile ReceiverOffset lastAcknowledged;
     /** Read on the consumer's thread when a revocation began; used while it lasts (the thread is busy then). */
     private volatile ConsumerGroupMetadata revoking;
+    private final FetchEpochs epochs = new FetchEpochs();
+    private final java.util.Set<Sinks.One<ConsumerGroupMetadata>> pendingMetadata =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Runnable drained;
     private final Runnable timedOut;
 
@@ -83,6 +87,7 @@ public final class ReactorRecordReceiver implements RecordReceiver {
         }
         Map<String, Object> props = client.consumer(settings.groupId(), settings.clientId());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
+        epochs.configure(props);
         MicrometerConsumerListener metrics = settings.registry() == null ? null
                 : new MicrometerConsumerListener(settings.registry());
         ReceiverOptions<byte[], byte[]> options = ReceiverOptions.<byte[], byte[]>create(props)
@@ -108,7 +113,10 @@ public final class ReactorRecordReceiver implements RecordReceiver {
                         }
                     }
                 })
-                .addAssignListener(parts -> log.info("{}: assigned {}", settings.clientId(), parts))
+                .addAssignListener(parts -> {
+                    epochs.assigned(parts.stream().map(ReceiverPartition::topicPartition).toList());
+                    log.info("{}: assigned {}", settings.clientId(), parts);
+                })
                 .addRevokeListener(this::revoked);
         this.receiver = KafkaReceiver.create(options);
     }
@@ -119,7 +127,12 @@ public final class ReactorRecordReceiver implements RecordReceiver {
             this.ledger = ledger;
             Disposable[] lagPoller = new Disposable[1];
             return receiver.receive(1)
-                    .map(r -> register(r, ledger, wrap))
+                    .<T>handle((r, sink) -> {
+                        // a record fetched before its partition was revoked (and perhaps re-assigned): not ours
+                        if (epochs.current(new TopicPartition(r.topic(), r.partition()), r.offset())) {
+                            sink.next(register(r, ledger, wrap));
+                        }
+                    })
                     .doOnSubscribe(s -> lagPoller[0] = pollEvery(LAG_INTERVAL,
                             Mono.defer(() -> receiver.doOnConsumer(ReactorRecordReceiver::currentLag)), lag::set,
                             Schedulers.parallel()))
@@ -154,11 +167,18 @@ public final class ReactorRecordReceiver implements RecordReceiver {
         log.info("{}: revoked {}", settings.clientId(), partitions);
         AcknowledgementLedger current = ledger;
         Consumer<byte[], byte[]> real = consumer;
+        epochs.revoked(partitions);
         if (current == null || partitions.isEmpty()) {
             return;
         }
         try {
             revoking = real == null ? null : real.groupMetadata();
+            // transactions waiting for the consumer's thread would wait for this revocation, which waits for them
+            if (revoking != null) {
+                for (Sinks.One<ConsumerGroupMetadata> waiting : pendingMetadata) {
+                    waiting.tryEmitValue(revoking);
+                }
+            }
             boolean settled = current.awaitSettled(partitions, settings.revocationTimeout());
             (settled ? drained : timedOut).run();
             if (!settled) {
@@ -219,8 +239,17 @@ public final class ReactorRecordReceiver implements RecordReceiver {
             if (during != null) {
                 return Mono.just(during);
             }
+            Sinks.One<ConsumerGroupMetadata> answer = Sinks.one();
+            pendingMetadata.add(answer);
+            // a revocation that began meanwhile answers with its metadata (its thread is busy until it ends)
+            during = revoking;
+            if (during != null) {
+                answer.tryEmitValue(during);
+            }
             // the proxy doOnConsumer hands out refuses groupMetadata(); the real consumer, on its own thread, does not
-            return receiver.doOnConsumer(proxy -> consumer.groupMetadata());
+            receiver.doOnConsumer(proxy -> consumer.groupMetadata())
+                    .subscribe(answer::tryEmitValue, answer::tryEmitError);
+            return answer.asMono().doFinally(signal -> pendingMetadata.remove(answer));
         });
     }
 
