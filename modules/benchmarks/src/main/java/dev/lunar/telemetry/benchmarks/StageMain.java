@@ -1,7 +1,7 @@
 package dev.lunar.telemetry.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.datadog.DatadogForwarder;
 import dev.lunar.telemetry.datadog.DatadogSettings;
 import dev.lunar.telemetry.events.EventKind;

@@ -63,6 +63,26 @@ final class ConsumerMetrics {
         }
     }
 
+    /** The ledger's counts go to the in-flight and held gauges. */
+    dev.lunar.telemetry.kafka.runtime.AcknowledgementLedger.Listener ledgerListener() {
+        return new dev.lunar.telemetry.kafka.runtime.AcknowledgementLedger.Listener() {
+            @Override
+            public void received(int n) {
+                ConsumerMetrics.this.received(n);
+            }
+
+            @Override
+            public void done(int n) {
+                ConsumerMetrics.this.done(n);
+            }
+
+            @Override
+            public void held(int delta) {
+                held.addAndGet(delta);
+            }
+        };
+    }
+
     void received(int n) {
         int now = inFlight.addAndGet(n);
         inFlightMax.accumulateAndGet(now, Math::max);

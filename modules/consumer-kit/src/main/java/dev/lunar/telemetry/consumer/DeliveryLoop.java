@@ -1,6 +1,7 @@
 package dev.lunar.telemetry.consumer;
 
 import dev.lunar.telemetry.events.BadRecordException;
+import dev.lunar.telemetry.kafka.runtime.AcknowledgementLedger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -95,9 +96,10 @@ final class DeliveryLoop<T> {
      */
     Mono<Void> run() {
         return Flux.defer(() -> {
-                    AcknowledgementLedger ledger = new AcknowledgementLedger(metrics, maxHeldRecords, () -> stopping);
+                    AcknowledgementLedger ledger = new AcknowledgementLedger(metrics.ledgerListener(), maxHeldRecords,
+                            () -> stopping);
                     this.ledger = ledger;
-                    Flux<SourceRecord> read = source.receive().doOnNext(ledger::register);
+                    Flux<SourceRecord> read = source.receive(ledger);
                     if (decodePrefetch > 0) {
                         // decoding (and preparing) runs on a thread of its own, overlapping delivery
                         read = read.publishOn(decoding, decodePrefetch);

@@ -1,32 +1,24 @@
 package dev.lunar.telemetry.consumer;
 
 import dev.lunar.telemetry.events.DeadLetterHeaders;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import reactor.core.publisher.Mono;
 
-/** Dead letters through a plain idempotent Kafka producer (acks=all). */
+/** Dead letters through a plain idempotent Kafka producer (acks=all), configured by the runtime's defaults. */
 final class KafkaDeadLetterSink implements DeadLetterSink {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
 
     KafkaDeadLetterSink(KafkaClientSettings kafka, String topic, String clientId) {
-        Map<String, Object> props = new HashMap<>(kafka.properties());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // the runtime's one set of producer defaults: idempotent, acks=all
+        Map<String, Object> props = kafka.producer(clientId, null);
         this.producer = new KafkaProducer<>(props);
         this.topic = topic;
     }

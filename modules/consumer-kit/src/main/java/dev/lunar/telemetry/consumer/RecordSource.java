@@ -1,20 +1,22 @@
 package dev.lunar.telemetry.consumer;
 
+import dev.lunar.telemetry.kafka.runtime.AcknowledgementLedger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The seam between the kit and the Kafka client library: everything Reactor Kafka does for the kit goes through
- * here, so the library can be replaced without touching the delivery logic.
+ * The kit's view of the Kafka runtime (modules/kafka-runtime; {@link KafkaRecordSource}), and the seam its tests
+ * replace.
  *
- * <p>Contract: {@link #receive()} emits records in offset order per partition and honours backpressure by
- * pausing the consumer (so a consumer whose downstream does not request holds no more than a bounded number of
- * polled records). Cancelling the subscription commits every acknowledged offset and closes the consumer.
+ * <p>Contract: {@link #receive} emits records in offset order per partition, registering each in the ledger first,
+ * and honours backpressure by pausing the consumer (so a consumer whose downstream does not request holds no more
+ * than a bounded number of polled records). Offsets are committed only as far as the ledger acknowledged.
+ * Cancelling the subscription commits every acknowledged offset and closes the consumer.
  */
 interface RecordSource {
 
-    /** Subscribes (once) and emits records; cancel to commit acknowledged offsets and close. */
-    Flux<SourceRecord> receive();
+    /** Subscribes (once) and emits records, each registered in {@code ledger}; cancel to commit and close. */
+    Flux<SourceRecord> receive(AcknowledgementLedger ledger);
 
     /** Stops fetching: no record polled after this completes is emitted. Used by graceful shutdown. */
     Mono<Void> pause();

@@ -3,6 +3,7 @@ package dev.lunar.telemetry.consumer;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.Topics;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -95,7 +96,7 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
         int maxPollRecords = Math.min(b.maxRecords, MAX_POLL_RECORDS_CAP);
         String clientId = b.name + "-" + INSTANCES.incrementAndGet();
         this.source = b.sourceFactory != null ? b.sourceFactory.apply(b)
-                : new ReactorKafkaRecordSource(b.kafka, b.groupId, clientId, b.codecs.keySet(), maxPollRecords,
+                : new KafkaRecordSource(b.kafka, b.groupId, clientId, b.codecs.keySet(), maxPollRecords,
                         b.shutdownTimeout);
         this.deadLetters = b.deadLetterSink != null ? b.deadLetterSink
                 : new KafkaDeadLetterSink(b.kafka, b.deadLetterTopic, clientId + "-dlq");

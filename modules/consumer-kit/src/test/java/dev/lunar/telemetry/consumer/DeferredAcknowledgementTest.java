@@ -185,28 +185,4 @@ class DeferredAcknowledgementTest {
         assertThat(consumer.health().status()).isEqualTo(ConsumerHealth.Status.STOPPED);
         consumer = null;
     }
-
-    @Test
-    void theLedgerAcknowledgesEachPartitionInReadOrderIndependentlyOfTheOthers() {
-        List<String> acks = new CopyOnWriteArrayList<>();
-        AcknowledgementLedger ledger = new AcknowledgementLedger(
-                new ConsumerMetrics(registry, "ledger", () -> 0), 100, () -> false);
-        SourceRecord p0o0 = record(0, 0, acks);
-        SourceRecord p1o0 = record(1, 0, acks);
-        SourceRecord p0o1 = record(0, 1, acks);
-        List.of(p0o0, p1o0, p0o1).forEach(ledger::register);
-        Sinks.Empty<Void> first = Sinks.empty();
-
-        ledger.handedOver(List.of(p0o0), first.asMono());
-        ledger.handedOver(List.of(p1o0, p0o1), null);
-        assertThat(acks).as("partition 1 does not wait for partition 0").containsExactly("1@0");
-
-        first.tryEmitEmpty();
-        assertThat(acks).containsExactly("1@0", "0@0", "0@1");
-    }
-
-    private static SourceRecord record(int partition, long offset, List<String> acks) {
-        return new SourceRecord(TOPIC, partition, offset, null, new byte[0], new RecordHeaders(),
-                () -> acks.add(partition + "@" + offset));
-    }
 }

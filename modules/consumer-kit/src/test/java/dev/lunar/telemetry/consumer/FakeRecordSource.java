@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.consumer;
 
+import dev.lunar.telemetry.kafka.runtime.AcknowledgementLedger;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,14 +31,18 @@ final class FakeRecordSource implements RecordSource {
     }
 
     @Override
-    public Flux<SourceRecord> receive() {
+    public Flux<SourceRecord> receive(AcknowledgementLedger ledger) {
         return Flux.defer(() -> {
             subscriptions.incrementAndGet();
             int committed = acknowledged.size();
             return Flux.range(committed, values.size() - committed)
                     .map(i -> new SourceRecord(topic, 0, i, TestRecords.key(i), values.get(i), headers.get(i),
                             () -> acknowledged.add((long) i)))
-                    .doOnNext(r -> emitted.incrementAndGet())
+                    .doOnNext(r -> {
+                        ledger.register(r, new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()),
+                                r.offset(), r.acknowledge());
+                        emitted.incrementAndGet();
+                    })
                     .concatWith(Flux.never());
         });
     }

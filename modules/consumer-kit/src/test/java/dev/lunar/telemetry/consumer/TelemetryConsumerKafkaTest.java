@@ -1,5 +1,7 @@
 package dev.lunar.telemetry.consumer;
 
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

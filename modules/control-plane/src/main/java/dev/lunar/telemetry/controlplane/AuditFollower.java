@@ -2,7 +2,7 @@ package dev.lunar.telemetry.controlplane;
 
 import dev.lunar.telemetry.consumer.BatchResult;
 import dev.lunar.telemetry.consumer.ConsumerHealth;
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.consumer.TelemetryConsumer;
 import dev.lunar.telemetry.events.avro.AuditRecord;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -151,7 +151,7 @@ public final class ControlPlaneServer implements AutoCloseable {
      *
      * @throws IllegalStateException when called twice
      */
-    public synchronized void followAuditTrail(dev.lunar.telemetry.consumer.KafkaClientSettings kafka, String topic) {
+    public synchronized void followAuditTrail(dev.lunar.telemetry.kafka.runtime.KafkaClientSettings kafka, String topic) {
         if (auditFollower != null) {
             throw new IllegalStateException("the control plane already follows the audit trail");
         }

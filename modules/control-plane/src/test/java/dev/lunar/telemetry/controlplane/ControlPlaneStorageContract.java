@@ -70,7 +70,7 @@ abstract class ControlPlaneStorageContract {
         String globex = freshTenant();
         String topic = kafka.uniqueTopic("audit");
         var settings = dev.lunar.telemetry.consumer.audit.AuditSettings.defaults().withTopic(topic);
-        var client = dev.lunar.telemetry.consumer.KafkaClientSettings.of(kafka.bootstrapServers());
+        var client = dev.lunar.telemetry.kafka.runtime.KafkaClientSettings.of(kafka.bootstrapServers());
         byte[] shared = ("[{\"message\":\"acme-first\",\"tenant\":{\"id\":\"" + acme + "\"}},"
                 + "{\"message\":\"globex-only\",\"tenant\":{\"id\":\"" + globex + "\"}},"
                 + "{\"message\":\"acme-second\",\"tenant\":{\"id\":\"" + acme + "\"}}]")

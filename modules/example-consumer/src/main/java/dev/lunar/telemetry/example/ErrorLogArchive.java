@@ -3,7 +3,7 @@ package dev.lunar.telemetry.example;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lunar.telemetry.consumer.BatchResult;
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.consumer.TelemetryConsumer;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.avro.EnrichedLog;

@@ -2,7 +2,7 @@ package dev.lunar.telemetry.datadog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lunar.telemetry.consumer.ConsumerHealth;
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.consumer.TelemetryConsumer;
 import dev.lunar.telemetry.consumer.audit.AuditTrail;
 import io.micrometer.core.instrument.MeterRegistry;

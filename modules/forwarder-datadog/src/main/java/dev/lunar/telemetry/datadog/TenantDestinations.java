@@ -1,6 +1,6 @@
 package dev.lunar.telemetry.datadog;
 
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.BadRecordException;
 import dev.lunar.telemetry.events.avro.TenantDatadogDestination;

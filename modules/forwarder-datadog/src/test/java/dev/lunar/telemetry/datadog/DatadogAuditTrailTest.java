@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.consumer.audit.AuditChain;
 import dev.lunar.telemetry.consumer.audit.AuditSettings;
 import dev.lunar.telemetry.consumer.audit.AuditVerifier;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lunar.telemetry.consumer.BatchResult;
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.events.avro.EnrichedLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;

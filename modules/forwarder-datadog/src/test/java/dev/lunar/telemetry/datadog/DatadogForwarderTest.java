@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lunar.telemetry.consumer.ConsumerHealth;
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.DeadLetterHeaders;
 import dev.lunar.telemetry.events.EventKind;

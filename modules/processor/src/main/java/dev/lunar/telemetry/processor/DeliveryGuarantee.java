@@ -10,8 +10,8 @@ public enum DeliveryGuarantee {
     AT_LEAST_ONCE,
     /**
      * Enriched records and input offsets are committed in one Kafka transaction per batch; consumers that read with
-     * {@code isolation.level=read_committed} see each input record exactly once. See {@link TelemetryProcessor} for
-     * the fencing trade-off.
+     * {@code isolation.level=read_committed} see each input record exactly once. Zombies are fenced by the consumer
+     * group's metadata (KIP-447); see {@link TelemetryProcessor}.
      */
     EXACTLY_ONCE
 }

@@ -1,12 +1,11 @@
 package dev.lunar.telemetry.processor;
 
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -26,14 +25,18 @@ import java.util.regex.Pattern;
  *       {@code tenants.v1}, {@code telemetry.dlq.v1}); lets several pipelines share a cluster.</td></tr>
  *   <tr><td>{@code processor.delivery}</td><td>{@code at-least-once}</td><td>{@code at-least-once} or
  *       {@code exactly-once}; see {@link DeliveryGuarantee}.</td></tr>
- *   <tr><td>{@code processor.transactional-id}</td><td>{@code lunar-telemetry-processor-0}</td><td>Exactly-once
- *       only: unique per instance and stable across its restarts, so a restarted instance fences its former
- *       self.</td></tr>
+ *   <tr><td>{@code processor.transactional-id}</td><td>(derived)</td><td>Exactly-once only, and optional: by
+ *       default each instance uses {@code <group-id>-<random UUID>}. Zombies are fenced by the consumer group's
+ *       metadata (KIP-447), not by this id, so replicas need none of their own; set it only to keep a fixed id
+ *       (a restarted instance then also aborts its former self's open transaction at once).</td></tr>
+ *   <tr><td>{@code processor.concurrency}</td><td>available processors</td><td>Records processed at the same time,
+ *       at most one per partition: partitions are processed independently (in order within a partition), so one
+ *       slow record delays only its own partition.</td></tr>
  *   <tr><td>{@code processor.max-in-flight}</td><td>4096</td><td>Records sent but not yet acknowledged. The library
  *       default of 256 caps throughput near 30 k records/s (shared/KAFKA-NOTES.md).</td></tr>
- *   <tr><td>{@code processor.max-deferred-commits}</td><td>8192</td><td>At-least-once: records received but not yet
- *       committed; above it the consumer pauses. With {@code max-in-flight} this bounds memory when the output is
- *       slow.</td></tr>
+ *   <tr><td>{@code processor.max-deferred-commits}</td><td>65536</td><td>Records received ahead of processing,
+ *       all partitions together; above it the consumer pauses. With {@code max-in-flight} this bounds memory when
+ *       the output is slow. A partition with more than a sixteenth of it waiting is paused on its own.</td></tr>
  *   <tr><td>{@code processor.commit-interval}</td><td>1s</td><td>At-least-once: how often acknowledged offsets are
  *       committed.</td></tr>
  *   <tr><td>{@code processor.transaction-batch-size}</td><td>500</td><td>Exactly-once: records per
@@ -69,7 +72,7 @@ import java.util.regex.Pattern;
  * </table>
  */
 public record ProcessorSettings(
-        String bootstrapServers,
+        KafkaClientSettings kafka,
         String groupId,
         String clientId,
         String topicPrefix,
@@ -77,6 +80,7 @@ public record ProcessorSettings(
         String transactionalId,
         int maxInFlight,
         int maxDeferredCommits,
+        int concurrency,
         Duration commitInterval,
         int transactionBatchSize,
         Duration transactionBatchTimeout,
@@ -88,29 +92,23 @@ public record ProcessorSettings(
         List<String> denylist,
         Map<String, String> redactionPatterns,
         Duration scrubBudget,
-        Map<String, String> kafka,
         LogLevel minLogLevel) {
-
-    /** Kafka properties the processor sets itself; {@code processor.kafka} may not override them. */
-    public static final Set<String> OWNED_KAFKA_PROPERTIES = Set.of(
-            "bootstrap.servers", "group.id", "client.id", "key.serializer", "value.serializer", "key.deserializer",
-            "value.deserializer", "enable.auto.commit", "isolation.level", "transactional.id", "enable.idempotence",
-            "acks");
 
     private static final Pattern TOPIC_PREFIX = Pattern.compile("[a-zA-Z0-9._-]*");
 
     public ProcessorSettings {
-        require(bootstrapServers != null && !bootstrapServers.isBlank(), "processor.bootstrap-servers",
-                "is required; set it to the Kafka brokers, e.g. 127.0.0.1:9092");
+        require(kafka != null, "processor.bootstrap-servers", "is required; set it to the Kafka brokers, e.g."
+                + " 127.0.0.1:9092");
         require(groupId != null && !groupId.isBlank(), "processor.group-id", "must not be empty");
         require(clientId != null && !clientId.isBlank(), "processor.client-id", "must not be empty");
         require(topicPrefix != null && TOPIC_PREFIX.matcher(topicPrefix).matches() && topicPrefix.length() <= 200,
                 "processor.topic-prefix", "may contain only letters, digits, '.', '_' and '-' (was '"
                         + topicPrefix + "')");
         require(delivery != null, "processor.delivery", "must be at-least-once or exactly-once");
-        require(delivery != DeliveryGuarantee.EXACTLY_ONCE || transactionalId != null && !transactionalId.isBlank(),
-                "processor.transactional-id", "is required with processor.delivery=exactly-once; give each instance"
-                        + " its own stable id");
+        require(transactionalId == null || !transactionalId.isBlank(), "processor.transactional-id",
+                "must not be blank; leave it out to derive one per process (<group-id>-<random UUID>)");
+        require(concurrency >= 1 && concurrency <= 1024, "processor.concurrency",
+                "must be between 1 and 1024 (was " + concurrency + "); the default is the number of processors");
         require(maxInFlight >= 1 && maxInFlight <= 1_000_000, "processor.max-in-flight",
                 "must be between 1 and 1000000 (was " + maxInFlight + "); 4096 is a good value");
         require(maxDeferredCommits >= 1, "processor.max-deferred-commits",
@@ -148,17 +146,20 @@ public record ProcessorSettings(
         require(scrubBudget.compareTo(Duration.ofMinutes(1)) <= 0, "processor.scrub-budget",
                 "must be at most 1m (was " + scrubBudget + "): a record holds its partition while it is scrubbed;"
                         + " 2s is a good value");
-        kafka = Map.copyOf(Objects.requireNonNull(kafka, "processor.kafka"));
         require(minLogLevel != null, "processor.min-log-level", "must be one of " + LogLevel.ALLOWED);
-        List<String> owned = new ArrayList<>();
-        for (String key : kafka.keySet()) {
-            if (OWNED_KAFKA_PROPERTIES.contains(key)) {
-                owned.add(key);
-            }
-        }
-        require(owned.isEmpty(), "processor.kafka", "may not set " + owned.stream().sorted().toList()
-                + ": the processor sets these itself (use processor.bootstrap-servers, processor.group-id,"
-                + " processor.delivery, processor.transactional-id instead)");
+    }
+
+    /** The broker list, {@code processor.bootstrap-servers}. */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /**
+     * The exactly-once transactional id of one processor instance: {@code processor.transactional-id}, or
+     * {@code <group-id>-<random UUID>}, new for every instance (its runs keep it, so a new run fences the last).
+     */
+    public String transactionalIdOrDerived() {
+        return transactionalId != null ? transactionalId : groupId + "-" + java.util.UUID.randomUUID();
     }
 
     public static Builder builder(String bootstrapServers) {
@@ -167,13 +168,14 @@ public record ProcessorSettings(
 
     /** A builder holding these settings, to change some of them. */
     public Builder toBuilder() {
-        return new Builder().bootstrapServers(bootstrapServers).groupId(groupId).clientId(clientId)
+        return new Builder().bootstrapServers(kafka.bootstrapServers()).groupId(groupId).clientId(clientId)
                 .topicPrefix(topicPrefix).delivery(delivery).transactionalId(transactionalId).maxInFlight(maxInFlight)
-                .maxDeferredCommits(maxDeferredCommits).commitInterval(commitInterval)
+                .maxDeferredCommits(maxDeferredCommits).concurrency(concurrency).commitInterval(commitInterval)
                 .transactionBatchSize(transactionBatchSize).transactionBatchTimeout(transactionBatchTimeout)
                 .shutdownTimeout(shutdownTimeout).restartBackoff(restartBackoff).restartBackoffMax(restartBackoffMax)
                 .apiKeyTags(apiKeyTags).apiKeyEnvironment(apiKeyEnvironment).denylist(denylist)
-                .redactionPatterns(redactionPatterns).scrubBudget(scrubBudget).kafka(kafka).minLogLevel(minLogLevel);
+                .redactionPatterns(redactionPatterns).scrubBudget(scrubBudget).kafka(kafka.properties())
+                .minLogLevel(minLogLevel);
     }
 
     /** {@code <topic-prefix><name>}: the name of a pipeline topic on this cluster. */
@@ -207,9 +209,10 @@ public record ProcessorSettings(
         private String clientId = "lunar-telemetry-processor";
         private String topicPrefix = "";
         private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
-        private String transactionalId = "lunar-telemetry-processor-0";
+        private String transactionalId = null;
         private int maxInFlight = 4096;
         private int maxDeferredCommits = 65536;
+        private int concurrency = Runtime.getRuntime().availableProcessors();
         private Duration commitInterval = Duration.ofMillis(200);
         private int transactionBatchSize = 500;
         private Duration transactionBatchTimeout = Duration.ofMillis(100);
@@ -235,6 +238,7 @@ public record ProcessorSettings(
         public Builder transactionalId(String value) { this.transactionalId = value; return this; }
         public Builder maxInFlight(int value) { this.maxInFlight = value; return this; }
         public Builder maxDeferredCommits(int value) { this.maxDeferredCommits = value; return this; }
+        public Builder concurrency(int value) { this.concurrency = value; return this; }
         public Builder commitInterval(Duration value) { this.commitInterval = value; return this; }
         public Builder transactionBatchSize(int value) { this.transactionBatchSize = value; return this; }
         public Builder transactionBatchTimeout(Duration value) { this.transactionBatchTimeout = value; return this; }
@@ -253,10 +257,22 @@ public record ProcessorSettings(
 
         /** @throws IllegalArgumentException naming the key that is wrong and how to fix it */
         public ProcessorSettings build() {
-            return new ProcessorSettings(bootstrapServers, groupId, clientId, topicPrefix, delivery, transactionalId,
-                    maxInFlight, maxDeferredCommits, commitInterval, transactionBatchSize, transactionBatchTimeout,
-                    shutdownTimeout, restartBackoff, restartBackoffMax, apiKeyTags, apiKeyEnvironment, denylist,
-                    redactionPatterns, scrubBudget, kafka, LogLevel.ofSetting(minLogLevel, "processor.min-log-level"));
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                throw new IllegalArgumentException("processor.bootstrap-servers is required; set it to the Kafka"
+                        + " brokers, e.g. 127.0.0.1:9092");
+            }
+            KafkaClientSettings client;
+            try {
+                client = new KafkaClientSettings(bootstrapServers, Objects.requireNonNull(kafka, "processor.kafka"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("processor.kafka " + e.getMessage().replaceFirst("^kafka properties ", ""),
+                        e);
+            }
+            return new ProcessorSettings(client, groupId, clientId, topicPrefix, delivery, transactionalId,
+                    maxInFlight, maxDeferredCommits, concurrency, commitInterval, transactionBatchSize,
+                    transactionBatchTimeout, shutdownTimeout, restartBackoff, restartBackoffMax, apiKeyTags,
+                    apiKeyEnvironment, denylist, redactionPatterns, scrubBudget,
+                    LogLevel.ofSetting(minLogLevel, "processor.min-log-level"));
         }
     }
 }

@@ -8,11 +8,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.lunar.telemetry.kafka.runtime.KafkaRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
@@ -27,22 +29,24 @@ import reactor.util.retry.Retry;
  * de-duplicate by {@code eventId}. Order is kept per key (proxy) from raw to enriched topic.
  *
  * <p>Exactly-once ({@code processor.delivery=exactly-once}): per batch, one Kafka transaction holds the outputs and
- * the consumer offsets, sent with {@code sendOffsets(offsets, ConsumerGroupMetadata)}; consumers reading with
- * {@code read_committed} see each raw record once. <b>Fencing trade-off:</b> the transactional id is fixed per
- * instance ({@code processor.transactional-id}), so a restarted instance fences its own former self (its open
- * transaction is aborted). The offsets are sent with group metadata that names the group only (Reactor Kafka does not
- * expose the consumer's own metadata safely), so generation-based zombie fencing is not in force. Instead a revocation
- * is held until every record already fetched from the revoked partitions has been committed ({@link RevocationDrain}),
- * so an orderly rebalance writes nothing twice. What remains: an instance that loses its partitions without a
- * revocation (cut off from the group past its session timeout) or whose drain times out
- * ({@code processor.shutdown-timeout}) can still commit a batch the new owner also writes. Give each instance its
- * own transactional id.
+ * the consumer offsets, sent with {@code sendOffsets(offsets, ConsumerGroupMetadata)} carrying the consumer's real
+ * metadata (generation and member id, read on the consumer's thread); consumers reading with {@code read_committed}
+ * see each raw record once. <b>Fencing:</b> the broker refuses the offsets of a member whose generation is over
+ * (KIP-447), so a zombie — an instance cut off from the group, or one that finished a batch after its partitions
+ * were revoked — aborts its transaction instead of writing twice. Replicas therefore need no hand-assigned
+ * transactional id: each instance derives {@code <group-id>-<random UUID>} unless {@code processor.transactional-id}
+ * is set. At a revocation the runtime waits (up to {@code processor.shutdown-timeout}) for the revoked partitions'
+ * records in flight, so an orderly rebalance commits them before the new owner starts; records of a revoked
+ * partition still in flight afterwards are left out of later transactions.
+ *
+ * <p><b>Partitions are processed independently</b>: in order within a partition, concurrently across partitions
+ * ({@code processor.concurrency} at a time), so one slow record delays only its own partition.
  *
  * <p><b>Errors.</b> A record that cannot be read or attributed goes to the dead-letter topic (counted, committed, the
  * stream goes on). Any other error (a failed send, a lost broker) ends the current run; a new run starts from the
  * committed offsets after a backoff ({@code processor.restart-backoff}…{@code restart-backoff-max}), so nothing is
  * dropped. Memory is bounded: without demand the consumer pauses ({@code max-in-flight},
- * {@code max-deferred-commits}).
+ * {@code max-deferred-commits}); a partition with a long backlog is paused on its own.
  *
  * <p><b>Start-up and shutdown.</b> Processing starts once the tenant table has been read to the end of
  * {@code tenants.v1} ({@link #ready()}). {@link #close()} stops taking records, drains those in flight, commits and
@@ -60,6 +64,10 @@ public final class TelemetryProcessor implements AutoCloseable {
     private final TenantTable tenants = new TenantTable();
     private final TenantFeed feed;
     private final ProcessorFlow flow;
+    /** Where records are processed, {@code processor.concurrency} at a time; one partition at a time per worker. */
+    private final Scheduler workers;
+    /** Exactly-once: kept across runs, so each new run's producer fences the previous run's. */
+    private final String transactionalId;
     private final Sinks.Empty<Void> stop = Sinks.empty();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -78,6 +86,8 @@ public final class TelemetryProcessor implements AutoCloseable {
         this.flow = new ProcessorFlow(new EnrichmentPipeline(settings, tenants, metrics, Clock.systemUTC()), topics,
                 metrics);
         this.feed = new TenantFeed(settings, topics.tenants, tenants, metrics);
+        this.transactionalId = settings.transactionalIdOrDerived();
+        this.workers = KafkaRuntime.workers(settings.clientId() + "-work", settings.concurrency());
         Gauge.builder("lunar.processor.tenants", tenants, TenantTable::size)
                 .description("tenants in the tenant table").register(registry);
     }
@@ -119,15 +129,17 @@ public final class TelemetryProcessor implements AutoCloseable {
     private Mono<Void> runOnce() {
         int run = runs.incrementAndGet();
         // Closing waits for the producer; never on one of the transport's own threads (it would wait for itself).
-        return Mono.usingWhen(Mono.fromCallable(() -> new ReactorKafkaTransport(settings, topics, registry, run)),
+        return Mono.usingWhen(Mono.fromCallable(() -> new RuntimeTransport(settings, topics, registry, run,
+                        transactionalId)),
                 transport -> {
                     phase = "running";
                     Runnable progress = () -> failuresInARow.set(0);
                     Mono<Void> stopSignal = stop.asMono();
+                    StreamRun.Shape shape = StreamRun.Shape.of(workers, settings);
                     return settings.delivery() == DeliveryGuarantee.EXACTLY_ONCE
-                            ? StreamRun.exactlyOnce(transport, flow, metrics, stopSignal,
+                            ? StreamRun.exactlyOnce(transport, flow, metrics, stopSignal, shape,
                                     settings.transactionBatchSize(), settings.transactionBatchTimeout(), progress)
-                            : StreamRun.atLeastOnce(transport, flow, metrics, stopSignal, progress);
+                            : StreamRun.atLeastOnce(transport, flow, metrics, stopSignal, shape, progress);
                 },
                 TelemetryProcessor::closeAside,
                 (transport, error) -> closeAside(transport),
@@ -213,6 +225,7 @@ public final class TelemetryProcessor implements AutoCloseable {
             // failed() completes normally; nothing to do
         }
         feed.close();
+        workers.dispose();
         phase = "stopped";
         log.info("processor stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
     }
@@ -223,5 +236,6 @@ public final class TelemetryProcessor implements AutoCloseable {
         phase = "stopped";
         subscription.dispose();
         feed.close();
+        workers.dispose();
     }
 }

@@ -154,8 +154,7 @@ public final class TenantAdmin implements AutoCloseable {
     private void send(String id, byte[] value) {
         if (producer == null) {
             Properties props = new Properties();
-            props.putAll(settings.kafka());
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+            props.putAll(settings.kafka().admin(settings.clientId() + "-tenant-admin"));
             props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-tenant-admin");
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -20,8 +20,7 @@ final class TenantTopic {
 
     static KafkaConsumer<String, byte[]> consumer(ProcessorSettings settings, String clientSuffix) {
         Properties props = new Properties();
-        props.putAll(settings.kafka());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.putAll(settings.kafka().admin(settings.clientId() + "-" + clientSuffix));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-" + clientSuffix);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -220,6 +220,7 @@ class TelemetryProcessorTest {
     @Test
     void exactlyOnceDeliversEachEventOnceAcrossACrash(KafkaBroker kafka) {
         try (KafkaFixture fx = new KafkaFixture(kafka, "eos")) {
+            // a fixed id, as users who set processor.transactional-id keep it
             ProcessorSettings settings = fx.settings().delivery(DeliveryGuarantee.EXACTLY_ONCE)
                     .transactionalId(fx.prefix + "tx-0").transactionBatchSize(100).build();
             int total = 2000;
@@ -240,17 +241,19 @@ class TelemetryProcessorTest {
     }
 
     @Test
-    void exactlyOnceHoldsARebalanceUntilFetchedRecordsAreCommittedAndWritesEachOnce(KafkaBroker kafka) {
+    void exactlyOnceWithoutTransactionalIdsHoldsARebalanceUntilInFlightRecordsAreCommittedAndWritesEachOnce(
+            KafkaBroker kafka) {
         try (KafkaFixture fx = new KafkaFixture(kafka, "eos-rebalance")) {
+            // no processor.transactional-id: each instance derives its own; the group's metadata fences
             ProcessorSettings.Builder settings = fx.settings().delivery(DeliveryGuarantee.EXACTLY_ONCE)
                     .transactionBatchSize(100);
             int total = 3000;
             produceLogs(fx, total / 2);
             SimpleMeterRegistry firstRegistry = new SimpleMeterRegistry();
-            try (TelemetryProcessor first = startReady(settings.transactionalId(fx.prefix + "tx-a").build(),
+            try (TelemetryProcessor first = startReady(settings.build(),
                     firstRegistry)) {
                 fx.readUntil(fx.topics.enriched(EventKind.LOGS), r -> r.size() >= 200);
-                try (TelemetryProcessor second = startReady(settings.transactionalId(fx.prefix + "tx-b").build(),
+                try (TelemetryProcessor second = startReady(settings.build(),
                         new SimpleMeterRegistry())) {
                     produceLogs2(fx, total / 2, total);
                     fx.readUntil(fx.topics.enriched(EventKind.LOGS), r -> ids(r).size() >= total);
@@ -265,7 +268,7 @@ class TelemetryProcessorTest {
     }
 
     private static double revocations(SimpleMeterRegistry registry, String outcome) {
-        io.micrometer.core.instrument.Counter counter = registry.find("lunar.processor.revocations")
+        io.micrometer.core.instrument.Counter counter = registry.find("lunar.kafka.revocations")
                 .tag("outcome", outcome).counter();
         return counter == null ? 0 : counter.count();
     }

@@ -15,10 +15,11 @@ public final class ProcessorConfig {
                 .clientId(config.string("processor.client-id", d.clientId()))
                 .topicPrefix(config.string("processor.topic-prefix", d.topicPrefix()))
                 .delivery(config.enumValue("processor.delivery", DeliveryGuarantee.class, d.delivery()))
-                .transactionalId(config.string("processor.transactional-id", d.transactionalId()))
+                .transactionalId(config.string("processor.transactional-id").orElse(null))
                 .maxInFlight(config.integer("processor.max-in-flight", d.maxInFlight(), 1, 1 << 20))
                 .maxDeferredCommits(config.integer("processor.max-deferred-commits", d.maxDeferredCommits(), 1,
                         1 << 22))
+                .concurrency(config.integer("processor.concurrency", d.concurrency(), 1, 1024))
                 .commitInterval(config.duration("processor.commit-interval", d.commitInterval()))
                 .transactionBatchSize(config.integer("processor.transaction-batch-size", d.transactionBatchSize(), 1,
                         1 << 20))

@@ -1,6 +1,6 @@
 package dev.lunar.telemetry.consumer.audit;
 
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.events.avro.AuditRecord;
 import reactor.core.publisher.Mono;
 

@@ -3,7 +3,7 @@ package dev.lunar.telemetry.consumer.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.avro.AuditRecord;
 import dev.lunar.telemetry.kafka.embedded.KafkaBroker;

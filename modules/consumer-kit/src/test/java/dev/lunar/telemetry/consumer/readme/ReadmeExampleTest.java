@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lunar.telemetry.consumer.BatchResult;
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.consumer.TelemetryConsumer;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.avro.EnrichedLog;

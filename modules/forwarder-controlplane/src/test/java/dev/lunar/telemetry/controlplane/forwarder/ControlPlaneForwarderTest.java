@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lunar.telemetry.consumer.KafkaClientSettings;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.controlplane.ControlPlaneServer;
 import dev.lunar.telemetry.controlplane.ControlPlaneSettings;
 import dev.lunar.telemetry.events.AvroCodec;

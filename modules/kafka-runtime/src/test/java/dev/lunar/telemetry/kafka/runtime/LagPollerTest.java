@@ -1,4 +1,6 @@
-package dev.lunar.telemetry.consumer;
+package dev.lunar.telemetry.kafka.runtime;
+
+import dev.lunar.telemetry.kafka.runtime.internal.ReactorRecordReceiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +24,7 @@ class LagPollerTest {
         Mono<Long> slow = Mono.defer(() -> Mono.delay(Duration.ofSeconds(5), time).map(t -> asked.incrementAndGet()));
         List<Long> answers = new CopyOnWriteArrayList<>();
 
-        Disposable poller = ReactorKafkaRecordSource.pollEvery(Duration.ofSeconds(2), slow, answers::add, time);
+        Disposable poller = ReactorRecordReceiver.pollEvery(Duration.ofSeconds(2), slow, answers::add, time);
         time.advanceTimeBy(Duration.ofMinutes(10));
 
         assertThat(poller.isDisposed()).as("the poller is still running").isFalse();
@@ -38,7 +40,7 @@ class LagPollerTest {
                 ? Mono.error(new IllegalStateException("consumer busy")) : Mono.just(asked.get()));
         List<Long> answers = new CopyOnWriteArrayList<>();
 
-        Disposable poller = ReactorKafkaRecordSource.pollEvery(Duration.ofSeconds(2), flaky, answers::add, time);
+        Disposable poller = ReactorRecordReceiver.pollEvery(Duration.ofSeconds(2), flaky, answers::add, time);
         time.advanceTimeBy(Duration.ofSeconds(20));
 
         assertThat(answers).containsExactly(1L, 3L, 5L, 7L, 9L);
