@@ -78,7 +78,7 @@ class PhoneNumberDetectorTest {
             "ratio 0.123456 0.654321                     | decimals",
             "host ip-10-0-12-34.ec2.internal             | host names",
             "+1 555                                      | too short",
-            "+44 20 7946 095                             | invalid for its country",
+            "+44 20 79                                   | too short for its country",
             "415 555 0132                                | US digits with spaces only and no +1",
             "x020 7946 0958                              | glued to a word",
             "020 7946 0958x                              | glued to a word",
