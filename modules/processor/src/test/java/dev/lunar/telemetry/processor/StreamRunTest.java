@@ -184,6 +184,7 @@ class StreamRunTest {
         FakeTransport transport = new FakeTransport(Flux.just(good(0), accessLog(1), accessLog(2), accessLog(3))
                 .concatWith(Flux.never()), allDelivered());
         Sinks.Empty<Void> stop = Sinks.empty();
+        transport.transactional = true;
         StepVerifier.create(StreamRun.exactlyOnce(transport, flow, metrics, stop.asMono(), shape, 4,
                         Duration.ofMillis(50),
                         () -> { }))
