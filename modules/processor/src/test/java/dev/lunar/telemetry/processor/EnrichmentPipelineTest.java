@@ -195,7 +195,7 @@ class EnrichmentPipelineTest {
                     .isEqualTo("individual-request");
             drop(EventKind.LOGS, Samples.b(Samples.log("c-" + tenant, tenant)).setLogger("nginx.access").build());
             drop(EventKind.LOGS, Samples.b(Samples.log("d-" + tenant, tenant))
-                    .setMessage("10.0.0.7 - - [26/Nov/2026:10:00:00 +0000] \"POST /v1/charges HTTP/1.1\" 201 512")
+                    .setMessage("127.0.0.1 - - [26/Nov/2026:10:00:00 +0000] \"POST /v1/charges HTTP/1.1\" 201 512")
                     .build());
             n += 4;
         }

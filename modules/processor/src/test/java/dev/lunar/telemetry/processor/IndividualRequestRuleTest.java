@@ -49,9 +49,9 @@ class IndividualRequestRuleTest {
                 "GET reports.partner-data.io/v2/exports/{id} 200 585ms",
                 "POST api.stripe.com/v1/charges 502 1201ms",
                 "127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326",
-                "10.1.2.3 - - [26/Nov/2026:10:00:00 +0000] \"POST /v1/charges HTTP/1.1\" 201 512 \"-\" \"okhttp/4.12.0\"",
-                "[2026-11-26T10:00:00.310Z] \"POST /api/v1/locations HTTP/2\" 204 - 154 0 226 100 \"10.0.35.28\" "
-                        + "\"nsq2http\" \"cc21d9b0-cf5c-432b\" \"locations\" \"tcp://10.0.2.1:80\"",
+                "127.0.0.1 - - [26/Nov/2026:10:00:00 +0000] \"POST /v1/charges HTTP/1.1\" 201 512 \"-\" \"okhttp/4.12.0\"",
+                "[2026-11-26T10:00:00.310Z] \"POST /api/v1/locations HTTP/2\" 204 - 154 0 226 100 \"127.0.0.1\" "
+                        + "\"nsq2http\" \"cc21d9b0-cf5c-432b\" \"locations\" \"tcp://127.0.0.1:80\"",
                 "method=GET path=/v1/customers/42 status=200 duration=5ms",
                 "status=200 duration=0.005 method=get path=/v1/customers/42",
                 "ts=2026-11-26T10:00:00Z level=info msg=done method=POST url=https://api.openai.com/v1/chat status=429",
@@ -113,7 +113,7 @@ class IndividualRequestRuleTest {
     // ------------------------------------------------------------------------------------------------ properties
 
     private static final List<String> METHODS = List.copyOf(IndividualRequestRule.METHODS);
-    private static final List<String> HOSTS = List.of("api.stripe.com", "reports.partner-data.io", "10.0.0.7",
+    private static final List<String> HOSTS = List.of("api.stripe.com", "reports.partner-data.io", "127.0.0.7",
             "maps.googleapis.com", "localhost:8080", "api.github.com:443", "svc.internal");
     private static final List<String> PATHS = List.of("/", "/v1/charges", "/v1/customers/{id}",
             "/repos/{owner}/{repo}/issues", "/v2/exports/42?format=csv", "/2010-04-01/Accounts/{sid}/Messages.json",
@@ -127,10 +127,10 @@ class IndividualRequestRuleTest {
             String url = "https://" + host + path;
             return prefix + switch (format) {
                 case 0 -> method + " " + host + path + " " + status + " " + latency;
-                case 1 -> "10.0.0.1 - - [26/Nov/2026:10:00:00 +0000] \"" + method + " " + path + " HTTP/1.1\" " + status
+                case 1 -> "127.0.0.1 - - [26/Nov/2026:10:00:00 +0000] \"" + method + " " + path + " HTTP/1.1\" " + status
                         + " 512 \"-\" \"okhttp/4.12.0\"";
                 case 2 -> "[2026-11-26T10:00:00.310Z] \"" + method + " " + path + " HTTP/2\" " + status
-                        + " - 0 226 " + latency.replaceAll("[^0-9]", "") + " 3 \"10.0.0.1\" \"curl/8\" \"id-1\" \"" + host
+                        + " - 0 226 " + latency.replaceAll("[^0-9]", "") + " 3 \"127.0.0.1\" \"curl/8\" \"id-1\" \"" + host
                         + "\"";
                 case 3 -> shuffled("method=" + method, "path=" + path, "status=" + status, "duration=" + latency);
                 case 4 -> "{" + shuffled("\"method\":\"" + method + "\"", "\"url\":\"" + url + "\"",
