@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.datadog;
 
+import dev.lunar.telemetry.consumer.audit.RecordingAuditTrail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

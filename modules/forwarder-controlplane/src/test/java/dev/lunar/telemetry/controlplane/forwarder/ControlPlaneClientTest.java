@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.controlplane.forwarder;
 
+import dev.lunar.telemetry.consumer.audit.RecordingAuditTrail;
 import static dev.lunar.telemetry.controlplane.forwarder.Stats.event;
 import static org.assertj.core.api.Assertions.assertThat;
 

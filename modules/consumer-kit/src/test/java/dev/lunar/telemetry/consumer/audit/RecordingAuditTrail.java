@@ -1,8 +1,5 @@
-package dev.lunar.telemetry.controlplane.forwarder;
+package dev.lunar.telemetry.consumer.audit;
 
-import dev.lunar.telemetry.consumer.audit.AuditChain;
-import dev.lunar.telemetry.consumer.audit.AuditEntry;
-import dev.lunar.telemetry.consumer.audit.AuditTrail;
 import dev.lunar.telemetry.events.avro.AuditRecord;
 import java.time.Instant;
 import java.util.List;
@@ -10,13 +7,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 
-/** An audit trail in memory, for handler tests without Kafka; {@link #failNext} makes writes fail. */
-final class RecordingAuditTrail implements AuditTrail {
+/**
+ * An audit trail in memory, for the forwarders' handler tests without Kafka (consumer-kit's test jar);
+ * {@link #failNext} makes writes fail.
+ */
+public final class RecordingAuditTrail implements AuditTrail {
 
-    final List<AuditRecord> written = new CopyOnWriteArrayList<>();
+    public final List<AuditRecord> written = new CopyOnWriteArrayList<>();
     private final AtomicInteger failures = new AtomicInteger();
 
-    void failNext(int writes) {
+    public void failNext(int writes) {
         failures.set(writes);
     }
 
