@@ -3,6 +3,9 @@ package dev.lunar.telemetry.cli.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lunar.telemetry.settings.Durations;
+import dev.lunar.telemetry.settings.InvalidSettingException;
+import dev.lunar.telemetry.settings.Setting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,8 +80,53 @@ public final class ConfigSource {
         return "LUNAR_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
+    /**
+     * The value of {@code setting} from the environment or the file, parsed and checked by its definition, or its
+     * default when neither sets it.
+     */
+    public <T> T get(Setting<T> setting) {
+        Optional<Value> value = raw(setting.key());
+        if (value.isEmpty()) {
+            return setting.defaultValue();
+        }
+        Object v = value.get().value;
+        String text = v instanceof List<?> l ? l.stream().map(String::valueOf).collect(Collectors.joining(","))
+                : String.valueOf(v);
+        try {
+            return setting.parse(text, value.get().origin);
+        } catch (InvalidSettingException e) {
+            throw new ConfigException(e.key(), e.getMessage());
+        }
+    }
+
+    /** The entries of an open-ended setting ({@link Setting#entries}), from the file. */
+    public Map<String, String> entries(Setting<Map<String, String>> setting) {
+        return map(setting.prefix());
+    }
+
+    /**
+     * Builds a module's settings from bound values; a value its own rules reject becomes a {@link ConfigException}
+     * naming the key the definition gives.
+     */
+    public static <T> T built(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (InvalidSettingException e) {
+            throw new ConfigException(e.key(), e.getMessage());
+        }
+    }
+
+    /** The environment variable that overrides {@code setting}. */
+    public static String envName(Setting<?> setting) {
+        return setting.environmentVariable();
+    }
+
     public boolean isSet(String key) {
         return raw(key).isPresent();
+    }
+
+    public boolean isSet(Setting<?> setting) {
+        return isSet(setting.key());
     }
 
     public Optional<String> string(String key) {
