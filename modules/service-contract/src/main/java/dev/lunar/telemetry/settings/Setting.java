@@ -28,14 +28,20 @@ public final class Setting<T> {
     private final String expected;
     private final Function<String, T> parser;
     private final Function<T, String> bounds;
-    private boolean describedDefault;
+    private final boolean describedDefault;
 
     private Setting(String key, Class<?> type, T defaultValue, String defaultText, String doc, String expected,
             Function<String, T> parser, Function<T, String> bounds) {
+        this(key, type, defaultValue, defaultText, false, doc, expected, parser, bounds);
+    }
+
+    private Setting(String key, Class<?> type, T defaultValue, String defaultText, boolean describedDefault,
+            String doc, String expected, Function<String, T> parser, Function<T, String> bounds) {
         this.key = Objects.requireNonNull(key, "key");
         this.type = type;
         this.defaultValue = defaultValue;
         this.defaultText = defaultText;
+        this.describedDefault = describedDefault;
         this.doc = Objects.requireNonNull(doc, "doc");
         this.expected = expected;
         this.parser = parser;
@@ -116,9 +122,7 @@ public final class Setting<T> {
 
     /** The same setting with {@code text} shown as its default where the default is not a constant. */
     public Setting<T> defaultShown(String text) {
-        Setting<T> shown = new Setting<>(key, type, defaultValue, text, doc, expected, parser, bounds);
-        shown.describedDefault = true;
-        return shown;
+        return new Setting<>(key, type, defaultValue, text, true, doc, expected, parser, bounds);
     }
 
     /** Whether {@link #defaultText} describes the default ("number of processors") rather than spelling it. */

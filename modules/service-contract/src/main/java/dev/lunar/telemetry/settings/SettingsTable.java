@@ -38,19 +38,15 @@ public record SettingsTable(String name, List<Setting<?>> settings) {
         return out.toString();
     }
 
+    /** The default in backticks when it is the value itself; "unset", "none" or a description as plain text. */
     private static String defaultCell(Setting<?> s) {
         String text = s.defaultText();
         Object value = s.defaultValue();
-        boolean literal = value != null && !(value instanceof List<?> l && l.isEmpty())
-                && !(value instanceof java.util.Map<?, ?>) && !text.isEmpty() && isRendering(s);
         if (text.isEmpty()) {
             return "empty";
         }
+        boolean literal = value != null && !s.defaultTextIsDescription()
+                && !(value instanceof List<?> l && l.isEmpty()) && !(value instanceof java.util.Map<?, ?>);
         return literal ? "`" + text + "`" : text;
-    }
-
-    /** Whether the default text is the value itself rather than a description ({@link Setting#defaultShown}). */
-    private static boolean isRendering(Setting<?> s) {
-        return !s.defaultTextIsDescription();
     }
 }
