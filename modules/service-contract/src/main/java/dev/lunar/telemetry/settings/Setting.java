@@ -164,6 +164,11 @@ public final class Setting<T> {
 
     /** {@code LUNAR_} + the key in upper case, dots and dashes as underscores. */
     public String environmentVariable() {
+        return environmentVariable(key);
+    }
+
+    /** The environment variable that overrides {@code key}, also for keys without a definition of their own. */
+    public static String environmentVariable(String key) {
         return "LUNAR_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
