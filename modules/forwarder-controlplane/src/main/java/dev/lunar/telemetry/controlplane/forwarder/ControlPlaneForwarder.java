@@ -286,6 +286,16 @@ public final class ControlPlaneForwarder implements AutoCloseable {
     }
 
     /**
+     * A crash, for tests: the aggregation goes first — open windows, emitted ones and sends in flight are lost, as in
+     * a kill -9 (a request may have been stored without its answer being seen) — then the consumer stops, committing
+     * only what windows accepted before allowed.
+     */
+    void crash() {
+        aggregation.get().running.dispose();
+        close();
+    }
+
+    /**
      * Stops reading, hands the records already read to the aggregator, commits what accepted windows allow and
      * closes. Windows not yet accepted are not sent early (an early, partial window would hide the rest of its
      * events): their records are read again after the next start.
