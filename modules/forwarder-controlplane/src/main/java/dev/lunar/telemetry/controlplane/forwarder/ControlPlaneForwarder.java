@@ -104,7 +104,7 @@ public final class ControlPlaneForwarder implements AutoCloseable {
                 .groupId(settings.groupId())
                 // the source partition keys the partial aggregates
                 .positionedTopic(settings.topic(), EnrichedEndpointStats.class,
-                        (stats, position) -> new SourcedStats(stats, position.partition()))
+                        (stats, position) -> new SourcedStats(stats, position.partition(), position.offset()))
                 .destination("control-plane")
                 .deadLetterTopic(settings.deadLetterTopic())
                 .batching(settings.batchMaxRecords(), MAX_BATCH_BYTES, settings.batchMaxWait())
@@ -142,7 +142,7 @@ public final class ControlPlaneForwarder implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             SourcedStats read = batch.get(i);
             if (current.input.tryEmitNext(new PositionedStats(read.stats(), read.sourcePartition(),
-                    taken.firstRecord() + i)).isFailure()) {
+                    read.sourceOffset(), taken.firstRecord() + i)).isFailure()) {
                 held.forget(taken);
                 return Mono.just(BatchResult.retry("the aggregation is restarting"));
             }

@@ -169,7 +169,7 @@ public final class WindowedEndpointAggregator {
      * {@code events} are passed on; its completion emits the remaining windows and completes.
      */
     public Flux<WindowAggregate> aggregate(Flux<EnrichedEndpointStats> events) {
-        return run(events.map(e -> new In(e, WHOLE, -1))).filter(w -> !w.isCommitPoint())
+        return run(events.map(e -> new In(e, WHOLE, -1, -1))).filter(w -> !w.isCommitPoint())
                 .map(CommittableWindow::aggregate);
     }
 
@@ -180,7 +180,7 @@ public final class WindowedEndpointAggregator {
      * {@link CommittableWindow#commitBefore()}. This is how a consumer commits only what the control plane holds.
      */
     public Flux<CommittableWindow> aggregateCommittable(Flux<PositionedStats> events) {
-        return run(events.map(p -> new In(p.stats(), p.sourcePartition(), p.sequence())));
+        return run(events.map(p -> new In(p.stats(), p.sourcePartition(), p.sourceOffset(), p.sequence())));
     }
 
     private Flux<CommittableWindow> run(Flux<In> events) {
@@ -198,8 +198,8 @@ public final class WindowedEndpointAggregator {
     /** Source partition of events read without one ({@link #aggregate}): whole windows. */
     private static final int WHOLE = -1;
 
-    /** One input event, its source partition, and its number in the consumer's sequence (-1: not tracked). */
-    private record In(EnrichedEndpointStats stats, int sourcePartition, long sequence) {}
+    /** One input event, its source partition and offset, and its number in the consumer's sequence (-1: not known). */
+    private record In(EnrichedEndpointStats stats, int sourcePartition, long sourceOffset, long sequence) {}
 
     // ---- state of one subscription; signals arrive serially ------------------------------------------------------
 
@@ -234,6 +234,32 @@ public final class WindowedEndpointAggregator {
         long watermark = Long.MIN_VALUE;
         long maxEventTime = Long.MIN_VALUE;
         long lastArrival;
+        long lastOffset = -1;
+
+        /**
+         * An offset at or below the last one read: the partition is read again from its committed offset after it
+         * came back from another instance. Its event time starts over — meanwhile idle ticks moved the watermark on,
+         * and records the other instance held open would otherwise be dropped as too late — and is rebuilt from the
+         * records read again (duplicates of what the windows hold still count for time, never for figures).
+         */
+        void readAt(long offset) {
+            if (offset < 0) {
+                return;
+            }
+            if (offset <= lastOffset) {
+                watermark = Long.MIN_VALUE;
+                maxEventTime = Long.MIN_VALUE;
+            }
+            lastOffset = offset;
+        }
+
+        void observed(long eventTime, long now) {
+            lastArrival = now;
+            if (eventTime > maxEventTime) {
+                maxEventTime = eventTime;
+                watermark = Math.max(watermark, eventTime);
+            }
+        }
     }
 
     private final class State {
@@ -306,6 +332,7 @@ public final class WindowedEndpointAggregator {
                 return List.of();
             }
             PartitionClock clock = clocks.computeIfAbsent(in.sourcePartition(), p -> new PartitionClock());
+            clock.readAt(in.sourceOffset());
             long t = e.getWindowStart().toEpochMilli();
             long start = Math.floorDiv(t, windowMs) * windowMs;
             if (clock.watermark != Long.MIN_VALUE && start + windowMs + latenessMs + horizonMs <= clock.watermark) {
@@ -316,6 +343,7 @@ public final class WindowedEndpointAggregator {
             WindowState w = windows.computeIfAbsent(id, k -> new WindowState());
             if (!w.eventIds.add(e.getHeader().getEventId())) {
                 duplicates.incrementAndGet();
+                clock.observed(t, now);
                 return List.of();
             }
             merge(w.endpoints.computeIfAbsent(key, k -> new EndpointState()), e);
@@ -324,11 +352,7 @@ public final class WindowedEndpointAggregator {
                 w.heldFrom = Math.min(w.heldFrom, in.sequence());
             }
             accepted.incrementAndGet();
-            clock.lastArrival = now;
-            if (t > clock.maxEventTime) {
-                clock.maxEventTime = t;
-                clock.watermark = Math.max(clock.watermark, t);
-            }
+            clock.observed(t, now);
             return due(false);
         }
 

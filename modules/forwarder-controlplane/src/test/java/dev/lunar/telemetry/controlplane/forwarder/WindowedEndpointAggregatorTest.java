@@ -319,6 +319,24 @@ class WindowedEndpointAggregatorTest {
     }
 
     @Test
+    void aPartitionReadAgainAfterARebalanceStartsItsEventTimeOverSoItsRecordsAreNotTooLate() {
+        WindowedEndpointAggregator aggregator = new WindowedEndpointAggregator(SETTINGS, null);
+        List<PositionedStats> read = List.of(
+                new PositionedStats(event("a").at(0).codes(200, 1).build(), 0, 5, 0), // W0 of p0
+                new PositionedStats(event("b").at(300).codes(200, 2).build(), 0, 6, 1), // p0 at 300: W0 expires
+                // p0 went to another instance and came back: read again from its committed offset 5
+                new PositionedStats(event("a").at(0).codes(200, 1).build(), 0, 5, 2),
+                new PositionedStats(event("b").at(300).codes(200, 2).build(), 0, 6, 3));
+
+        List<CommittableWindow> out = aggregator.aggregateCommittable(Flux.fromIterable(read)).collectList()
+                .block(Duration.ofSeconds(30));
+
+        assertThat(aggregator.counts().tooLate()).isZero();
+        assertThat(out).extracting(w -> w.aggregate().windowStart().getEpochSecond() - T0.getEpochSecond(),
+                w -> w.aggregate().overview().calls()).contains(tuple(0L, 1L), tuple(300L, 2L));
+    }
+
+    @Test
     void aSentWindowHoldsItsRecordsUntilItsLastCorrectionSoACrashCannotLoseLateEvents() {
         List<PositionedStats> read = List.of(
                 new PositionedStats(event("a").at(0).codes(200, 1).build(), 0, 10), // W0
