@@ -77,8 +77,8 @@ public record ControlPlaneForwarderSettings(
     public static final Setting<String> TOPIC = Setting.text("control-plane-forwarder.topic",
             EventKind.ENDPOINTS.enrichedTopic(), "the enriched endpoint-stats topic to read (`read_committed`)");
     public static final Setting<String> GROUP_ID = Setting.text("control-plane-forwarder.group-id",
-            "control-plane-forwarder", "consumer group; run one forwarder per group: a window's aggregate must see"
-                    + " the events of every partition");
+            "control-plane-forwarder", "consumer group; any number of instances may share it (each sends partial"
+                    + " aggregates of the partitions it reads, which the control plane merges)");
     public static final Setting<String> DEAD_LETTER_TOPIC = Setting.text("control-plane-forwarder.dead-letter-topic",
             Topics.DEAD_LETTERS, "where undecodable records go");
     public static final Setting<Integer> BATCH_MAX_RECORDS = Setting.integer(
