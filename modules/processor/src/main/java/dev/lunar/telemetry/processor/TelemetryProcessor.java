@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.processor;
 
+import dev.lunar.telemetry.health.HealthCheck;
 import dev.lunar.telemetry.kafka.runtime.KafkaRuntime;
 import dev.lunar.telemetry.processor.internal.ProcessorFlow;
 import dev.lunar.telemetry.processor.internal.ProcessorMetrics;
@@ -60,7 +61,7 @@ import reactor.util.retry.Retry;
  * {@code tenants.v1} ({@link #ready()}). {@link #close()} stops taking records, drains those in flight, commits and
  * closes, within {@code processor.shutdown-timeout}.
  */
-public final class TelemetryProcessor implements AutoCloseable {
+public final class TelemetryProcessor implements AutoCloseable, HealthCheck {
 
     private static final Logger log = LoggerFactory.getLogger(TelemetryProcessor.class);
     private static final int UNHEALTHY_AFTER_FAILURES = 3;
@@ -181,6 +182,7 @@ public final class TelemetryProcessor implements AutoCloseable {
     }
 
     /** Running and processing (or briefly restarting after an error). */
+    @Override
     public boolean isHealthy() {
         String current = phase;
         return current.equals("running")
@@ -188,6 +190,7 @@ public final class TelemetryProcessor implements AutoCloseable {
     }
 
     /** One line for a health endpoint, e.g. {@code UP: running, 12 tenants}; never record contents. */
+    @Override
     public String healthDetail() {
         String current = phase;
         StringBuilder detail = new StringBuilder(isHealthy() ? "UP: " : "DOWN: ").append(current);

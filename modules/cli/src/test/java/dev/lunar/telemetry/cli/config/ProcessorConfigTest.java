@@ -26,7 +26,7 @@ class ProcessorConfigTest {
                 Map.of()), "h:1"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key())
                         .isEqualTo("processor.min-log-level"))
-                .hasMessageContaining("processor.min-log-level must be one of TRACE, DEBUG, INFO, WARN, ERROR")
+                .hasMessageContaining("expected one of trace, debug, info, warn, error")
                 .hasMessageContaining("'chatty'");
     }
 }

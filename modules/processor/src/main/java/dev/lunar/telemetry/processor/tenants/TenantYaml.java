@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.lunar.telemetry.events.DatadogSite;
+import dev.lunar.telemetry.events.TenantId;
 import dev.lunar.telemetry.events.avro.TenantDatadogDestination;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.events.avro.TenantPlan;
@@ -45,10 +47,7 @@ final class TenantYaml {
     static final Set<String> KEYS = Set.of("id", "name", "plan", "githubUsername", "tags", "denylist", "apiKeys",
             "apiKeySha256", "datadog", "updatedAt");
     static final Set<String> DATADOG_KEYS = Set.of("site", "apiKeyEnv", "apiKeyFile");
-    static final List<String> DATADOG_SITES = List.of("datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com",
-            "datadoghq.eu", "ap1.datadoghq.com", "ap2.datadoghq.com", "ddog-gov.com");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -148,9 +147,8 @@ final class TenantYaml {
 
     /** @throws IllegalArgumentException naming the field that is wrong and how to fix it */
     static void validate(TenantMetadata t, String where) {
-        if (t.getId() == null || !TENANT_ID.matcher(t.getId()).matches()) {
-            throw new IllegalArgumentException(where + ".id '" + t.getId() + "' must be 1-200 letters, digits or"
-                    + " . _ : -");
+        if (!TenantId.isValid(t.getId())) {
+            throw new IllegalArgumentException(where + ".id '" + t.getId() + "' must be " + TenantId.RULE);
         }
         if (t.getName() == null || t.getName().isBlank()) {
             throw new IllegalArgumentException(where + ".name is required");
@@ -177,9 +175,9 @@ final class TenantYaml {
         }
         TenantDatadogDestination dd = t.getDatadog();
         if (dd != null) {
-            if (!DATADOG_SITES.contains(dd.getSite())) {
+            if (!DatadogSite.isDomain(dd.getSite())) {
                 throw new IllegalArgumentException(where + ".datadog.site '" + dd.getSite() + "' is not a Datadog"
-                        + " site; use one of " + DATADOG_SITES);
+                        + " site; use one of " + DatadogSite.domains());
             }
             if (dd.getApiKeyEnv() == null && dd.getApiKeyFile() == null) {
                 throw new IllegalArgumentException(where + ".datadog needs apiKeyEnv (an environment variable name)"

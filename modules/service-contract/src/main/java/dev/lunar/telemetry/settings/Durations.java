@@ -1,4 +1,4 @@
-package dev.lunar.telemetry.cli.config;
+package dev.lunar.telemetry.settings;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -32,5 +32,24 @@ public final class Durations {
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
+    }
+
+    /** The shortest of those spellings that is exact: {@code 200ms}, {@code 30s}, {@code 1m}, {@code 31d}. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (ms == 0 || !d.equals(Duration.ofMillis(ms))) {
+            return d.toString();
+        }
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
+        }
+        return ms + "ms";
     }
 }

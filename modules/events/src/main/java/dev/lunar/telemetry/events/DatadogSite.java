@@ -1,11 +1,13 @@
-package dev.lunar.telemetry.datadog;
+package dev.lunar.telemetry.events;
 
 import java.net.URI;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The Datadog sites this forwarder knows, by the domain used in {@code datadog.site}. Logs go to
+ * The Datadog sites, the one list of them: by the domain used in {@code datadog.site} and in a tenant's Datadog
+ * destination on {@code tenants.v1} (which the processor checks when a tenant is written and the Datadog forwarder
+ * when it sends). Logs go to
  * {@code https://http-intake.logs.<site>/api/v2/logs}, metrics to {@code https://api.<site>/api/v2/series}.
  */
 public enum DatadogSite {
@@ -17,8 +19,8 @@ public enum DatadogSite {
     AP2("ap2.datadoghq.com"),
     US1_FED("ddog-gov.com");
 
-    static final String LOGS_PATH = "/api/v2/logs";
-    static final String SERIES_PATH = "/api/v2/series";
+    public static final String LOGS_PATH = "/api/v2/logs";
+    public static final String SERIES_PATH = "/api/v2/series";
     /** Datadog's API key check: GET with {@code DD-API-KEY}; 200 {@code {"valid":true}}, 403 for a rejected key. */
     public static final String VALIDATE_PATH = "/api/v1/validate";
 
@@ -46,6 +48,16 @@ public enum DatadogSite {
         return URI.create("https://api." + domain + VALIDATE_PATH);
     }
 
+    /** Whether {@code domain} is exactly one site's domain (as a tenant's destination must spell it). */
+    public static boolean isDomain(String domain) {
+        return Arrays.stream(values()).anyMatch(site -> site.domain.equals(domain));
+    }
+
+    /** Every site's domain, comma-separated, for messages and documentation. */
+    public static String domains() {
+        return Arrays.stream(values()).map(DatadogSite::domain).collect(Collectors.joining(", "));
+    }
+
     /**
      * The site for a {@code datadog.site} value (case-insensitive; an {@code app.} prefix as in the web UI's address
      * is accepted).
@@ -63,6 +75,6 @@ public enum DatadogSite {
             }
         }
         throw new IllegalArgumentException(key + " '" + domain + "' is not a Datadog site: use one of "
-                + Arrays.stream(values()).map(DatadogSite::domain).collect(Collectors.joining(", ")));
+                + domains());
     }
 }
