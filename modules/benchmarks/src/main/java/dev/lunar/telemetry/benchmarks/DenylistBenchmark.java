@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.benchmarks;
 
+import dev.lunar.telemetry.bench.BenchRecords;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.processor.ProcessorSettings;
 import java.util.List;

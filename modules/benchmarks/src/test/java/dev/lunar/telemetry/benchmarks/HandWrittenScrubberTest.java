@@ -2,6 +2,7 @@ package dev.lunar.telemetry.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lunar.telemetry.bench.BenchRecords;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.processor.ProcessorSettings;
 import java.util.List;

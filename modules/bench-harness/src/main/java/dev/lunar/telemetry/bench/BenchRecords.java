@@ -1,4 +1,4 @@
-package dev.lunar.telemetry.benchmarks;
+package dev.lunar.telemetry.bench;
 
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.EventKind;
@@ -148,7 +148,7 @@ public final class BenchRecords {
      *
      * @throws IllegalStateException when there are fewer, naming the kind
      */
-    static List<Raw> sample(DataSet data, String kind, int size) {
+    public static List<Raw> sample(DataSet data, String kind, int size) {
         List<Raw> sample = data.records().stream()
                 .filter(raw -> kind.equals("ALL") || raw.kind().name().equals(kind)).limit(size).toList();
         if (sample.size() < size) {
@@ -550,7 +550,7 @@ public final class BenchRecords {
     }
 
     @SuppressWarnings("unchecked")
-    static AvroCodec<SpecificRecordBase> codec(Class<? extends SpecificRecordBase> type) {
+    public static AvroCodec<SpecificRecordBase> codec(Class<? extends SpecificRecordBase> type) {
         return AvroCodec.of((Class<SpecificRecordBase>) type);
     }
 

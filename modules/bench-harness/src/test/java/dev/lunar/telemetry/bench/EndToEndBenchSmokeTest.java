@@ -1,4 +1,4 @@
-package dev.lunar.telemetry.benchmarks;
+package dev.lunar.telemetry.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

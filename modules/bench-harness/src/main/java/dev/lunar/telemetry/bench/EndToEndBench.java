@@ -1,4 +1,4 @@
-package dev.lunar.telemetry.benchmarks;
+package dev.lunar.telemetry.bench;
 
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.EventKind;
@@ -55,7 +55,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * destination topic ({@code message.timestamp.type=LogAppendTime}) or the intake's clock, read after the fact, so
  * measuring costs the system under test nothing.
  *
- * <pre>java -cp modules/benchmarks/target/benchmarks.jar dev.lunar.telemetry.benchmarks.EndToEndBench
+ * <pre>java -cp modules/benchmarks/target/benchmarks.jar dev.lunar.telemetry.bench.EndToEndBench
  *     [--records=400000] [--stages=mirror,processor,datadog,down,paced] [--paced-seconds=15]
  *     [--down-seconds=30] [--profile=DIR] ...</pre>
  * ({@link BenchOptions}). Prints a report ({@link BenchReport#print}); exits 1 if any record went missing.

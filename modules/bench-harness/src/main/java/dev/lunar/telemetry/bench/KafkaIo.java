@@ -1,4 +1,4 @@
-package dev.lunar.telemetry.benchmarks;
+package dev.lunar.telemetry.bench;
 
 import dev.lunar.telemetry.kafka.embedded.KafkaTopics;
 import dev.lunar.telemetry.kafka.embedded.TopicSpec;

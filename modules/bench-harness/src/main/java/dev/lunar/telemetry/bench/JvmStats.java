@@ -1,4 +1,4 @@
-package dev.lunar.telemetry.benchmarks;
+package dev.lunar.telemetry.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.io.BufferedReader;

@@ -1,4 +1,4 @@
-package dev.lunar.telemetry.benchmarks;
+package dev.lunar.telemetry.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
