@@ -1,31 +1,27 @@
 package dev.lunar.telemetry.datadog;
 
-import dev.lunar.telemetry.events.DatadogSite;
-import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.BadRecordException;
+import dev.lunar.telemetry.events.DatadogSite;
 import dev.lunar.telemetry.events.avro.TenantDatadogDestination;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
+import dev.lunar.telemetry.kafka.runtime.CompactedTopicFollower;
+import dev.lunar.telemetry.kafka.runtime.CompactedTopicFollower.MissingTopic;
+import dev.lunar.telemetry.kafka.runtime.CompactedTopicFollower.RejectedRecord;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * A tenant's metadata names its site and <em>where</em> its key is — an environment variable or a file — never the
  * key itself; the key is read when the destination is first needed and again when the metadata changes.
  *
- * <p>Reads every partition from the beginning with its own consumer (no group, nothing committed) on one thread.
+ * <p>Follows the topic with the runtime's {@link CompactedTopicFollower} (no group, nothing committed).
  */
 final class TenantDestinations implements AutoCloseable {
 
@@ -45,30 +41,32 @@ final class TenantDestinations implements AutoCloseable {
     private final Map<String, TenantDatadogDestination> configured = new ConcurrentHashMap<>();
     private final Map<String, Optional<Destination>> resolved = new ConcurrentHashMap<>();
     private final Map<String, String> problems = new ConcurrentHashMap<>();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private final KafkaClientSettings kafka;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private volatile boolean closed;
-    private Thread thread;
+    private final AvroCodec<TenantMetadata> codec = AvroCodec.of(TenantMetadata.class);
+    private final CompactedTopicFollower<TenantMetadata> follower;
 
     TenantDestinations(KafkaClientSettings kafka, DatadogSettings settings, Function<String, String> environment) {
-        this.kafka = kafka;
         this.settings = settings;
         this.environment = environment;
+        // a missing topic counts as no tenant accounts yet: the pipeline's own account still takes everything
+        this.follower = new CompactedTopicFollower<>(kafka, "datadog-tenant-destinations", settings.tenantsTopic(),
+                this::decode, new Changes(), MissingTopic.EMPTY, Duration.ofSeconds(10));
     }
 
     /** Starts following {@code tenants.v1}; returns whether the table was read to its end within {@code wait}. */
     boolean start(Duration wait) {
-        thread = new Thread(this::follow, "datadog-tenant-destinations");
-        thread.setDaemon(true);
-        thread.start();
+        follower.start();
         try {
-            return caughtUp.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+            follower.caughtUp().get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            // failed (logged by the follower) or still loading: the caller decides from the answer
         }
+        if (follower.caughtUp().isDone()) {
+            log.info("per-tenant Datadog destinations: {} tenants with their own account", configured.size());
+            return true;
+        }
+        return false;
     }
 
     /** The tenant's own Datadog account, if its metadata names one whose key could be read. */
@@ -149,82 +147,29 @@ final class TenantDestinations implements AutoCloseable {
         }
     }
 
-    private void follow() {
-        AvroCodec<TenantMetadata> codec = AvroCodec.of(TenantMetadata.class);
-        Map<String, Object> props = new HashMap<>(kafka.properties());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
-            consumer = c;
-            List<TopicPartition> partitions = List.of();
-            while (!closed && partitions.isEmpty()) {
-                try {
-                    partitions = c.partitionsFor(settings.tenantsTopic(), Duration.ofSeconds(5)).stream()
-                            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                    partitions = List.of();
-                }
-                if (partitions.isEmpty()) {
-                    log.warn("{} does not exist yet; per-tenant Datadog destinations wait for it",
-                            settings.tenantsTopic());
-                    caughtUp.countDown();
-                    closing.await(1, TimeUnit.SECONDS);
-                }
-            }
-            if (closed) {
-                return;
-            }
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = c.endOffsets(partitions);
-            while (!closed) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    String id = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-                    if (id == null) {
-                        continue;
-                    }
-                    try {
-                        apply(id, r.value() == null ? null : codec.decode(r.value()));
-                    } catch (BadRecordException e) {
-                        log.warn("{}-{}@{}: unreadable tenant metadata ({}), ignored", r.topic(), r.partition(),
-                                r.offset(), e.reason());
-                    }
-                }
-                if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
-                    caughtUp.countDown();
-                    log.info("per-tenant Datadog destinations: {} tenants with their own account", configured.size());
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("following {} failed; per-tenant Datadog destinations are frozen: {}", settings.tenantsTopic(),
-                    e.toString(), e);
-        } finally {
-            caughtUp.countDown();
+    private TenantMetadata decode(String tenantId, byte[] value) throws RejectedRecord {
+        try {
+            return codec.decode(value);
+        } catch (BadRecordException e) {
+            throw new RejectedRecord("unreadable tenant metadata (" + e.reason() + ")");
+        }
+    }
+
+    /** Applies the follower's changes to the destinations. */
+    private final class Changes implements CompactedTopicFollower.Listener<TenantMetadata> {
+        @Override
+        public void changed(String tenantId, TenantMetadata metadata) {
+            apply(tenantId, metadata);
+        }
+
+        @Override
+        public void rejected(String where, String tenantId, String reason) {
+            log.warn("{}: {}, ignored", where, reason);
         }
     }
 
     @Override
     public void close() {
-        closed = true;
-        closing.countDown();
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        follower.close();
     }
 }

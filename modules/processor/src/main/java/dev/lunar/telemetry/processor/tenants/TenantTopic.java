@@ -14,7 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reading the compacted tenant topic from its beginning: shared by {@link TenantFeed} and {@link TenantAdmin}. */
+/** Reading the compacted tenant topic once, from its beginning, for {@link TenantAdmin} (the live follower is {@link TenantFeed}). */
 public final class TenantTopic {
 
     private TenantTopic() {}
