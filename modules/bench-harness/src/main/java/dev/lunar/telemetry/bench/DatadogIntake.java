@@ -3,6 +3,7 @@ package dev.lunar.telemetry.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.lunar.telemetry.datadog.intake.IntakeContract;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,8 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A loopback stand-in for Datadog's Logs API v2 and Metrics API v2 on Reactor Netty. Accepting, it answers 202 at once
+ * A loopback stand-in for Datadog's Logs API v2 and Metrics API v2 on Reactor Netty, checking the cheap part of
+ * {@link IntakeContract} (endpoints, content type, gzip, the series size limit). Accepting, it answers 202 at once
  * but still does the receiving side's work: reads the whole body, gunzips it, parses the JSON and counts log entries
  * (by {@code event_id}, recording when each arrived) and series points. Down, it answers 503 to everything (Datadog's
  * retriable "Service Unavailable") and counts the attempts.
@@ -50,8 +52,8 @@ final class DatadogIntake implements AutoCloseable {
         this.trackArrivals = trackArrivals;
         this.server = HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes
-                        .post("/api/v2/logs", (req, res) -> handle(req, res, true))
-                        .post("/api/v2/series", (req, res) -> handle(req, res, false)))
+                        .post(IntakeContract.LOGS_PATH, (req, res) -> handle(req, res, true))
+                        .post(IntakeContract.SERIES_PATH, (req, res) -> handle(req, res, false)))
                 .bindNow();
     }
 
@@ -82,6 +84,14 @@ final class DatadogIntake implements AutoCloseable {
                         .sendString(Mono.just("{\"errors\":[\"Service Unavailable\"]}")).then();
             }
             gzippedBytes.addAndGet(body.length);
+            // the contract's cheap checks only: the full payload rules would cost the benchmark a JSON tree per body
+            if (!IntakeContract.headerProblems(logs ? IntakeContract.LOGS_PATH : IntakeContract.SERIES_PATH,
+                    request.requestHeaders().get("Content-Type"), request.requestHeaders().get("Content-Encoding"))
+                    .isEmpty() || (!logs && body.length > IntakeContract.SERIES_MAX_GZIP_BYTES)) {
+                malformed.incrementAndGet();
+                return response.status(400).sendString(Mono.just("{\"errors\":[\"breaks the intake contract\"]}"))
+                        .then();
+            }
             try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body), 64 * 1024)) {
                 if (logs) {
                     countLogs(in, now);

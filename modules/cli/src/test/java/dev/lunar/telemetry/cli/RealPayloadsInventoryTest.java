@@ -12,6 +12,7 @@ import dev.lunar.telemetry.cli.config.CoreSettings;
 import dev.lunar.telemetry.cli.inventory.DataInventory;
 import dev.lunar.telemetry.cli.inventory.InventoryCheck;
 import dev.lunar.telemetry.cli.inventory.SentKeys;
+import dev.lunar.telemetry.datadog.intake.IntakeContract;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.events.avro.TenantPlan;
 import dev.lunar.telemetry.events.inventory.OutgoingField;
@@ -198,9 +199,12 @@ class RealPayloadsInventoryTest {
         for (JsonNode r : outboxRequests(outbox)) {
             String url = r.path("url").asText();
             String body = r.path("body").asText();
-            if (url.endsWith("/api/v2/logs")) {
+            if (url.endsWith(IntakeContract.LOGS_PATH)) {
+                // an inventory of bodies Datadog would refuse would prove nothing
+                assertThat(IntakeContract.validateLogs(body.getBytes(StandardCharsets.UTF_8))).as(url).isEmpty();
                 sent.addAll(SentKeys.ofLogsBody(body));
-            } else if (url.endsWith("/api/v2/series")) {
+            } else if (url.endsWith(IntakeContract.SERIES_PATH)) {
+                assertThat(IntakeContract.validateSeries(body.getBytes(StandardCharsets.UTF_8))).as(url).isEmpty();
                 sent.addAll(SentKeys.ofSeriesBody(body));
             } else if (r.path("method").asText().equals("UDP")) {
                 sent.addAll(SentKeys.ofDogStatsdLines(body));

@@ -2,7 +2,7 @@ package dev.lunar.telemetry.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
+import dev.lunar.telemetry.datadog.intake.IntakeContract;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.GZIPInputStream;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -26,10 +25,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * A loopback HTTP server (127.0.0.1, a free port) that answers like Datadog's Logs v2 and Metrics v2 intakes and keeps
  * count, by event id, of what it accepted.
  *
- * <p>Contract, as documented by Datadog: POST {@code /api/v2/logs} or {@code /api/v2/series}, header
- * {@code DD-API-KEY} (403 unless it is the expected key), {@code Content-Type: application/json},
- * {@code Content-Encoding: gzip}; logs at most 1,000 entries and 5 MB uncompressed; series at most 512,000 bytes
- * compressed. 202 = accepted. Breaches are recorded as violations. Faults it plays:
+ * <p>Contract: {@link IntakeContract} (module datadog-intake, shared with every loopback intake): endpoints, headers,
+ * gzip, limits; {@code DD-API-KEY} gets 403 unless it is the expected key. 202 = accepted. Breaches are recorded as
+ * violations. Faults it plays:
  * <ul>
  *   <li>{@link #troubleFor}: the next requests get 429 with {@code X-RateLimit-Reset} or {@code Retry-After}, and
  *       503 — a rate-limited, then unavailable intake;</li>
@@ -40,8 +38,8 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 final class LoopbackDatadog implements AutoCloseable {
 
-    static final String LOGS_PATH = "/api/v2/logs";
-    static final String SERIES_PATH = "/api/v2/series";
+    static final String LOGS_PATH = IntakeContract.LOGS_PATH;
+    static final String SERIES_PATH = IntakeContract.SERIES_PATH;
     static final String CPU_METRIC = "lunar.proxy.cpu.percent";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -173,7 +171,7 @@ final class LoopbackDatadog implements AutoCloseable {
     }
 
     private Reply decide(HttpServerRequest request, String path, byte[] raw) {
-        if (!request.method().name().equals("POST") || !(path.equals(LOGS_PATH) || path.equals(SERIES_PATH))) {
+        if (!IntakeContract.isIntake(request.method().name(), path)) {
             violations.add(request.method() + " " + path + " is not a Datadog intake endpoint");
             return new Reply(404, Map.of());
         }
@@ -182,15 +180,11 @@ final class LoopbackDatadog implements AutoCloseable {
             violations.add(path + ": no DD-API-KEY header");
             return new Reply(401, Map.of());
         }
-        if (!"application/json".equals(request.requestHeaders().get("Content-Type"))) {
-            violations.add(path + ": Content-Type is " + request.requestHeaders().get("Content-Type"));
-        }
-        if (!"gzip".equals(request.requestHeaders().get("Content-Encoding"))) {
-            violations.add(path + ": Content-Encoding is " + request.requestHeaders().get("Content-Encoding"));
-        }
+        violations.addAll(IntakeContract.headerProblems(path, request.requestHeaders().get("Content-Type"),
+                request.requestHeaders().get("Content-Encoding")));
         byte[] plain;
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-            plain = in.readAllBytes();
+        try {
+            plain = IntakeContract.gunzip(raw);
         } catch (IOException e) {
             violations.add(path + ": body is not gzip: " + e.getMessage());
             return new Reply(400, Map.of());
@@ -215,7 +209,8 @@ final class LoopbackDatadog implements AutoCloseable {
     }
 
     private Reply logs(JsonNode entries, int bytes) {
-        if (!entries.isArray() || entries.isEmpty() || entries.size() > 1000 || bytes > 5 * 1024 * 1024) {
+        if (!entries.isArray() || entries.isEmpty() || entries.size() > IntakeContract.LOGS_MAX_ENTRIES
+                || bytes > IntakeContract.LOGS_MAX_BYTES) {
             violations.add("logs: not an array of 1 to 1,000 entries within 5 MB (" + entries.size() + " entries, "
                     + bytes + " bytes)");
             return new Reply(400, Map.of());
@@ -242,7 +237,8 @@ final class LoopbackDatadog implements AutoCloseable {
     }
 
     private Reply series(JsonNode json, int gzipBytes) {
-        if (gzipBytes > 512_000 || !json.path("series").isArray() || json.get("series").isEmpty()) {
+        if (gzipBytes > IntakeContract.SERIES_MAX_GZIP_BYTES || !json.path("series").isArray()
+                || json.get("series").isEmpty()) {
             violations.add("series: no non-empty 'series' array within 512,000 compressed bytes");
             return new Reply(400, Map.of());
         }

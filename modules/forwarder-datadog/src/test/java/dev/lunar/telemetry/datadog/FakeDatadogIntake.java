@@ -2,7 +2,7 @@ package dev.lunar.telemetry.datadog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
+import dev.lunar.telemetry.datadog.intake.IntakeContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,8 +16,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -26,9 +24,8 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * A real HTTP server on 127.0.0.1 that answers like Datadog's Logs v2 and Metrics v2 intakes and checks their
- * documented contract on every request: the path, {@code DD-API-KEY} (401 when missing, 403 when not accepted),
- * {@code Content-Type: application/json}, {@code Content-Encoding: gzip}, the size limits (logs: 5 MB uncompressed,
- * 1,000 entries, 1 MB per entry; series: 512,000 bytes compressed, 5,242,880 decompressed) and the payload shape.
+ * documented contract ({@link IntakeContract}, shared with every loopback intake) on every request: the path,
+ * {@code DD-API-KEY} (401 when missing, 403 when not accepted), content type and encoding, size limits, payload shape.
  * Every breach is recorded as a violation (and answered as Datadog would); tests assert there are none.
  *
  * <p>It can be scripted to answer the next requests with any status and headers, or to hang; and to refuse
@@ -40,17 +37,9 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class FakeDatadogIntake implements AutoCloseable {
 
-    static final String LOGS_PATH = "/api/v2/logs";
-    static final String SERIES_PATH = "/api/v2/series";
-    static final String VALIDATE_PATH = "/api/v1/validate";
-    static final int LOGS_MAX_BYTES = 5 * 1024 * 1024;
-    static final int LOGS_MAX_ENTRIES = 1000;
-    static final int LOGS_MAX_ENTRY_BYTES = 1024 * 1024;
-    static final int SERIES_MAX_GZIP_BYTES = 512_000;
-    static final int SERIES_MAX_BYTES = 5_242_880;
-    private static final Set<String> STATUSES = Set.of("emergency", "alert", "critical", "error", "warn", "notice",
-            "info", "debug");
-    private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_.]{0,199}");
+    static final String LOGS_PATH = IntakeContract.LOGS_PATH;
+    static final String SERIES_PATH = IntakeContract.SERIES_PATH;
+    static final String VALIDATE_PATH = IntakeContract.VALIDATE_PATH;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One scripted answer: a status with headers, or no answer at all. */
@@ -168,22 +157,18 @@ public final class FakeDatadogIntake implements AutoCloseable {
         }
         Reply scripted = alwaysReply != null ? alwaysReply : script.poll();
         List<String> problems = new ArrayList<>();
-        if (!request.method().name().equals("POST") || !(path.equals(LOGS_PATH) || path.equals(SERIES_PATH))) {
+        if (!IntakeContract.isIntake(request.method().name(), path)) {
             problems.add(request.method() + " " + path + " is not a Datadog intake endpoint");
             status = 404;
         } else if (apiKey == null || apiKey.isEmpty()) {
             problems.add(path + ": no DD-API-KEY header");
             status = 401;
         } else {
-            if (!"application/json".equals(headers.get("content-type"))) {
-                problems.add(path + ": Content-Type is " + headers.get("content-type") + ", not application/json");
-            }
-            if (!"gzip".equals(headers.get("content-encoding"))) {
-                problems.add(path + ": Content-Encoding is " + headers.get("content-encoding") + ", not gzip");
-            }
+            problems.addAll(IntakeContract.headerProblems(path, headers.get("content-type"),
+                    headers.get("content-encoding")));
             byte[] plain;
             try {
-                plain = gunzip(raw);
+                plain = IntakeContract.gunzip(raw);
             } catch (IOException e) {
                 plain = null;
                 problems.add(path + ": body is not gzip: " + e.getMessage());
@@ -192,10 +177,7 @@ public final class FakeDatadogIntake implements AutoCloseable {
                 status = 400;
             } else {
                 body = new String(plain, StandardCharsets.UTF_8);
-                if (path.equals(SERIES_PATH) && raw.length > SERIES_MAX_GZIP_BYTES) {
-                    problems.add(path + ": " + raw.length + " compressed bytes, over " + SERIES_MAX_GZIP_BYTES);
-                }
-                List<String> payloadProblems = path.equals(LOGS_PATH) ? validateLogs(plain) : validateSeries(plain);
+                List<String> payloadProblems = IntakeContract.payloadProblems(path, raw.length, plain);
                 problems.addAll(payloadProblems);
                 try {
                     json = JSON.readTree(plain);
@@ -204,8 +186,7 @@ public final class FakeDatadogIntake implements AutoCloseable {
                 }
                 if (!acceptedKeys.contains(apiKey)) {
                     status = 403;
-                } else if (plain.length > (path.equals(LOGS_PATH) ? LOGS_MAX_BYTES : SERIES_MAX_BYTES)
-                        || (path.equals(SERIES_PATH) && raw.length > SERIES_MAX_GZIP_BYTES)) {
+                } else if (IntakeContract.tooLarge(path, raw.length, plain.length)) {
                     status = 413;
                 } else if (!payloadProblems.isEmpty()) {
                     status = 400;
@@ -260,113 +241,14 @@ public final class FakeDatadogIntake implements AutoCloseable {
         return false;
     }
 
-    private static byte[] gunzip(byte[] raw) throws IOException {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-            return in.readAllBytes();
-        }
-    }
-
     /** Logs API v2 payload rules; empty when the body is a valid request. Also used on the dry-run outbox. */
     static List<String> validateLogs(byte[] plain) {
-        List<String> problems = new ArrayList<>();
-        if (plain.length > LOGS_MAX_BYTES) {
-            problems.add("logs: " + plain.length + " uncompressed bytes, over " + LOGS_MAX_BYTES);
-        }
-        JsonNode json;
-        try {
-            json = JSON.readTree(plain);
-        } catch (IOException e) {
-            problems.add("logs: body is not JSON");
-            return problems;
-        }
-        if (json == null || !json.isArray()) {
-            problems.add("logs: body is not a JSON array");
-            return problems;
-        }
-        if (json.size() > LOGS_MAX_ENTRIES) {
-            problems.add("logs: " + json.size() + " entries, over " + LOGS_MAX_ENTRIES);
-        }
-        if (json.isEmpty()) {
-            problems.add("logs: empty array");
-        }
-        for (JsonNode e : json) {
-            if (!e.isObject()) {
-                problems.add("logs: an entry is not an object");
-                continue;
-            }
-            int size = e.toString().getBytes(StandardCharsets.UTF_8).length;
-            if (size > LOGS_MAX_ENTRY_BYTES) {
-                problems.add("logs: an entry has " + size + " bytes, over " + LOGS_MAX_ENTRY_BYTES);
-            }
-            for (String field : List.of("message", "ddsource", "service", "hostname", "ddtags", "status")) {
-                if (!e.path(field).isTextual()) {
-                    problems.add("logs: entry without a string '" + field + "'");
-                }
-            }
-            if (e.path("status").isTextual() && !STATUSES.contains(e.get("status").asText())) {
-                problems.add("logs: unknown status " + e.get("status").asText());
-            }
-            if (e.has("timestamp") && !e.get("timestamp").canConvertToLong()) {
-                problems.add("logs: timestamp is not epoch milliseconds");
-            }
-        }
-        return problems;
+        return IntakeContract.validateLogs(plain);
     }
 
     /** Metrics API v2 payload rules; empty when the body is a valid request. */
     static List<String> validateSeries(byte[] plain) {
-        List<String> problems = new ArrayList<>();
-        if (plain.length > SERIES_MAX_BYTES) {
-            problems.add("series: " + plain.length + " decompressed bytes, over " + SERIES_MAX_BYTES);
-        }
-        JsonNode json;
-        try {
-            json = JSON.readTree(plain);
-        } catch (IOException e) {
-            problems.add("series: body is not JSON");
-            return problems;
-        }
-        if (json == null || !json.path("series").isArray() || json.get("series").isEmpty()) {
-            problems.add("series: no non-empty 'series' array");
-            return problems;
-        }
-        for (JsonNode s : json.get("series")) {
-            String metric = s.path("metric").asText("");
-            if (!METRIC_NAME.matcher(metric).matches()) {
-                problems.add("series: bad metric name '" + metric + "'");
-            }
-            int type = s.path("type").isInt() ? s.get("type").asInt() : -1;
-            if (type < 0 || type > 3) {
-                problems.add("series " + metric + ": type must be 0..3, was " + s.path("type"));
-            }
-            if ((type == 1 || type == 2) && !s.path("interval").canConvertToLong()) {
-                problems.add("series " + metric + ": a count or rate needs an interval");
-            }
-            if (!s.path("points").isArray() || s.get("points").isEmpty()) {
-                problems.add("series " + metric + ": no points");
-            } else {
-                for (JsonNode p : s.get("points")) {
-                    if (!p.path("timestamp").isIntegralNumber() || !p.path("value").isNumber()) {
-                        problems.add("series " + metric + ": a point needs an integer timestamp and a number value");
-                    }
-                }
-            }
-            if (s.has("resources")) {
-                for (JsonNode r : s.get("resources")) {
-                    if (!r.path("name").isTextual() || !r.path("type").isTextual()) {
-                        problems.add("series " + metric + ": a resource needs a name and a type");
-                    }
-                }
-            }
-            if (s.has("tags")) {
-                s.get("tags").forEach(t -> {
-                    if (!t.isTextual()) {
-                        problems.add("series " + metric + ": tags must be strings");
-                    }
-                });
-            }
-        }
-        return problems;
+        return IntakeContract.validateSeries(plain);
     }
 
     /** Number of {@code /api/v1/validate} calls answered. */
