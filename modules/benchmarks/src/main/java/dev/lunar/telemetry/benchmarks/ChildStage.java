@@ -28,7 +28,7 @@ final class ChildStage implements AutoCloseable {
     /** What the child reported after STOP. */
     record Result(String stage, long readyAt, long stopAt, long heapPeakUsedBytes, long heapAfterGcMaxBytes,
                   long heapMaxBytes, long gcCount, long gcMillis, List<JvmStats.CpuSample> cpu,
-                  Map<String, Long> topThreadsCpuMillis, JsonNode extra) {}
+                  Map<String, Long> topThreadsCpuMillis, JsonNode extra, long jvmStartMillis) {}
 
     private final Process process;
     private final Writer stdin;
@@ -123,7 +123,9 @@ final class ChildStage implements AutoCloseable {
     private static Result parse(JsonNode r) {
         List<JvmStats.CpuSample> cpu = new ArrayList<>();
         for (int i = 0; i < r.get("cpuWallMillis").size(); i++) {
-            cpu.add(new JvmStats.CpuSample(r.get("cpuWallMillis").get(i).asLong(), r.get("cpuNanos").get(i).asLong()));
+            cpu.add(new JvmStats.CpuSample(r.get("cpuWallMillis").get(i).asLong(), r.get("cpuNanos").get(i).asLong(),
+                    r.get("jitMillis").get(i).asLong(), r.get("gcMillisSamples").get(i).asLong(),
+                    r.get("gcCountSamples").get(i).asLong(), r.get("heapUsedSamples").get(i).asLong()));
         }
         Map<String, Long> threads = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = r.get("topThreadsCpuMillis").fields(); it.hasNext(); ) {
@@ -133,7 +135,7 @@ final class ChildStage implements AutoCloseable {
         return new Result(r.get("stage").asText(), r.get("readyAt").asLong(), r.get("stopAt").asLong(),
                 r.get("heapPeakUsedBytes").asLong(), r.get("heapAfterGcMaxBytes").asLong(),
                 r.get("heapMaxBytes").asLong(), r.get("gcCount").asLong(), r.get("gcMillis").asLong(), cpu, threads,
-                r.get("extra"));
+                r.get("extra"), r.get("jvmStartMillis").asLong());
     }
 
     private static String cause(Throwable e) {

@@ -70,6 +70,8 @@ public final class EndToEndBench {
     static final String PACED_PROCESSOR = "paced-p.";
     static final String PACED_DATADOG = "paced-d.";
     private static final long NO_PROGRESS_TIMEOUT_MILLIS = 60_000;
+    /** Fleet input: the paced processor run cycles through (the enriched ones of) this many records. */
+    private static final int PACED_ITEMS = 200_000;
     /** Paced runs send at least this long before latencies count (and until the system has caught up). */
     static final int WARMUP_SECONDS = 5;
     /** ... and at most this long. */
@@ -122,10 +124,11 @@ public final class EndToEndBench {
     }
 
     private BenchReport runAll() throws Exception {
-        say("generating %,d records (seed %d)", options.records(), options.seed());
-        data = BenchRecords.generate(options.records(), options.seed());
-        say("%,d records, %.1f MB of values: %s", data.records().size(), data.totalValueBytes() / 1e6,
-                data.countByKind());
+        say("generating %,d records (input %s, seed %d)", options.records(), options.input(), options.seed());
+        data = options.input().equals("fleet") ? FleetRecords.generate(options.records(), options.seed())
+                : BenchRecords.generate(options.records(), options.seed());
+        say("%,d records, %.1f MB of values: %s; %,d to reach the enriched topics", data.records().size(),
+                data.totalValueBytes() / 1e6, data.countByKind(), data.expectedEnriched());
         createTopics();
         produceTenants(BENCH);
         long began = System.nanoTime();
@@ -160,7 +163,7 @@ public final class EndToEndBench {
             datadog.filter(BenchReport.Stage::completed).ifPresent(s -> paced(s, this::pacedDatadog));
         }
         return new BenchReport(options, data.records().size(), data.totalValueBytes(), List.copyOf(report.stages),
-                List.copyOf(report.paced), Optional.ofNullable(report.down), List.copyOf(report.problems));
+                List.copyOf(report.phases), List.copyOf(report.paced), Optional.ofNullable(report.down), List.copyOf(report.problems));
     }
 
     // ------------------------------------------------------------------------------------------------ topics
@@ -226,7 +229,7 @@ public final class EndToEndBench {
         all.add(deadLetters);
         ChildStage child = ChildStage.start("processor", jvm(options.stageHeap(), "processor"), Map.of("bootstrap",
                 bootstrap, "prefix", BENCH, "group", "bench-processor"));
-        boolean arrived = await(() -> kafka.count(all), data.records().size());
+        boolean arrived = await(() -> kafka.count(all), data.expectedEnriched());
         ChildStage.Result result = child.stop();
         KafkaIo.Scan scan = kafka.scan(out, false);
         long dead = kafka.count(List.of(deadLetters));
@@ -236,16 +239,18 @@ public final class EndToEndBench {
 
     private BenchReport.Stage kafkaStage(String name, String label, KafkaIo.Scan scan, long deadLettered,
                                          boolean arrived, long inputBytes, long readyAt, ChildStage.Result result) {
-        long expected = data.records().size();
+        long expected = name.equals("processor") ? data.expectedEnriched() : data.records().size();
         long delivered = scan.distinctEventIds().size();
         boolean complete = arrived && delivered + deadLettered >= expected;
         if (!complete) {
             report.problems.add(String.format(Locale.ROOT, "%s: %d of %d records reached the destination (%d"
                     + " dead-lettered)", name, delivered, expected, deadLettered));
         } else if (deadLettered > 0) {
-            report.problems.add(name + ": " + deadLettered + " records were dead-lettered; the benchmark records are"
-                    + " all valid, so this is a bug");
+            report.problems.add(name + ": " + deadLettered + " records were dead-lettered; the processor's own"
+                    + " transform enriched all of them when the input was generated, so this is a bug");
         }
+        report.phases.addAll(PhaseFigures.of(name, scan.sortedTimestamps(), data.records().size(),
+                options.coldRecords(), result.jvmStartMillis(), result.cpu()));
         BenchReport.Stage stage = stage(name, label, expected, delivered, scan.duplicates(), deadLettered, complete,
                 scan.firstTimestamp(), scan.lastTimestamp(), inputBytes, readyAt, result);
         report.stages.add(stage);
@@ -282,6 +287,9 @@ public final class EndToEndBench {
                     intake.logEntries.get() - intake.distinctEventIds.size(), dead, complete,
                     intake.firstArrival.get(), intake.lastArrival.get(), enrichedBytes, child.readyAt(), result);
             report.stages.add(stage);
+            report.phases.addAll(PhaseFigures.of("datadog", intake.sortedEntryTimes(), expected,
+                    Math.round((double) options.coldRecords() * expected / data.records().size()),
+                    result.jvmStartMillis(), result.cpu()));
             return stage;
         }
     }
@@ -405,7 +413,21 @@ public final class EndToEndBench {
         counted.add(PACED_PROCESSOR + Topics.DEAD_LETTERS);
         ChildStage child = ChildStage.start("processor", jvm(options.stageHeap(), "paced-processor"),
                 Map.of("bootstrap", bootstrap, "prefix", PACED_PROCESSOR, "group", "paced-processor"));
-        return pacedKafka("processor", "(b) processor", rate, rawItems(PACED_PROCESSOR), child, out, counted);
+        List<Item> items = rawItems(PACED_PROCESSOR);
+        if (options.input().equals("fleet")) {
+            // only what the processor writes somewhere: records it drops whole would never arrive
+            EnrichmentPipeline pipeline = EnrichmentPipeline.withTenants(ProcessorSettings.builder(bootstrap).build(),
+                    data.tenants(), new SimpleMeterRegistry());
+            List<Item> kept = new ArrayList<>();
+            for (int i = 0; i < Math.min(items.size(), PACED_ITEMS); i++) {
+                BenchRecords.Raw r = data.records().get(i);
+                if (!(pipeline.apply(r.kind(), r.value()) instanceof EnrichmentResult.Dropped)) {
+                    kept.add(items.get(i));
+                }
+            }
+            items = kept;
+        }
+        return pacedKafka("processor", "(b) processor", rate, items, child, out, counted);
     }
 
     private BenchReport.Paced pacedKafka(String name, String label, double rate, List<Item> items, ChildStage child,
@@ -434,11 +456,15 @@ public final class EndToEndBench {
         EnrichmentPipeline pipeline = EnrichmentPipeline.withTenants(ProcessorSettings.builder(bootstrap).build(),
                 data.tenants(), new SimpleMeterRegistry());
         List<Item> items = new ArrayList<>();
-        for (BenchRecords.Raw r : data.records()) {
+        List<BenchRecords.Raw> records = options.input().equals("fleet")
+                ? data.records().subList(0, Math.min(PACED_ITEMS, data.records().size())) : data.records();
+        for (BenchRecords.Raw r : records) {
             if (!DATADOG_KINDS.contains(r.kind())) {
                 continue;
             }
-            EnrichmentResult.Enriched e = (EnrichmentResult.Enriched) pipeline.apply(r.kind(), r.value());
+            if (!(pipeline.apply(r.kind(), r.value()) instanceof EnrichmentResult.Enriched e)) {
+                continue; // dropped whole by the processor (fleet traffic's request lines and debug lines)
+            }
             int points = switch (r.kind()) {
                 case RESOURCES -> 4 + 2 * ((EnrichedResourceUsage) e.record()).getProcesses().size();
                 case HEARTBEATS -> 3;
