@@ -25,10 +25,13 @@ import java.util.Set;
  *                       simulator's seeded traffic, {@link FleetRecords})
  * @param coldRecords    the cold phase: the first this many input records, from the child JVM's start; the rest,
  *                       after them, is the warm phase
+ * @param stageJava      the {@code java} launcher of the child JVMs; null for this JVM's (e.g. a JDK 25 to measure its
+ *                       AOT cache)
+ * @param stageJvmOptions more options for the child JVMs, e.g. {@code -XX:SharedArchiveFile=...}
  */
 public record BenchOptions(int records, int partitions, long seed, int pacedSeconds, int downSeconds,
                            String stageHeap, String downHeap, Set<String> stages, Path workDir, Path profileDir,
-                           String input, int coldRecords) {
+                           String input, int coldRecords, String stageJava, List<String> stageJvmOptions) {
 
     public static final List<String> ALL_STAGES = List.of("mirror", "processor", "datadog", "down", "paced");
     public static final List<String> INPUTS = List.of("bench", "fleet");
@@ -51,6 +54,7 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
                     + "), was " + coldRecords + "; the records after the cold ones are the warm phase");
         }
         stages = Set.copyOf(stages);
+        stageJvmOptions = List.copyOf(stageJvmOptions);
         for (String stage : stages) {
             if (!ALL_STAGES.contains(stage)) {
                 throw new IllegalArgumentException("--stages: unknown stage '" + stage + "'; use " + ALL_STAGES);
@@ -60,27 +64,27 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
 
     public static BenchOptions defaults() {
         return new BenchOptions(400_000, 6, 42, 15, 30, "1g", "512m", Set.copyOf(ALL_STAGES), null, null, "bench",
-                100_000);
+                100_000, null, List.of());
     }
 
     public BenchOptions withRecords(int n) {
         return new BenchOptions(n, partitions, seed, pacedSeconds, downSeconds, stageHeap, downHeap, stages, workDir,
-                profileDir, input, Math.min(coldRecords, n / 2));
+                profileDir, input, Math.min(coldRecords, n / 2), stageJava, stageJvmOptions);
     }
 
     public BenchOptions withDurations(int paced, int down) {
         return new BenchOptions(records, partitions, seed, paced, down, stageHeap, downHeap, stages, workDir,
-                profileDir, input, coldRecords);
+                profileDir, input, coldRecords, stageJava, stageJvmOptions);
     }
 
     public BenchOptions withStages(Set<String> only) {
         return new BenchOptions(records, partitions, seed, pacedSeconds, downSeconds, stageHeap, downHeap, only,
-                workDir, profileDir, input, coldRecords);
+                workDir, profileDir, input, coldRecords, stageJava, stageJvmOptions);
     }
 
     public BenchOptions withInput(String value) {
         return new BenchOptions(records, partitions, seed, pacedSeconds, downSeconds, stageHeap, downHeap, stages,
-                workDir, profileDir, value, coldRecords);
+                workDir, profileDir, value, coldRecords, stageJava, stageJvmOptions);
     }
 
     /** {@code 30s}, {@code 10m}, {@code 1h} or plain seconds, as seconds. */
@@ -101,7 +105,8 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
 
     /** {@code --records=N --partitions=P --seed=S --paced-seconds=T --down-seconds=T --stage-heap=1g
      * --down-heap=512m --stages=mirror,processor,... --work-dir=DIR --profile=DIR --input=bench|fleet --cold=N
-     * --outage=10m} ({@code --outage} is {@code --down-seconds} as a duration). */
+     * --outage=10m --stage-java=PATH --stage-jvm-options="-XX:..."} ({@code --outage} is {@code --down-seconds} as a
+     * duration). */
     public static BenchOptions parse(String... args) {
         BenchOptions o = defaults();
         int records = o.records;
@@ -116,6 +121,8 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
         Path profileDir = null;
         String input = o.input;
         int cold = -1;
+        String stageJava = null;
+        List<String> jvmOptions = List.of();
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0) {
@@ -131,6 +138,8 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
                 case "down-seconds" -> down = Integer.parseInt(value);
                 case "outage" -> down = seconds(value);
                 case "input" -> input = value;
+                case "stage-java" -> stageJava = value;
+                case "stage-jvm-options" -> jvmOptions = List.of(value.trim().split("\\s+"));
                 case "cold" -> cold = Integer.parseInt(value.replace("_", "").replace("k", "000"));
                 case "stage-heap" -> stageHeap = value;
                 case "down-heap" -> downHeap = value;
@@ -141,7 +150,7 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
             }
         }
         return new BenchOptions(records, partitions, seed, paced, down, stageHeap, downHeap, stages, workDir,
-                profileDir, input, cold > 0 ? cold : defaultCold(records));
+                profileDir, input, cold > 0 ? cold : defaultCold(records), stageJava, jvmOptions);
     }
 
     /** 300,000 records when there are at least 1,300,000 (the issue's cold phase before ≥ 1,000,000 warm ones), else a

@@ -14,10 +14,12 @@ public record BenchReport(BenchOptions options, long inputRecords, long inputByt
     /**
      * One stage's cold or warm phase ({@link PhaseFigures}): {@code records} input records in {@code seconds};
      * CPU per record is the stage JVM's process CPU alone (not the broker's); JIT and GC times are the JVM's
-     * ({@code CompilationMXBean}, GC MXBeans) within the phase.
+     * ({@code CompilationMXBean}, GC MXBeans) within the phase; {@code startupMillis} (cold only, else -1): from the
+     * JVM's start to the system under test being ready.
      */
     public record Phase(String stage, String phase, long records, double seconds, double recordsPerSecond,
-                        double cpuMicrosPerRecord, long jitMillis, long gcMillis, long gcCount, long heapPeakBytes) {}
+                        double cpuMicrosPerRecord, long jitMillis, long gcMillis, long gcCount, long heapPeakBytes,
+                        long startupMillis) {}
 
     /** {@code stage}'s records/s in {@code phase} over the mirror's (the mean of its runs) in the same phase. */
     public Optional<Double> phaseRatio(String stage, String phase) {
@@ -113,10 +115,12 @@ public record BenchReport(BenchOptions options, long inputRecords, long inputByt
 
     public void print(PrintStream out) {
         out.println();
-        out.printf(Locale.ROOT, "End-to-end benchmark: %,d records (%.1f MB of Avro values, mean %d B), %d partitions,"
-                        + " seed %d, one embedded broker; systems under test in child JVMs (-Xmx%s).%n",
-                inputRecords, inputBytes / 1e6, inputRecords == 0 ? 0 : inputBytes / inputRecords, options.partitions(),
-                options.seed(), options.stageHeap());
+        out.printf(Locale.ROOT, "End-to-end benchmark: %,d records (input %s, %.1f MB of Avro values, mean %d B), %d"
+                        + " partitions, seed %d, one embedded broker; systems under test in child JVMs (-Xmx%s, %s%s).%n",
+                inputRecords, options.input(), inputBytes / 1e6, inputRecords == 0 ? 0 : inputBytes / inputRecords,
+                options.partitions(), options.seed(), options.stageHeap(),
+                options.stageJava() == null ? "java " + System.getProperty("java.version") : options.stageJava(),
+                options.stageJvmOptions().isEmpty() ? "" : " " + String.join(" ", options.stageJvmOptions()));
         out.println();
         out.println("Throughput (backlog drain: records / (last arrival - first arrival)):");
         out.printf(Locale.ROOT, "  %-37s %9s %9s %6s %5s %5s %5s %7s %7s %9s %9s %s%n", "stage", "records", "rec/s",
@@ -143,13 +147,14 @@ public record BenchReport(BenchOptions options, long inputRecords, long inputByt
                     + " %,d records; warm = the %,d records after them, the cold ones a discarded warm-up; CPU/rec ="
                     + " the stage JVM's process CPU; /mirror = rec/s over the mirror's in the same phase):%n",
                     options.input(), options.coldRecords(), inputRecords - options.coldRecords());
-            out.printf(Locale.ROOT, "  %-10s %-5s %9s %7s %9s %7s %9s %8s %8s %5s %9s%n", "stage", "phase", "records",
-                    "seconds", "rec/s", "/mirror", "CPU/rec", "JIT", "GC", "GCs", "heap peak");
+            out.printf(Locale.ROOT, "  %-10s %-5s %9s %7s %9s %7s %9s %8s %8s %5s %9s %8s%n", "stage", "phase",
+                    "records", "seconds", "rec/s", "/mirror", "CPU/rec", "JIT", "GC", "GCs", "heap peak", "start-up");
             for (Phase p : phases) {
-                out.printf(Locale.ROOT, "  %-10s %-5s %,9d %7.1f %,9.0f %7s %6.1f us %5d ms %5d ms %5d %5d MiB%n",
+                out.printf(Locale.ROOT, "  %-10s %-5s %,9d %7.1f %,9.0f %7s %6.1f us %5d ms %5d ms %5d %5d MiB %8s%n",
                         p.stage(), p.phase(), p.records(), p.seconds(), p.recordsPerSecond(),
                         phaseRatio(p.stage(), p.phase()).map(r -> String.format(Locale.ROOT, "%.2f", r)).orElse("-"),
-                        p.cpuMicrosPerRecord(), p.jitMillis(), p.gcMillis(), p.gcCount(), mib(p.heapPeakBytes()));
+                        p.cpuMicrosPerRecord(), p.jitMillis(), p.gcMillis(), p.gcCount(), mib(p.heapPeakBytes()),
+                        p.startupMillis() < 0 ? "" : String.format(Locale.ROOT, "%.2f s", p.startupMillis() / 1000.0));
             }
             out.println();
         }

@@ -47,8 +47,14 @@ final class ChildStage implements AutoCloseable {
 
     /** Starts {@code stage} with {@code settings} in a JVM with {@code jvmOptions}; returns once it is ready. */
     static ChildStage start(String stage, List<String> jvmOptions, Map<String, String> settings) throws Exception {
+        return start(null, stage, jvmOptions, settings);
+    }
+
+    /** {@link #start(String, List, Map)} with another {@code java} launcher (null: this JVM's). */
+    static ChildStage start(String java, String stage, List<String> jvmOptions, Map<String, String> settings)
+            throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command()
+        command.add(java != null ? java : ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.add("-Dlog4j2.configurationFile=log4j2-benchmarks.xml");

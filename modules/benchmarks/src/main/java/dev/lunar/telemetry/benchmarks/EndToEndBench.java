@@ -213,7 +213,7 @@ public final class EndToEndBench {
     private BenchReport.Stage mirrorStage(String name, String label, String outPrefix) throws Exception {
         say("%s: draining %,d records", label, data.records().size());
         List<String> out = topics(outPrefix, List.of(EventKind.values()), false);
-        ChildStage child = ChildStage.start("mirror", jvm(options.stageHeap(), name), Map.of("bootstrap", bootstrap,
+        ChildStage child = child("mirror", jvm(options.stageHeap(), name), Map.of("bootstrap", bootstrap,
                 "group", "bench-" + name, "topics", mirrorTopics(BENCH, outPrefix)));
         boolean arrived = await(() -> kafka.count(out), data.records().size());
         ChildStage.Result result = child.stop();
@@ -227,7 +227,7 @@ public final class EndToEndBench {
         String deadLetters = BENCH + Topics.DEAD_LETTERS;
         List<String> all = new ArrayList<>(out);
         all.add(deadLetters);
-        ChildStage child = ChildStage.start("processor", jvm(options.stageHeap(), "processor"), Map.of("bootstrap",
+        ChildStage child = child("processor", jvm(options.stageHeap(), "processor"), Map.of("bootstrap",
                 bootstrap, "prefix", BENCH, "group", "bench-processor"));
         boolean arrived = await(() -> kafka.count(all), data.expectedEnriched());
         ChildStage.Result result = child.stop();
@@ -250,7 +250,7 @@ public final class EndToEndBench {
                     + " transform enriched all of them when the input was generated, so this is a bug");
         }
         report.phases.addAll(PhaseFigures.of(name, scan.sortedTimestamps(), data.records().size(),
-                options.coldRecords(), result.jvmStartMillis(), result.cpu()));
+                options.coldRecords(), result.jvmStartMillis(), result.readyAt(), result.cpu()));
         BenchReport.Stage stage = stage(name, label, expected, delivered, scan.duplicates(), deadLettered, complete,
                 scan.firstTimestamp(), scan.lastTimestamp(), inputBytes, readyAt, result);
         report.stages.add(stage);
@@ -263,7 +263,7 @@ public final class EndToEndBench {
         long enrichedBytes = kafka.scan(topics(BENCH, DATADOG_KINDS, true), false).valueBytes();
         long deadBefore = kafka.count(List.of(BENCH + Topics.DEAD_LETTERS));
         try (DatadogIntake intake = DatadogIntake.accepting(false)) {
-            ChildStage child = ChildStage.start("datadog", jvm(options.stageHeap(), "datadog"),
+            ChildStage child = child("datadog", jvm(options.stageHeap(), "datadog"),
                     datadogSettings(intake, BENCH, "bench-datadog", Map.of()));
             long logs = data.expectedLogEntries();
             long points = data.expectedSeriesPoints();
@@ -289,7 +289,7 @@ public final class EndToEndBench {
             report.stages.add(stage);
             report.phases.addAll(PhaseFigures.of("datadog", intake.sortedEntryTimes(), expected,
                     Math.round((double) options.coldRecords() * expected / data.records().size()),
-                    result.jvmStartMillis(), result.cpu()));
+                    result.jvmStartMillis(), result.readyAt(), result.cpu()));
             return stage;
         }
     }
@@ -317,7 +317,7 @@ public final class EndToEndBench {
         say("(d) datadog forwarder, destination answering 503 for %d s", options.downSeconds());
         String group = "bench-datadog-down";
         try (DatadogIntake intake = DatadogIntake.down()) {
-            ChildStage child = ChildStage.start("datadog", jvm(options.downHeap(), "down"), datadogSettings(intake,
+            ChildStage child = child("datadog", jvm(options.downHeap(), "down"), datadogSettings(intake,
                     BENCH, group, Map.of("retryInitial", "PT0.05S", "retryMax", "PT0.5S", "shutdownTimeout", "PT2S")));
             Thread.sleep(options.downSeconds() * 1000L);
             ChildStage.Result result = child.stop();
@@ -400,7 +400,7 @@ public final class EndToEndBench {
 
     private BenchReport.Paced pacedMirror(double rate) throws Exception {
         List<String> out = topics(PACED_MIRROR_OUT, List.of(EventKind.values()), false);
-        ChildStage child = ChildStage.start("mirror", jvm(options.stageHeap(), "paced-mirror"), Map.of("bootstrap",
+        ChildStage child = child("mirror", jvm(options.stageHeap(), "paced-mirror"), Map.of("bootstrap",
                 bootstrap, "group", "paced-mirror", "topics", mirrorTopics(PACED_MIRROR_IN, PACED_MIRROR_OUT)));
         return pacedKafka("mirror", "(a) mirror, plain kafka-clients", rate, rawItems(PACED_MIRROR_IN), child, out,
                 out);
@@ -411,7 +411,7 @@ public final class EndToEndBench {
         List<String> out = topics(PACED_PROCESSOR, List.of(EventKind.values()), true);
         List<String> counted = new ArrayList<>(out);
         counted.add(PACED_PROCESSOR + Topics.DEAD_LETTERS);
-        ChildStage child = ChildStage.start("processor", jvm(options.stageHeap(), "paced-processor"),
+        ChildStage child = child("processor", jvm(options.stageHeap(), "paced-processor"),
                 Map.of("bootstrap", bootstrap, "prefix", PACED_PROCESSOR, "group", "paced-processor"));
         List<Item> items = rawItems(PACED_PROCESSOR);
         if (options.input().equals("fleet")) {
@@ -475,7 +475,7 @@ public final class EndToEndBench {
         }
         say("paced datadog at %,.0f records/s for %d s", rate, options.pacedSeconds());
         try (DatadogIntake intake = DatadogIntake.accepting(true)) {
-            ChildStage child = ChildStage.start("datadog", jvm(options.stageHeap(), "paced-datadog"),
+            ChildStage child = child("datadog", jvm(options.stageHeap(), "paced-datadog"),
                     datadogSettings(intake, PACED_DATADOG, "paced-datadog", Map.of()));
             Sent sent;
             boolean arrived;
@@ -614,8 +614,15 @@ public final class EndToEndBench {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
+    private ChildStage child(String stage, List<String> jvm, Map<String, String> settings) throws Exception {
+        return ChildStage.start(options.stageJava(), stage, jvm, settings);
+    }
+
     private List<String> jvm(String heap, String name) throws IOException {
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
+        for (String option : options.stageJvmOptions()) {
+            jvm.add(option.replace("{stage}", name)); // e.g. -XX:SharedArchiveFile=cds/{stage}.jsa
+        }
         if (options.profileDir() != null) {
             Path dir = Files.createDirectories(options.profileDir());
             jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve(name + ".jfr").toAbsolutePath()

@@ -21,7 +21,7 @@ final class PhaseFigures {
     private PhaseFigures() {}
 
     static List<BenchReport.Phase> of(String stage, long[] sortedArrivals, long inputRecords, long coldRecords,
-                                      long jvmStartMillis, List<JvmStats.CpuSample> samples) {
+                                      long jvmStartMillis, long readyAtMillis, List<JvmStats.CpuSample> samples) {
         List<BenchReport.Phase> phases = new ArrayList<>(2);
         int n = sortedArrivals.length;
         if (n < 2 || samples.size() < 2 || coldRecords >= inputRecords) {
@@ -32,18 +32,18 @@ final class PhaseFigures {
         long last = sortedArrivals[n - 1];
         JvmStats.CpuSample start = new JvmStats.CpuSample(jvmStartMillis, 0, 0, 0, 0, 0);
         phases.add(phase(stage, "cold", coldRecords, start, at(samples, coldEnd), peakHeap(samples, jvmStartMillis,
-                coldEnd)));
+                coldEnd), readyAtMillis - jvmStartMillis));
         phases.add(phase(stage, "warm", inputRecords - coldRecords, at(samples, coldEnd), at(samples, last),
-                peakHeap(samples, coldEnd, last)));
+                peakHeap(samples, coldEnd, last), -1));
         return phases;
     }
 
     private static BenchReport.Phase phase(String stage, String name, long records, JvmStats.CpuSample from,
-                                           JvmStats.CpuSample to, long heapPeak) {
+                                           JvmStats.CpuSample to, long heapPeak, long startupMillis) {
         double seconds = Math.max(1, to.wallMillis() - from.wallMillis()) / 1000.0;
         return new BenchReport.Phase(stage, name, records, seconds, records / seconds,
                 (to.cpuNanos() - from.cpuNanos()) / 1e3 / records, to.jitMillis() - from.jitMillis(),
-                to.gcMillis() - from.gcMillis(), to.gcCount() - from.gcCount(), heapPeak);
+                to.gcMillis() - from.gcMillis(), to.gcCount() - from.gcCount(), heapPeak, startupMillis);
     }
 
     /** The sample at {@code millis}, interpolated between the two around it (the first or last outside them). */

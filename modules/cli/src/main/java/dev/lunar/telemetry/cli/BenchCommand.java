@@ -51,6 +51,15 @@ final class BenchCommand implements Callable<Integer> {
             + " fleet (the fleet simulator's seeded traffic: 60 proxies, 9 tenants, planted secrets and request lines).")
     String input = DEFAULTS.input();
 
+    @Option(names = "--stage-java", paramLabel = "PATH", description = "The java launcher of the systems under test"
+            + " (default: this one's), e.g. a JDK 25 to measure its AOT cache.")
+    String stageJava;
+
+    @Option(names = "--stage-jvm-option", paramLabel = "OPTION", description = "A JVM option for the systems under"
+            + " test (repeatable); {stage} is replaced by the stage's name, e.g."
+            + " -XX:SharedArchiveFile=cds/{stage}.jsa (see README, \"Warm-up\").")
+    List<String> stageJvmOptions = List.of();
+
     @Option(names = "--cold", paramLabel = "N", description = "The cold phase: the first N input records from the"
             + " stage JVM's start; the rest is the warm phase (default: 300000 from 1300000 records on, else a"
             + " quarter).")
@@ -81,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchOptions options = new BenchOptions(records, partitions, seed, pacedSeconds,
                 outage == null ? downSeconds : BenchOptions.seconds(outage), stageHeap, downHeap,
                 new LinkedHashSet<>(stages), workDir, profileDir, input,
-                cold == null ? BenchOptions.defaultCold(records) : cold);
+                cold == null ? BenchOptions.defaultCold(records) : cold, stageJava, stageJvmOptions);
         BenchReport report = EndToEndBench.run(options, System.err);
         report.print(new PrintStream(System.out, true, StandardCharsets.UTF_8));
         return report.complete() ? 0 : 1;
