@@ -157,7 +157,8 @@ final class ChildStage implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                // long enough for a JVM that writes a CDS archive or an AOT configuration at exit
+                if (!process.waitFor(120, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
             } catch (InterruptedException e) {
