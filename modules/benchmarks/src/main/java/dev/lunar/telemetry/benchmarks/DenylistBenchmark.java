@@ -1,7 +1,7 @@
 package dev.lunar.telemetry.benchmarks;
 
+import dev.lunar.telemetry.bench.BenchRecords;
 import dev.lunar.telemetry.events.EventKind;
-import dev.lunar.telemetry.processor.DenylistPlanProbe;
 import dev.lunar.telemetry.processor.ProcessorSettings;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -2,8 +2,8 @@ package dev.lunar.telemetry.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lunar.telemetry.bench.BenchRecords;
 import dev.lunar.telemetry.events.EventKind;
-import dev.lunar.telemetry.processor.DenylistPlanProbe;
 import dev.lunar.telemetry.processor.ProcessorSettings;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;

@@ -1,8 +1,8 @@
 package dev.lunar.telemetry.cli;
 
-import dev.lunar.telemetry.benchmarks.BenchOptions;
-import dev.lunar.telemetry.benchmarks.BenchReport;
-import dev.lunar.telemetry.benchmarks.EndToEndBench;
+import dev.lunar.telemetry.bench.BenchOptions;
+import dev.lunar.telemetry.bench.BenchReport;
+import dev.lunar.telemetry.bench.EndToEndBench;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.controlplane;
 
+import dev.lunar.telemetry.events.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.regex.Pattern;
@@ -9,7 +10,6 @@ import java.util.regex.Pattern;
  * The forwarder builds the same keys; the API refuses a key that does not match the fields it travels with.
  */
 final class Identifiers {
-    static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     static final Pattern PROVIDER = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,255}");
     static final Pattern METHOD = Pattern.compile("[A-Z*]{1,16}");
     static final int PATH_TEMPLATE_MAX_BYTES = 1024;
@@ -17,7 +17,7 @@ final class Identifiers {
     private Identifiers() {}
 
     static boolean isTenantId(String s) {
-        return s != null && TENANT_ID.matcher(s).matches();
+        return TenantId.isValid(s);
     }
 
     /** Null when {@code path} is a valid path template, otherwise why not. */
@@ -39,6 +39,22 @@ final class Identifiers {
     /** {@code tenant|windowStart|windowLengthMs}: the key of a window's overview. */
     static String windowKey(String tenant, Instant windowStart, long windowLengthMs) {
         return tenant + "|" + windowStart + "|" + windowLengthMs;
+    }
+
+    /**
+     * {@code tenant|windowStart|windowLengthMs|p<partition>}: the key of one source partition's partial of a window
+     * (wire format v2); {@link #windowKey} when {@code sourcePartition} is negative (a whole window, v1).
+     */
+    static String windowKey(String tenant, Instant windowStart, long windowLengthMs, int sourcePartition) {
+        String whole = windowKey(tenant, windowStart, windowLengthMs);
+        return sourcePartition < 0 ? whole : whole + "|p" + sourcePartition;
+    }
+
+    /** The key of one endpoint's partial of one source partition; {@link #endpointKey} for a negative partition. */
+    static String endpointKey(String tenant, Instant windowStart, long windowLengthMs, int sourcePartition,
+            String provider, String method, String pathTemplate) {
+        return windowKey(tenant, windowStart, windowLengthMs, sourcePartition) + "|" + provider + "|" + method + " "
+                + pathTemplate;
     }
 
     /** {@code tenant|windowStart|windowLengthMs|provider|METHOD pathTemplate}: the key of one endpoint aggregate. */

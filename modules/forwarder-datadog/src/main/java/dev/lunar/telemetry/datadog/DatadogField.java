@@ -117,23 +117,23 @@ public enum DatadogField {
 
     // ------------------------------------------------------------ metrics (series and DogStatsD)
 
-    CPU_PERCENT(metric("lunar.proxy.cpu.percent", DatadogMapping.TYPE_GAUGE, "percent",
+    CPU_PERCENT(metric("lunar.proxy.cpu.percent", Series.TYPE_GAUGE, "percent",
             "EnrichedResourceUsage.host.cpuPercent", "12.5")),
-    MEMORY_USED(metric("lunar.proxy.memory.used", DatadogMapping.TYPE_GAUGE, "byte",
+    MEMORY_USED(metric("lunar.proxy.memory.used", Series.TYPE_GAUGE, "byte",
             "EnrichedResourceUsage.host.memoryUsedBytes", "536870912")),
-    MEMORY_TOTAL(metric("lunar.proxy.memory.total", DatadogMapping.TYPE_GAUGE, "byte",
+    MEMORY_TOTAL(metric("lunar.proxy.memory.total", Series.TYPE_GAUGE, "byte",
             "EnrichedResourceUsage.host.memoryTotalBytes", "2147483648")),
-    DISK_WRITES(metric("lunar.proxy.disk.writes", DatadogMapping.TYPE_COUNT, "byte",
+    DISK_WRITES(metric("lunar.proxy.disk.writes", Series.TYPE_COUNT, "byte",
             "EnrichedResourceUsage.host.diskWriteBytes", "1048576")),
-    PROCESS_CPU_PERCENT(metric("lunar.proxy.process.cpu.percent", DatadogMapping.TYPE_GAUGE, "percent",
+    PROCESS_CPU_PERCENT(metric("lunar.proxy.process.cpu.percent", Series.TYPE_GAUGE, "percent",
             "EnrichedResourceUsage.processes[].cpuPercent", "3.5")),
-    PROCESS_MEMORY(metric("lunar.proxy.process.memory", DatadogMapping.TYPE_GAUGE, "byte",
+    PROCESS_MEMORY(metric("lunar.proxy.process.memory", Series.TYPE_GAUGE, "byte",
             "EnrichedResourceUsage.processes[].memoryBytes", "268435456")),
-    UPTIME(metric("lunar.proxy.uptime", DatadogMapping.TYPE_GAUGE, "second", "EnrichedHeartbeat.uptimeSeconds",
+    UPTIME(metric("lunar.proxy.uptime", Series.TYPE_GAUGE, "second", "EnrichedHeartbeat.uptimeSeconds",
             "3600")),
-    RESTARTS_TOTAL(metric("lunar.proxy.restarts", DatadogMapping.TYPE_GAUGE, "event", "EnrichedHeartbeat.restarts",
+    RESTARTS_TOTAL(metric("lunar.proxy.restarts", Series.TYPE_GAUGE, "event", "EnrichedHeartbeat.restarts",
             "2")),
-    RESTARTS_UNEXPECTED(metric("lunar.proxy.restarts.unexpected", DatadogMapping.TYPE_GAUGE, "event",
+    RESTARTS_UNEXPECTED(metric("lunar.proxy.restarts.unexpected", Series.TYPE_GAUGE, "event",
             "EnrichedHeartbeat.unexpectedRestarts", "0")),
 
     // ------------------------------------------------------------ tag keys (ddtags, series tags, DogStatsD tags)
@@ -220,7 +220,7 @@ public enum DatadogField {
     }
 
     private static Spec metric(String name, int type, String unit, String source, String example) {
-        String description = (type == DatadogMapping.TYPE_COUNT ? "count" : "gauge") + ", " + unit;
+        String description = (type == Series.TYPE_COUNT ? "count" : "gauge") + ", " + unit;
         return new Spec(new OutgoingField(List.of(Destination.DATADOG_METRICS), Kind.METRIC, name, List.of(source),
                 OutgoingField.ALL_PLANS, example, description), type, unit);
     }

@@ -41,9 +41,9 @@ final class PayloadBuilder {
     private static final int MAX_RETAINED_BUFFER_BYTES = 8 * 1024 * 1024;
 
     /** An entry or series with the batch index of the record it came from. */
-    record Item(int recordIndex, DatadogMapping.JsonWritable json) {
+    record Item(int recordIndex, JsonWritable json) {
         Item(int recordIndex, ObjectNode json) {
-            this(recordIndex, new DatadogMapping.Tree(json));
+            this(recordIndex, new JsonWritable.Tree(json));
         }
     }
 
@@ -253,7 +253,7 @@ final class PayloadBuilder {
     }
 
     /** {@code value}'s JSON, as it would be written into a body. */
-    byte[] encode(DatadogMapping.JsonWritable value) {
+    byte[] encode(JsonWritable value) {
         Writer w = writers.get();
         try {
             return w.encode(value).toByteArray();
@@ -335,7 +335,7 @@ final class PayloadBuilder {
         }
 
         /** {@code value}'s JSON, in {@link #entry} until the next call. */
-        Buffer encode(DatadogMapping.JsonWritable value) {
+        Buffer encode(JsonWritable value) {
             entry.reset();
             try {
                 value.writeTo(generator);

@@ -15,8 +15,8 @@ import org.apache.avro.specific.SpecificRecordBase;
 final class PreparedRecord {
 
     /** One log entry or series, serialised, with what the handler decides on. */
-    record Encoded(byte[] json, long timestamp, String eventId, DatadogMapping.Series series)
-            implements DatadogMapping.JsonWritable {
+    record Encoded(byte[] json, long timestamp, String eventId, Series series)
+            implements JsonWritable {
 
         @Override
         public byte[] encoded() {
@@ -59,11 +59,11 @@ final class PreparedRecord {
         try {
             DatadogMapping.Mapped mapped = DatadogMapping.map(record, service, source);
             List<Encoded> logs = new ArrayList<>(mapped.logEntries().size());
-            for (DatadogMapping.LogEntry e : mapped.logEntries()) {
+            for (LogEntry e : mapped.logEntries()) {
                 logs.add(new Encoded(payloads.encode(e), e.timestamp(), e.eventId(), null));
             }
             List<Encoded> series = new ArrayList<>(mapped.series().size());
-            for (DatadogMapping.Series s : mapped.series()) {
+            for (Series s : mapped.series()) {
                 series.add(new Encoded(payloads.encode(s), s.timestamp(), null, s));
             }
             return new PreparedRecord(typeName, false, DatadogMapping.tenantId(record), logs, series, null);

@@ -43,7 +43,7 @@ class DatadogMappingTest {
     @Test
     void levelsMapToDatadogStatuses() {
         assertThat(List.of("TRACE", "DEBUG", "INFO", "WARN", "warning", "ERROR", "FATAL", "whatever"))
-                .extracting(DatadogMapping::status)
+                .extracting(LogEntry::status)
                 .containsExactly("debug", "debug", "info", "warn", "warn", "error", "critical", "info");
     }
 

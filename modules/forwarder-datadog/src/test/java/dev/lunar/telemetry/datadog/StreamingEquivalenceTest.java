@@ -34,7 +34,7 @@ class StreamingEquivalenceTest {
     private final ObjectMapper mapper = new ObjectMapper();
     private final Instant now = Instant.now();
 
-    private byte[] streamed(DatadogMapping.JsonWritable value) throws IOException {
+    private byte[] streamed(JsonWritable value) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
             value.writeTo(g);
@@ -46,7 +46,7 @@ class StreamingEquivalenceTest {
         return new String(mapper.writeValueAsBytes(tree), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private String streamedText(DatadogMapping.JsonWritable value) throws IOException {
+    private String streamedText(JsonWritable value) throws IOException {
         return new String(streamed(value), java.nio.charset.StandardCharsets.UTF_8);
     }
 
@@ -55,7 +55,7 @@ class StreamingEquivalenceTest {
         LegacyDatadogMapping.Mapped old = LegacyDatadogMapping.map(record, "svc", "src");
         assertThat(mapped.logEntries()).hasSameSizeAs(old.logEntries());
         for (int i = 0; i < old.logEntries().size(); i++) {
-            DatadogMapping.LogEntry entry = mapped.logEntries().get(i);
+            LogEntry entry = mapped.logEntries().get(i);
             ObjectNode tree = old.logEntries().get(i);
             assertThat(streamedText(entry)).isEqualTo(legacy(tree));
             assertThat(entry.timestamp()).isEqualTo(tree.get("timestamp").asLong());
@@ -63,7 +63,7 @@ class StreamingEquivalenceTest {
         }
         assertThat(mapped.series()).hasSameSizeAs(old.series());
         for (int i = 0; i < old.series().size(); i++) {
-            DatadogMapping.Series series = mapped.series().get(i);
+            Series series = mapped.series().get(i);
             ObjectNode tree = old.series().get(i);
             assertThat(streamedText(series)).isEqualTo(legacy(tree));
             assertThat(series.timestamp()).isEqualTo(LegacyDatadogMapping.timestampOf(tree));
@@ -112,7 +112,7 @@ class StreamingEquivalenceTest {
         for (int i = 0; i < records.size(); i++) {
             DatadogMapping.Mapped mapped = DatadogMapping.map(records.get(i), "s", "s");
             LegacyDatadogMapping.Mapped old = LegacyDatadogMapping.map(records.get(i), "s", "s");
-            for (DatadogMapping.LogEntry e : mapped.logEntries()) {
+            for (LogEntry e : mapped.logEntries()) {
                 items.add(new PayloadBuilder.Item(i, e));
             }
             for (ObjectNode e : old.logEntries()) {
@@ -128,7 +128,7 @@ class StreamingEquivalenceTest {
         for (int i = 0; i < records.size(); i++) {
             DatadogMapping.Mapped mapped = DatadogMapping.map(records.get(i), "s", "s");
             LegacyDatadogMapping.Mapped old = LegacyDatadogMapping.map(records.get(i), "s", "s");
-            for (DatadogMapping.Series s : mapped.series()) {
+            for (Series s : mapped.series()) {
                 items.add(new PayloadBuilder.Item(i, s));
             }
             for (ObjectNode s : old.series()) {
