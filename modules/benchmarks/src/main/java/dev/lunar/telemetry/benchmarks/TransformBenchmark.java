@@ -1,6 +1,7 @@
 package dev.lunar.telemetry.benchmarks;
 
 import dev.lunar.telemetry.bench.BenchRecords;
+import dev.lunar.telemetry.bench.FleetRecords;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.processor.EnrichmentPipeline;

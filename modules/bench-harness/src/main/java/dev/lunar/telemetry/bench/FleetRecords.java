@@ -1,4 +1,4 @@
-package dev.lunar.telemetry.benchmarks;
+package dev.lunar.telemetry.bench;
 
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.EventKind;
@@ -29,14 +29,15 @@ import org.apache.avro.specific.SpecificRecordBase;
  * found by running the processor's own transform over them once here ({@link EnrichmentPipeline}), so the harness can
  * tell a complete run from an incomplete one.
  */
-final class FleetRecords {
+public final class FleetRecords {
 
     static final int PROXIES = 60;
     static final int TENANTS = 9;
 
     private FleetRecords() {}
 
-    static BenchRecords.DataSet generate(int count, long seed) {
+    /** The first {@code count} events of the fleet seeded with {@code seed}, and what should arrive for them. */
+    public static BenchRecords.DataSet generate(int count, long seed) {
         FleetSimulator fleet = FleetSimulator.create(new FleetSpec(PROXIES, TENANTS, 1000, java.util.Optional.empty(),
                 seed));
         List<TenantMetadata> tenants = fleet.tenants();

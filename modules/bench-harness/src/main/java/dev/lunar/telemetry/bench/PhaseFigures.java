@@ -1,4 +1,4 @@
-package dev.lunar.telemetry.benchmarks;
+package dev.lunar.telemetry.bench;
 
 import java.util.ArrayList;
 import java.util.List;
