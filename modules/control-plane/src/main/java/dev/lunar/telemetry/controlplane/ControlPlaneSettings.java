@@ -40,6 +40,10 @@ import java.util.TreeMap;
  *       returns (the answer says {@code "truncated": true} beyond)</td></tr>
  *   <tr><td>{@code control-plane.shutdown-timeout}</td><td>{@code 10s}</td><td>how long a stop waits for
  *       requests in flight</td></tr>
+ *   <tr><td>{@code control-plane.sent-retention}</td><td>{@code 7d}</td><td>how long the copy of what was sent
+ *       (table {@code cp_sent_requests}, the {@code /sent} answers) is kept; older rows are deleted at start-up
+ *       and then every hundredth of it (at least every second, at most every hour). The audit topic itself is
+ *       kept for {@code audit.retention}.</td></tr>
  * </table>
  *
  * <p>{@link #toString()} never shows tokens or the password.
@@ -56,7 +60,8 @@ public record ControlPlaneSettings(
         int maxBodyBytes,
         Duration queryMaxRange,
         int queryMaxRows,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Duration sentRetention) {
 
     public static final String HOST = "control-plane.host";
     public static final String PORT = "control-plane.port";
@@ -71,6 +76,7 @@ public record ControlPlaneSettings(
     public static final String QUERY_MAX_RANGE = "control-plane.query.max-range";
     public static final String QUERY_MAX_ROWS = "control-plane.query.max-rows";
     public static final String SHUTDOWN_TIMEOUT = "control-plane.shutdown-timeout";
+    public static final String SENT_RETENTION = "control-plane.sent-retention";
 
     public ControlPlaneSettings {
         if (host == null || host.isBlank()) {
@@ -106,6 +112,10 @@ public record ControlPlaneSettings(
         if (queryMaxRows < 1 || queryMaxRows > 1_000_000) {
             throw new IllegalArgumentException(QUERY_MAX_ROWS + " must be 1..1000000, was " + queryMaxRows);
         }
+        Objects.requireNonNull(sentRetention, SENT_RETENTION);
+        if (sentRetention.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException(SENT_RETENTION + " must be at least 1m, e.g. 7d, was " + sentRetention);
+        }
         Objects.requireNonNull(shutdownTimeout, SHUTDOWN_TIMEOUT);
         if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
             throw new IllegalArgumentException(SHUTDOWN_TIMEOUT + " must be positive, e.g. 10s, was "
@@ -131,7 +141,7 @@ public record ControlPlaneSettings(
                 + ", jdbcPassword=" + (jdbcPassword.isPresent() ? "(set)" : "(none)")
                 + ", poolSize=" + poolSize + ", tenantTokens=" + tenantTokens.keySet() + " (tokens hidden)"
                 + ", maxBodyBytes=" + maxBodyBytes + ", queryMaxRange=" + queryMaxRange
-                + ", queryMaxRows=" + queryMaxRows + ", shutdownTimeout=" + shutdownTimeout + "]";
+                + ", queryMaxRows=" + queryMaxRows + ", shutdownTimeout=" + shutdownTimeout + ", sentRetention=" + sentRetention + "]";
     }
 
     public static ControlPlaneSettings defaults() {
@@ -156,6 +166,7 @@ public record ControlPlaneSettings(
         b.queryMaxRange = queryMaxRange;
         b.queryMaxRows = queryMaxRows;
         b.shutdownTimeout = shutdownTimeout;
+        b.sentRetention = sentRetention;
         return b;
     }
 
@@ -173,6 +184,7 @@ public record ControlPlaneSettings(
         private Duration queryMaxRange = Duration.ofDays(31);
         private int queryMaxRows = 10_000;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private Duration sentRetention = Duration.ofDays(7);
 
         private Builder() {}
 
@@ -249,6 +261,12 @@ public record ControlPlaneSettings(
         }
 
         /** {@code control-plane.shutdown-timeout}. */
+        /** How long rows of {@code cp_sent_requests} are kept (at least 1m). */
+        public Builder sentRetention(Duration sentRetention) {
+            this.sentRetention = sentRetention;
+            return this;
+        }
+
         public Builder shutdownTimeout(Duration shutdownTimeout) {
             this.shutdownTimeout = shutdownTimeout;
             return this;
@@ -257,7 +275,7 @@ public record ControlPlaneSettings(
         public ControlPlaneSettings build() {
             return new ControlPlaneSettings(host, port, dataDir, Optional.ofNullable(jdbcUrl),
                     Optional.ofNullable(jdbcUser), Optional.ofNullable(jdbcPassword), poolSize, tenantTokens,
-                    maxBodyBytes, queryMaxRange, queryMaxRows, shutdownTimeout);
+                    maxBodyBytes, queryMaxRange, queryMaxRows, shutdownTimeout, sentRetention);
         }
     }
 }

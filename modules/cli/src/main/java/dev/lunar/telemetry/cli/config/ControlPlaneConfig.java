@@ -19,7 +19,8 @@ public final class ControlPlaneConfig {
                         256 * 1024 * 1024))
                 .queryMaxRange(config.duration(ControlPlaneSettings.QUERY_MAX_RANGE, d.queryMaxRange()))
                 .queryMaxRows(config.integer(ControlPlaneSettings.QUERY_MAX_ROWS, d.queryMaxRows(), 1, 10_000_000))
-                .shutdownTimeout(config.duration(ControlPlaneSettings.SHUTDOWN_TIMEOUT, d.shutdownTimeout()));
+                .shutdownTimeout(config.duration(ControlPlaneSettings.SHUTDOWN_TIMEOUT, d.shutdownTimeout()))
+                .sentRetention(config.duration(ControlPlaneSettings.SENT_RETENTION, d.sentRetention()));
         config.string(ControlPlaneSettings.JDBC_URL).ifPresent(b::jdbcUrl);
         config.string(ControlPlaneSettings.JDBC_USER).ifPresent(b::jdbcUser);
         config.string(ControlPlaneSettings.JDBC_PASSWORD).ifPresent(b::jdbcPassword);
