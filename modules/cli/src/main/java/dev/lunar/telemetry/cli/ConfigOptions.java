@@ -12,7 +12,8 @@ final class ConfigOptions {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Configuration file (default: ./lunar-telemetry.yaml if present). Every key can be"
-                    + " overridden by an environment variable LUNAR_<KEY>.")
+                    + " overridden by an environment variable: LUNAR_ + the key in upper case, dots and dashes as underscores"
+                    + " (the README lists every key).")
     Path file;
 
     ConfigSource load() {

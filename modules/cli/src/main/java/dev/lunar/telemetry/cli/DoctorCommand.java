@@ -1,7 +1,7 @@
 package dev.lunar.telemetry.cli;
 
 import dev.lunar.telemetry.cli.config.ConfigSource;
-import dev.lunar.telemetry.cli.config.Durations;
+import dev.lunar.telemetry.settings.Durations;
 import dev.lunar.telemetry.cli.doctor.Check;
 import dev.lunar.telemetry.cli.doctor.Doctor;
 import java.io.PrintWriter;

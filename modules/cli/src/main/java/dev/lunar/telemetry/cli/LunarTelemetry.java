@@ -1,6 +1,7 @@
 package dev.lunar.telemetry.cli;
 
 import dev.lunar.telemetry.cli.config.ConfigException;
+import dev.lunar.telemetry.cli.config.SettingsDocument;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,8 @@ public final class LunarTelemetry {
     /** The command line with error handling that prints configuration errors as one sentence, not a stack trace. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new LunarTelemetry());
+        // option descriptions name settings' defaults as ${bundle:setting.<key>}: the definitions say them once
+        cli.setResourceBundle(SettingsDocument.helpBundle());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("Configuration error: " + e.getMessage());

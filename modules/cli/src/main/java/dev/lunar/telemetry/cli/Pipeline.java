@@ -18,7 +18,7 @@ import dev.lunar.telemetry.datadog.DatadogSettings;
 import dev.lunar.telemetry.cli.config.ProcessorConfig;
 import dev.lunar.telemetry.processor.ProcessorSettings;
 import dev.lunar.telemetry.processor.TelemetryProcessor;
-import dev.lunar.telemetry.cli.ops.HealthCheck;
+import dev.lunar.telemetry.health.HealthCheck;
 import dev.lunar.telemetry.cli.ops.OpsServer;
 import dev.lunar.telemetry.events.Topics;
 import dev.lunar.telemetry.kafka.embedded.EmbeddedKafkaBroker;
@@ -45,8 +45,6 @@ import java.util.concurrent.TimeoutException;
  * {@code kafka.bootstrap-servers} is set) with the pipeline's topics, then the pipeline's services.
  */
 final class Pipeline implements AutoCloseable {
-    /** Whether the control plane copies the audit trail into its storage (default true). */
-    static final String FOLLOW_AUDIT = "control-plane.follow-audit-trail";
 
     private final ServiceStack stack = new ServiceStack();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -112,7 +110,7 @@ final class Pipeline implements AutoCloseable {
             if (services.contains(Service.CONTROL_PLANE)) {
                 pipeline.startControlPlane(ControlPlaneConfig.bind(config,
                         core.dataDirectory().toAbsolutePath().normalize()), out);
-                if (config.bool(FOLLOW_AUDIT, true)) {
+                if (config.get(AuditConfig.FOLLOW_AUDIT_TRAIL)) {
                     // the per-tenant "what we sent about you" view reads the audit trail into the control plane's
                     // storage
                     pipeline.controlPlane.followAuditTrail(pipeline.kafkaClient(config, Service.CONTROL_PLANE),
@@ -188,7 +186,7 @@ final class Pipeline implements AutoCloseable {
 
     private void startProcessor(ProcessorSettings settings, PrintWriter out) {
         TelemetryProcessor processor = stack.add("processor", TelemetryProcessor.start(settings, registry));
-        register("processor", HealthCheck.of(processor::isHealthy, processor::healthDetail));
+        register("processor", processor);
         try {
             processor.ready().get(60, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -217,7 +215,7 @@ final class Pipeline implements AutoCloseable {
 
     private void startDatadog(DatadogSettings settings, KafkaClientSettings kafka, PrintWriter out) {
         DatadogForwarder forwarder = stack.add("Datadog forwarder", DatadogForwarder.start(settings, kafka, registry));
-        register("datadog-forwarder", HealthCheck.of(forwarder::isHealthy, forwarder::healthDetail));
+        register("datadog-forwarder", forwarder);
         if (forwarder.isDryRun()) {
             out.printf("Datadog: DRY RUN (no DD_API_KEY) - the exact requests are written to %s%n",
                     forwarder.outboxDirectory().map(p -> p.toAbsolutePath().normalize().toString()).orElse("?"));
@@ -230,7 +228,7 @@ final class Pipeline implements AutoCloseable {
     private void startControlPlane(ControlPlaneSettings settings, PrintWriter out) {
         controlPlane = stack.add("control plane", ControlPlaneServer.start(settings, registry));
         ControlPlaneServer server = controlPlane;
-        register("control-plane", HealthCheck.of(server::isHealthy, server::healthDetail));
+        register("control-plane", server);
         out.printf("Control plane: %s (dashboards at %s/dashboard/<tenant>; storage %s)%n", server.url(),
                 server.url(), server.storageDescription());
         out.flush();
@@ -240,7 +238,7 @@ final class Pipeline implements AutoCloseable {
                                             PrintWriter out) {
         ControlPlaneForwarder forwarder = stack.add("control-plane forwarder",
                 ControlPlaneForwarder.start(settings, kafka, registry));
-        register("control-plane-forwarder", HealthCheck.of(forwarder::isHealthy, forwarder::healthDetail));
+        register("control-plane-forwarder", forwarder);
         out.printf("Control-plane forwarder: %s windows of CONTROL_PLANE tenants' endpoint stats to %s%n",
                 settings.window(), settings.controlPlaneUrl());
         out.flush();

@@ -22,7 +22,8 @@ final class RunCommand implements Callable<Integer> {
     ConfigOptions configOptions;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where the embedded broker, outboxes and databases keep their state (default: ./data).")
+            description = "Where the embedded broker, outboxes and databases keep their state (default: data-dir"
+                    + " from the configuration, else ${bundle:setting.data-dir}).")
     Path dataDir;
 
     @Option(names = "--demo", description = "Also run a small simulated proxy fleet (10 proxies, one tenant per plan,"

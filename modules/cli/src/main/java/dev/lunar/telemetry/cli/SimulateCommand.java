@@ -2,7 +2,7 @@ package dev.lunar.telemetry.cli;
 
 import dev.lunar.telemetry.cli.config.ConfigSource;
 import dev.lunar.telemetry.cli.config.CoreSettings;
-import dev.lunar.telemetry.cli.config.Durations;
+import dev.lunar.telemetry.settings.Durations;
 import dev.lunar.telemetry.events.Topics;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.events.avro.TenantPlan;

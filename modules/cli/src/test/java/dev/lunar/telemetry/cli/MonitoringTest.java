@@ -182,8 +182,8 @@ class MonitoringTest {
     void metricNamesAreFoundInPromQl() {
         assertThat(metricNames("sum by (kind, reason) (increase(lunar_processor_dead_letters_total{kind=~\"a|b\"}[10m])) > 0"))
                 .containsExactly("lunar_processor_dead_letters_total");
-        assertThat(metricNames("max by (consumer) (telemetry_consumer_lag) > 10000 and max by (consumer)"
-                + " (deriv(telemetry_consumer_lag[10m])) > 0")).containsExactly("telemetry_consumer_lag");
+        assertThat(metricNames("max by (consumer) (lunar_consumer_lag) > 10000 and max by (consumer)"
+                + " (deriv(lunar_consumer_lag[10m])) > 0")).containsExactly("lunar_consumer_lag");
         assertThat(metricNames("up{job=\"lunar-telemetry\"} == 0")).containsExactly("up");
         assertThat(metricNames("sum(rate(a_seconds_sum[$__rate_interval])) / sum(rate(a_seconds_count[5m]))"))
                 .containsExactly("a_seconds_count", "a_seconds_sum");
@@ -200,7 +200,7 @@ class MonitoringTest {
         for (JsonNode rule : rules()) {
             referenced.addAll(metricNames(rule.path("expr").asText()));
         }
-        assertThat(referenced).contains("lunar_processor_records_in_total", "telemetry_consumer_lag",
+        assertThat(referenced).contains("lunar_processor_records_in_total", "lunar_consumer_lag",
                 "datadog_forwarder_requests_total", "lunar_forwarder_controlplane_sends_total");
 
         ConfigSource config = ConfigSource.of(Map.of("data-dir", dir.resolve("data").toString(),

@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.consumer;
 
+import dev.lunar.telemetry.health.HealthCheck;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -10,7 +11,7 @@ import java.util.Objects;
  * @param detail one sentence: the last failure and what to do about it, or {@code "ok"}
  * @param since  when the status last changed
  */
-public record ConsumerHealth(Status status, String detail, Instant since) {
+public record ConsumerHealth(Status status, String detail, Instant since) implements HealthCheck {
 
     public enum Status {
         /** Subscribed, no batch delivered yet. */
@@ -32,7 +33,13 @@ public record ConsumerHealth(Status status, String detail, Instant since) {
     }
 
     /** True unless {@link Status#DOWN} or {@link Status#STOPPED}: retrying is the consumer doing its job. */
+    @Override
     public boolean isHealthy() {
         return status != Status.DOWN && status != Status.STOPPED;
+    }
+
+    @Override
+    public String healthDetail() {
+        return status + ": " + detail;
     }
 }

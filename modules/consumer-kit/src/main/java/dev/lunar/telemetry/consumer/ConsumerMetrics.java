@@ -13,17 +13,17 @@ import java.util.function.LongSupplier;
 /**
  * The kit's meters, all tagged {@code consumer=<name>}:
  * <ul>
- *   <li>{@code telemetry.consumer.batches} (counter, {@code outcome}=accepted|deferred|retried|rejected|refused|auth_failed)</li>
- *   <li>{@code telemetry.consumer.records} (counter, {@code outcome}=accepted|dead_lettered|skipped)</li>
- *   <li>{@code telemetry.consumer.retries} (counter, {@code cause}=retriable|auth|settlement — the last one a
+ *   <li>{@code lunar.consumer.batches} (counter, {@code outcome}=accepted|deferred|retried|rejected|refused|auth_failed)</li>
+ *   <li>{@code lunar.consumer.records} (counter, {@code outcome}=accepted|dead_lettered|skipped)</li>
+ *   <li>{@code lunar.consumer.retries} (counter, {@code cause}=retriable|auth|settlement — the last one a
  *       deferred batch whose settlement failed, so the source was re-read from the last commit)</li>
- *   <li>{@code telemetry.consumer.dead.letters} (counter, {@code stage}=decode|deliver)</li>
- *   <li>{@code telemetry.consumer.lag} (gauge, records behind the end of the assigned partitions)</li>
- *   <li>{@code telemetry.consumer.in.flight} and {@code telemetry.consumer.in.flight.max} (gauges, records read from
+ *   <li>{@code lunar.consumer.dead.letters} (counter, {@code stage}=decode|deliver)</li>
+ *   <li>{@code lunar.consumer.lag} (gauge, records behind the end of the assigned partitions)</li>
+ *   <li>{@code lunar.consumer.in.flight} and {@code lunar.consumer.in.flight.max} (gauges, records read from
  *       Kafka and not yet acknowledged; the maximum since start)</li>
- *   <li>{@code telemetry.consumer.held} (gauge, of those, records handed over and waiting for a deferred
+ *   <li>{@code lunar.consumer.held} (gauge, of those, records handed over and waiting for a deferred
  *       settlement, or for an earlier record of their partition)</li>
- *   <li>{@code telemetry.consumer.destination.latency} (timer, one handler call)</li>
+ *   <li>{@code lunar.consumer.destination.latency} (timer, one handler call)</li>
  * </ul>
  */
 final class ConsumerMetrics {
@@ -38,28 +38,28 @@ final class ConsumerMetrics {
     ConsumerMetrics(MeterRegistry registry, String consumer, LongSupplier lag) {
         this.registry = registry;
         this.tags = Tags.of("consumer", consumer);
-        Gauge.builder("telemetry.consumer.in.flight", inFlight, AtomicInteger::get).tags(tags)
+        Gauge.builder("lunar.consumer.in.flight", inFlight, AtomicInteger::get).tags(tags)
                 .description("Records read from Kafka and not yet done").register(registry);
-        Gauge.builder("telemetry.consumer.in.flight.max", inFlightMax, AtomicInteger::get).tags(tags)
+        Gauge.builder("lunar.consumer.in.flight.max", inFlightMax, AtomicInteger::get).tags(tags)
                 .description("Largest number of records in flight since start").register(registry);
-        Gauge.builder("telemetry.consumer.held", held, AtomicInteger::get).tags(tags)
+        Gauge.builder("lunar.consumer.held", held, AtomicInteger::get).tags(tags)
                 .description("Records handed over and waiting for a deferred settlement").register(registry);
-        Gauge.builder("telemetry.consumer.lag", lag, s -> s.getAsLong()).tags(tags)
+        Gauge.builder("lunar.consumer.lag", lag, s -> s.getAsLong()).tags(tags)
                 .description("Records behind the end of the assigned partitions").register(registry);
-        this.latency = Timer.builder("telemetry.consumer.destination.latency").tags(tags)
+        this.latency = Timer.builder("lunar.consumer.destination.latency").tags(tags)
                 .description("Time the destination took for one batch").register(registry);
         // Every outcome at zero from the start, so rate()/increase() and alerts see 0, not "no data", before the first.
         for (String outcome : List.of("accepted", "deferred", "retried", "rejected", "refused", "auth_failed")) {
-            counter("telemetry.consumer.batches", "outcome", outcome);
+            counter("lunar.consumer.batches", "outcome", outcome);
         }
         for (String outcome : List.of("accepted", "dead_lettered", "skipped")) {
-            counter("telemetry.consumer.records", "outcome", outcome);
+            counter("lunar.consumer.records", "outcome", outcome);
         }
         for (String cause : List.of("retriable", "auth", "settlement")) {
-            counter("telemetry.consumer.retries", "cause", cause);
+            counter("lunar.consumer.retries", "cause", cause);
         }
         for (String stage : List.of("decode", "deliver")) {
-            counter("telemetry.consumer.dead.letters", "stage", stage);
+            counter("lunar.consumer.dead.letters", "stage", stage);
         }
     }
 
@@ -93,21 +93,21 @@ final class ConsumerMetrics {
     }
 
     void batch(String outcome) {
-        counter("telemetry.consumer.batches", "outcome", outcome).increment();
+        counter("lunar.consumer.batches", "outcome", outcome).increment();
     }
 
     void records(String outcome, int n) {
         if (n > 0) {
-            counter("telemetry.consumer.records", "outcome", outcome).increment(n);
+            counter("lunar.consumer.records", "outcome", outcome).increment(n);
         }
     }
 
     void retry(String cause) {
-        counter("telemetry.consumer.retries", "cause", cause).increment();
+        counter("lunar.consumer.retries", "cause", cause).increment();
     }
 
     void deadLetter(String stage) {
-        counter("telemetry.consumer.dead.letters", "stage", stage).increment();
+        counter("lunar.consumer.dead.letters", "stage", stage).increment();
     }
 
     void latency(Duration d) {

@@ -137,7 +137,7 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
 
     /**
      * Records read from Kafka and not yet acknowledged (done: accepted, settled or dead-lettered, and so is every
-     * earlier record of their partition); also the gauge {@code telemetry.consumer.in.flight}.
+     * earlier record of their partition); also the gauge {@code lunar.consumer.in.flight}.
      */
     public int inFlightRecords() {
         return metrics.inFlight.get();
@@ -145,13 +145,13 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
 
     /**
      * Of {@link #inFlightRecords()}, those handed over and waiting for a deferred settlement (or for an earlier record
-     * of their partition); also the gauge {@code telemetry.consumer.held}.
+     * of their partition); also the gauge {@code lunar.consumer.held}.
      */
     public int heldRecords() {
         return metrics.held.get();
     }
 
-    /** The largest {@link #inFlightRecords()} since start; also the gauge {@code telemetry.consumer.in.flight.max}. */
+    /** The largest {@link #inFlightRecords()} since start; also the gauge {@code lunar.consumer.in.flight.max}. */
     public int maxInFlightRecords() {
         return metrics.inFlightMax.get();
     }

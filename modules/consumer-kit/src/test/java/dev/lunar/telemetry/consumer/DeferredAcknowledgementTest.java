@@ -102,7 +102,7 @@ class DeferredAcknowledgementTest {
         assertThat(consumer.heldRecords()).isZero();
         assertThat(consumer.inFlightRecords()).isZero();
         assertThat(handled).hasSize(3);
-        assertThat(registry.get("telemetry.consumer.records").tag("outcome", "accepted").counter().count())
+        assertThat(registry.get("lunar.consumer.records").tag("outcome", "accepted").counter().count())
                 .isEqualTo(30);
     }
 
@@ -130,7 +130,7 @@ class DeferredAcknowledgementTest {
         assertThat(handled).containsExactly(numbers(0, 10), numbers(10, 20), numbers(20, 30),
                 numbers(10, 20), numbers(20, 30));
         assertThat(source.acknowledged).as("each offset once, in order").isEqualTo(offsets(0, 30));
-        assertThat(registry.get("telemetry.consumer.retries").tag("cause", "settlement").counter().count())
+        assertThat(registry.get("lunar.consumer.retries").tag("cause", "settlement").counter().count())
                 .isEqualTo(1);
         await().until(() -> consumer.inFlightRecords() == 0 && consumer.heldRecords() == 0);
         assertThat(consumer.health().status()).isEqualTo(ConsumerHealth.Status.UP);
@@ -147,7 +147,7 @@ class DeferredAcknowledgementTest {
                 .until(() -> source.emitted.get() <= consumer.inFlightBound());
         assertThat(consumer.inFlightBound()).isLessThan(backlog / 10);
         assertThat(consumer.maxInFlightRecords()).isLessThanOrEqualTo(consumer.inFlightBound());
-        assertThat(registry.get("telemetry.consumer.held").gauge().value()).isEqualTo(consumer.heldRecords());
+        assertThat(registry.get("lunar.consumer.held").gauge().value()).isEqualTo(consumer.heldRecords());
         assertThat(source.acknowledged).isEmpty();
 
         destinationUp.set(true);

@@ -87,7 +87,7 @@ class DeliveryContractTest {
         assertThat(handled).allSatisfy(batch -> assertThat(batch).hasSizeBetween(1, 10));
         assertThat(handled.stream().flatMap(List::stream).toList()).isEqualTo(IntStream.range(0, 25).boxed().toList());
         assertThat(source.acknowledged).isEqualTo(offsets(25));
-        assertThat(counter("telemetry.consumer.records", "outcome", "accepted")).isEqualTo(25);
+        assertThat(counter("lunar.consumer.records", "outcome", "accepted")).isEqualTo(25);
         assertThat(consumer.health().status()).isEqualTo(ConsumerHealth.Status.UP);
         await().until(() -> consumer.inFlightRecords() == 0);
     }
@@ -119,7 +119,7 @@ class DeliveryContractTest {
         destinationUp.set(true);
         await().until(() -> source.acknowledged.size() == 5);
         assertThat(handled).allSatisfy(batch -> assertThat(batch).isEqualTo(List.of(0, 1, 2, 3, 4)));
-        assertThat(counter("telemetry.consumer.retries", "cause", "retriable")).isGreaterThanOrEqualTo(4);
+        assertThat(counter("lunar.consumer.retries", "cause", "retriable")).isGreaterThanOrEqualTo(4);
         assertThat(consumer.health().status()).isEqualTo(ConsumerHealth.Status.UP);
     }
 
@@ -207,7 +207,7 @@ class DeliveryContractTest {
         keyFixed.set(true);
         await().until(() -> source.acknowledged.size() == 6);
         assertThat(consumer.health().status()).isEqualTo(ConsumerHealth.Status.UP);
-        assertThat(counter("telemetry.consumer.retries", "cause", "auth")).isGreaterThanOrEqualTo(3);
+        assertThat(counter("lunar.consumer.retries", "cause", "auth")).isGreaterThanOrEqualTo(3);
     }
 
     @Test
@@ -228,7 +228,7 @@ class DeliveryContractTest {
             assertThat(letter.reason()).isEqualTo("NOT_SINGLE_OBJECT");
         });
         assertThat(source.acknowledged).isEqualTo(offsets(5));
-        assertThat(counter("telemetry.consumer.dead.letters", "stage", "decode")).isEqualTo(1);
+        assertThat(counter("lunar.consumer.dead.letters", "stage", "decode")).isEqualTo(1);
     }
 
     @Test
@@ -248,7 +248,7 @@ class DeliveryContractTest {
         await().until(() -> source.acknowledged.size() == 3);
         assertThat(handled.stream().flatMap(List::stream).toList()).containsExactly(1, 2);
         assertThat(deadLetters.letters).isEmpty();
-        assertThat(counter("telemetry.consumer.records", "outcome", "skipped")).isEqualTo(1);
+        assertThat(counter("lunar.consumer.records", "outcome", "skipped")).isEqualTo(1);
     }
 
     @Test
@@ -264,7 +264,7 @@ class DeliveryContractTest {
         await().until(() -> calls.get() >= 30);
         assertThat(consumer.maxInFlightRecords()).isLessThanOrEqualTo(consumer.inFlightBound());
         assertThat(consumer.inFlightBound()).isLessThan(backlog / 10);
-        assertThat(registry.get("telemetry.consumer.in.flight").gauge().value())
+        assertThat(registry.get("lunar.consumer.in.flight").gauge().value())
                 .isEqualTo(consumer.inFlightRecords()).isLessThanOrEqualTo(consumer.inFlightBound());
 
         destinationUp.set(true);

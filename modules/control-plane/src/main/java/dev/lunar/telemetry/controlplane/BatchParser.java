@@ -84,7 +84,7 @@ final class BatchParser {
         }
         onlyFields(root, "", "tenant", "windows");
         if (!Identifiers.isTenantId(tenant)) {
-            throw new InvalidBodyException("tenant", "must be 1..128 characters of A-Z a-z 0-9 . _ : @ -");
+            throw new InvalidBodyException("tenant", "must be " + dev.lunar.telemetry.events.TenantId.RULE);
         }
         JsonNode windowsNode = array(root, "", "windows", 1, MAX_WINDOWS);
         List<AggregateBatch.Window> windows = new ArrayList<>(windowsNode.size());

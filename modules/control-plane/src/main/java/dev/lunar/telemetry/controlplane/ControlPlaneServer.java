@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.controlplane;
 
+import dev.lunar.telemetry.health.HealthCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -23,7 +24,7 @@ import reactor.netty.http.server.HttpServer;
  *
  * <p>Blocking JDBC calls run on a dedicated {@code boundedElastic} scheduler, never on Netty's event loops.
  */
-public final class ControlPlaneServer implements AutoCloseable {
+public final class ControlPlaneServer implements AutoCloseable, HealthCheck {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneServer.class);
 
     private final ControlPlaneSettings settings;
@@ -70,7 +71,7 @@ public final class ControlPlaneServer implements AutoCloseable {
             int deleted = sent.deleteRecordedBefore(clock.millis() - settings.sentRetention().toMillis());
             if (deleted > 0) {
                 LOG.info("Deleted {} sent rows older than {} ({})", deleted, settings.sentRetention(),
-                        ControlPlaneSettings.SENT_RETENTION);
+                        ControlPlaneSettings.SENT_RETENTION.key());
             }
         } catch (RuntimeException e) {
             // the next period tries again; a failure here must not stop the schedule
@@ -141,16 +142,18 @@ public final class ControlPlaneServer implements AutoCloseable {
      * Whether the server is listening and the database answered its last probe (every
      * 5 s, in the background). Never blocks: safe on an event loop.
      */
+    @Override
     public boolean isHealthy() {
-        return !closed && !server.isDisposed() && storageHealth.isUp();
+        return !closed && !server.isDisposed() && storageHealth.isHealthy();
     }
 
     /** One line for operators: where it listens and whether its database answers, and what to do if not. */
+    @Override
     public String healthDetail() {
         if (closed || server.isDisposed()) {
             return "control plane on " + url + " is stopped";
         }
-        return storageHealth.isUp()
+        return storageHealth.isHealthy()
                 ? "control plane on " + url + ", storage " + store.description() + " answers"
                 : "control plane on " + url + " cannot reach its database (" + store.description() + "): check "
                         + ControlPlaneSettings.JDBC_URL + " and that the database is running";

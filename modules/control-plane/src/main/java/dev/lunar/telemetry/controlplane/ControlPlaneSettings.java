@@ -8,43 +8,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import dev.lunar.telemetry.settings.InvalidSettingException;
+import dev.lunar.telemetry.settings.Setting;
+import dev.lunar.telemetry.settings.SettingsTable;
 
 /**
  * Settings of the control plane, immutable and validated on construction: a bad value throws
- * {@link IllegalArgumentException} naming the key and the fix. Defaults live in {@link Builder} and nowhere else.
- *
- * <table>
- *   <caption>Keys</caption>
- *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code control-plane.host}</td><td>{@code 127.0.0.1}</td><td>address the HTTP server binds to</td></tr>
- *   <tr><td>{@code control-plane.port}</td><td>{@code 8480}</td><td>HTTP port; {@code 0} = any free port (see
- *       {@link ControlPlaneServer#url()})</td></tr>
- *   <tr><td>{@code data-dir}</td><td>{@code ./data}</td><td>the embedded database lives in
- *       {@code <data-dir>/control-plane/} (file {@code aggregates.mv.db}) unless a JDBC URL is set</td></tr>
- *   <tr><td>{@code control-plane.storage.jdbc-url}</td><td>none (embedded H2)</td><td>{@code jdbc:postgresql://...}
- *       to keep aggregates in PostgreSQL ({@code jdbc:h2:...} also accepted)</td></tr>
- *   <tr><td>{@code control-plane.storage.user}</td><td>none ({@code sa} for the embedded H2)</td><td>database
- *       user</td></tr>
- *   <tr><td>{@code control-plane.storage.password}</td><td>none</td><td>database password; best given as the
- *       environment variable {@code LUNAR_CONTROL_PLANE_STORAGE_PASSWORD}</td></tr>
- *   <tr><td>{@code control-plane.storage.pool-size}</td><td>{@code 4}</td><td>JDBC connections (1..64)</td></tr>
- *   <tr><td>{@code control-plane.tenant-tokens.<tenant-id>}</td><td>none</td><td>the bearer token of that tenant:
- *       at least 16 characters, or {@code sha256:<64 hex digits>} (the SHA-256 of the token) to keep the token
- *       itself out of the configuration. Only the hash is kept in memory; a tenant without a token can neither
- *       send nor read.</td></tr>
- *   <tr><td>{@code control-plane.max-body-size}</td><td>{@code 4194304}</td><td>largest accepted request body,
- *       bytes (1 KiB..64 MiB); larger bodies get 413</td></tr>
- *   <tr><td>{@code control-plane.query.max-range}</td><td>{@code 31d}</td><td>longest time range one query may
- *       ask for</td></tr>
- *   <tr><td>{@code control-plane.query.max-rows}</td><td>{@code 10000}</td><td>most endpoint rows one query
- *       returns (the answer says {@code "truncated": true} beyond)</td></tr>
- *   <tr><td>{@code control-plane.shutdown-timeout}</td><td>{@code 10s}</td><td>how long a stop waits for
- *       requests in flight</td></tr>
- *   <tr><td>{@code control-plane.sent-retention}</td><td>{@code 7d}</td><td>how long the copy of what was sent
- *       (table {@code cp_sent_requests}, the {@code /sent} answers) is kept; older rows are deleted at start-up
- *       and then every hundredth of it (at least every second, at most every hour). The audit topic itself is
- *       kept for {@code audit.retention}.</td></tr>
- * </table>
+ * {@link InvalidSettingException} naming the key, the bound and the fix. Each key is defined once below; the
+ * builder's defaults, the launcher's binding and the README's table come from those definitions. Besides them,
+ * {@code data-dir}: the embedded database lives in {@code <data-dir>/control-plane/} (file {@code aggregates.mv.db})
+ * unless a JDBC URL is set.
  *
  * <p>{@link #toString()} never shows tokens or the password.
  */
@@ -63,64 +36,80 @@ public record ControlPlaneSettings(
         Duration shutdownTimeout,
         Duration sentRetention) {
 
-    public static final String HOST = "control-plane.host";
-    public static final String PORT = "control-plane.port";
+    public static final Setting<String> HOST = Setting.text("control-plane.host", "127.0.0.1",
+            "where the API and dashboards listen");
+    public static final Setting<Integer> PORT = Setting.integer("control-plane.port", 8480, 0, 65535,
+            "HTTP port (0 = any free port)");
     public static final String DATA_DIR = "data-dir";
-    public static final String JDBC_URL = "control-plane.storage.jdbc-url";
-    public static final String JDBC_USER = "control-plane.storage.user";
-    public static final String JDBC_PASSWORD = "control-plane.storage.password";
-    public static final String POOL_SIZE = "control-plane.storage.pool-size";
-    /** Prefix of the per-tenant token keys: {@code control-plane.tenant-tokens.<tenant-id>}. */
-    public static final String TENANT_TOKENS = "control-plane.tenant-tokens";
-    public static final String MAX_BODY_SIZE = "control-plane.max-body-size";
-    public static final String QUERY_MAX_RANGE = "control-plane.query.max-range";
-    public static final String QUERY_MAX_ROWS = "control-plane.query.max-rows";
-    public static final String SHUTDOWN_TIMEOUT = "control-plane.shutdown-timeout";
-    public static final String SENT_RETENTION = "control-plane.sent-retention";
+    public static final Setting<String> JDBC_URL = Setting.text("control-plane.storage.jdbc-url", null,
+            "`jdbc:postgresql://db:5432/lunar` keeps aggregates in PostgreSQL (`jdbc:h2:` is accepted too)")
+            .defaultShown("unset (embedded H2)");
+    public static final Setting<String> JDBC_USER = Setting.text("control-plane.storage.user", null,
+            "database user (`sa` for the embedded H2)");
+    public static final Setting<String> JDBC_PASSWORD = Setting.text("control-plane.storage.password", null,
+            "database password; best given as the environment variable `LUNAR_CONTROL_PLANE_STORAGE_PASSWORD`");
+    public static final Setting<Integer> POOL_SIZE = Setting.integer("control-plane.storage.pool-size", 4, 1, 64,
+            "JDBC connections");
+    public static final Setting<Map<String, String>> TENANT_TOKENS = Setting.entries("control-plane.tenant-tokens",
+            "tenant", "the tenant's dashboard/API bearer token: at least 16 characters, or `sha256:<64 hex digits>`"
+                    + " to keep the token itself out of the configuration; a tenant without one can neither send"
+                    + " nor read");
+    public static final Setting<Integer> MAX_BODY_SIZE = Setting.integer("control-plane.max-body-size",
+            4 * 1024 * 1024, 1024, 64 * 1024 * 1024, "largest accepted request body, bytes; larger bodies get 413");
+    public static final Setting<Duration> QUERY_MAX_RANGE = Setting.positiveDuration("control-plane.query.max-range",
+            Duration.ofDays(31), Duration.ofDays(3660), "longest time range one query may ask for");
+    public static final Setting<Integer> QUERY_MAX_ROWS = Setting.integer("control-plane.query.max-rows", 10_000, 1,
+            1_000_000, "most endpoint rows one query returns (the answer says `\"truncated\": true` beyond)");
+    public static final Setting<Duration> SHUTDOWN_TIMEOUT = Setting.positiveDuration(
+            "control-plane.shutdown-timeout", Duration.ofSeconds(10), Duration.ofHours(1),
+            "how long a stop waits for requests in flight");
+    public static final Setting<Duration> SENT_RETENTION = Setting.duration("control-plane.sent-retention",
+            Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofDays(3660),
+            "how long the copy of what was sent (`/sent`, table `cp_sent_requests`) is kept; older rows are deleted"
+                    + " at start-up and then every hundredth of it (1 s .. 1 h)");
+
+    /** The control plane's keys, in the README's order. */
+    public static final SettingsTable SETTINGS = SettingsTable.of("control-plane", HOST, PORT, JDBC_URL, JDBC_USER,
+            JDBC_PASSWORD, POOL_SIZE, TENANT_TOKENS, MAX_BODY_SIZE, QUERY_MAX_RANGE, QUERY_MAX_ROWS,
+            SHUTDOWN_TIMEOUT, SENT_RETENTION);
 
     public ControlPlaneSettings {
-        if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException(HOST + " must be set: use 127.0.0.1 (the default) or another local"
-                    + " address to bind to");
-        }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(PORT + " must be 0..65535 (0 = any free port), was " + port);
-        }
+        HOST.require(host != null && !host.isBlank(), "must be set: use 127.0.0.1 (the default) or another local"
+                + " address to bind to");
+        PORT.check(port);
         Objects.requireNonNull(dataDir, DATA_DIR + " must be set: the embedded database lives under it");
-        Objects.requireNonNull(jdbcUrl, JDBC_URL);
-        Objects.requireNonNull(jdbcUser, JDBC_USER);
-        Objects.requireNonNull(jdbcPassword, JDBC_PASSWORD);
-        jdbcUrl.ifPresent(url -> SqlDialect.forJdbcUrl(url)); // throws naming the key
-        if (poolSize < 1 || poolSize > 64) {
-            throw new IllegalArgumentException(POOL_SIZE + " must be 1..64, was " + poolSize);
-        }
-        Objects.requireNonNull(tenantTokens, TENANT_TOKENS);
+        Objects.requireNonNull(jdbcUrl, JDBC_URL.key());
+        Objects.requireNonNull(jdbcUser, JDBC_USER.key());
+        Objects.requireNonNull(jdbcPassword, JDBC_PASSWORD.key());
+        jdbcUrl.ifPresent(url -> {
+            try {
+                SqlDialect.forJdbcUrl(url);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(JDBC_URL.key(), e.getMessage());
+            }
+        });
+        POOL_SIZE.check(poolSize);
+        Objects.requireNonNull(tenantTokens, TENANT_TOKENS.key());
         Map<String, String> tokens = new TreeMap<>();
         tenantTokens.forEach((tenant, token) -> {
-            TenantTokens.checkTenantAndToken(tenant, token);
+            try {
+                TenantTokens.checkTenantAndToken(tenant, token);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(TENANT_TOKENS.prefix() + "." + tenant, e.getMessage());
+            }
             tokens.put(tenant, token);
         });
-        TenantTokens.checkDistinct(tokens);
+        try {
+            TenantTokens.checkDistinct(tokens);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(TENANT_TOKENS.prefix(), e.getMessage());
+        }
         tenantTokens = Collections.unmodifiableMap(new LinkedHashMap<>(tokens));
-        if (maxBodyBytes < 1024 || maxBodyBytes > 64 * 1024 * 1024) {
-            throw new IllegalArgumentException(MAX_BODY_SIZE + " must be 1024..67108864 bytes, was " + maxBodyBytes);
-        }
-        Objects.requireNonNull(queryMaxRange, QUERY_MAX_RANGE);
-        if (queryMaxRange.isNegative() || queryMaxRange.isZero()) {
-            throw new IllegalArgumentException(QUERY_MAX_RANGE + " must be positive, e.g. 31d, was " + queryMaxRange);
-        }
-        if (queryMaxRows < 1 || queryMaxRows > 1_000_000) {
-            throw new IllegalArgumentException(QUERY_MAX_ROWS + " must be 1..1000000, was " + queryMaxRows);
-        }
-        Objects.requireNonNull(sentRetention, SENT_RETENTION);
-        if (sentRetention.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw new IllegalArgumentException(SENT_RETENTION + " must be at least 1m, e.g. 7d, was " + sentRetention);
-        }
-        Objects.requireNonNull(shutdownTimeout, SHUTDOWN_TIMEOUT);
-        if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
-            throw new IllegalArgumentException(SHUTDOWN_TIMEOUT + " must be positive, e.g. 10s, was "
-                    + shutdownTimeout);
-        }
+        MAX_BODY_SIZE.check(maxBodyBytes);
+        QUERY_MAX_RANGE.check(queryMaxRange);
+        QUERY_MAX_ROWS.check(queryMaxRows);
+        SHUTDOWN_TIMEOUT.check(shutdownTimeout);
+        SENT_RETENTION.check(sentRetention);
     }
 
     /** The embedded H2 database file's base path (H2 adds {@code .mv.db}). */
@@ -170,21 +159,21 @@ public record ControlPlaneSettings(
         return b;
     }
 
-    /** Builds {@link ControlPlaneSettings}; every default is written here, once. */
+    /** Builds {@link ControlPlaneSettings}, starting from the definitions' defaults. */
     public static final class Builder {
-        private String host = "127.0.0.1";
-        private int port = 8480;
+        private String host = HOST.defaultValue();
+        private int port = PORT.defaultValue();
         private Path dataDir = Path.of("data");
-        private String jdbcUrl;
-        private String jdbcUser;
-        private String jdbcPassword;
-        private int poolSize = 4;
-        private Map<String, String> tenantTokens = new LinkedHashMap<>();
-        private int maxBodyBytes = 4 * 1024 * 1024;
-        private Duration queryMaxRange = Duration.ofDays(31);
-        private int queryMaxRows = 10_000;
-        private Duration shutdownTimeout = Duration.ofSeconds(10);
-        private Duration sentRetention = Duration.ofDays(7);
+        private String jdbcUrl = JDBC_URL.defaultValue();
+        private String jdbcUser = JDBC_USER.defaultValue();
+        private String jdbcPassword = JDBC_PASSWORD.defaultValue();
+        private int poolSize = POOL_SIZE.defaultValue();
+        private Map<String, String> tenantTokens = new LinkedHashMap<>(TENANT_TOKENS.defaultValue());
+        private int maxBodyBytes = MAX_BODY_SIZE.defaultValue();
+        private Duration queryMaxRange = QUERY_MAX_RANGE.defaultValue();
+        private int queryMaxRows = QUERY_MAX_ROWS.defaultValue();
+        private Duration shutdownTimeout = SHUTDOWN_TIMEOUT.defaultValue();
+        private Duration sentRetention = SENT_RETENTION.defaultValue();
 
         private Builder() {}
 

@@ -202,7 +202,7 @@ final class HttpApi {
     // ---- health and assets -------------------------------------------------------------------------------------------
 
     private Publisher<Void> health(HttpServerRequest req, HttpServerResponse res) {
-        boolean up = health.isUp();
+        boolean up = health.isHealthy();
         var body = QueryJson.MAPPER.createObjectNode().put("status", up ? "UP" : "DOWN")
                 .put("storage", store.description());
         return json(res, "health", up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);

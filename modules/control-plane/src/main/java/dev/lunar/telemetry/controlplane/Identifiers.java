@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.controlplane;
 
+import dev.lunar.telemetry.events.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.regex.Pattern;
@@ -9,7 +10,6 @@ import java.util.regex.Pattern;
  * The forwarder builds the same keys; the API refuses a key that does not match the fields it travels with.
  */
 final class Identifiers {
-    static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     static final Pattern PROVIDER = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,255}");
     static final Pattern METHOD = Pattern.compile("[A-Z*]{1,16}");
     static final int PATH_TEMPLATE_MAX_BYTES = 1024;
@@ -17,7 +17,7 @@ final class Identifiers {
     private Identifiers() {}
 
     static boolean isTenantId(String s) {
-        return s != null && TENANT_ID.matcher(s).matches();
+        return TenantId.isValid(s);
     }
 
     /** Null when {@code path} is a valid path template, otherwise why not. */

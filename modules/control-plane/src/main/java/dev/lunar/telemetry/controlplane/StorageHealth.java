@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.controlplane;
 
+import dev.lunar.telemetry.health.HealthCheck;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
@@ -8,7 +9,7 @@ import reactor.core.scheduler.Scheduler;
  * Whether the database answers, probed every {@value #PROBE_SECONDS} seconds on the blocking scheduler, so that
  * health checks on an event loop read a flag instead of opening a connection.
  */
-final class StorageHealth implements AutoCloseable {
+final class StorageHealth implements AutoCloseable, HealthCheck {
     static final int PROBE_SECONDS = 5;
 
     private final Disposable probe;
@@ -19,8 +20,15 @@ final class StorageHealth implements AutoCloseable {
                 TimeUnit.SECONDS);
     }
 
-    boolean isUp() {
+    @Override
+    public boolean isHealthy() {
         return up;
+    }
+
+    @Override
+    public String healthDetail() {
+        return up ? "database answers" : "database does not answer: check control-plane.storage.jdbc-url and that"
+                + " the database is running";
     }
 
     @Override

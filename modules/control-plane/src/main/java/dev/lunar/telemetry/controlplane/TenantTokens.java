@@ -63,7 +63,7 @@ final class TenantTokens {
     static void checkTenantAndToken(String tenant, String token) {
         if (!Identifiers.isTenantId(tenant)) {
             throw new IllegalArgumentException(ControlPlaneSettings.TENANT_TOKENS + "." + tenant
-                    + ": the tenant id must be 1..128 characters of A-Z a-z 0-9 . _ : @ -");
+                    + ": the tenant id must be " + dev.lunar.telemetry.events.TenantId.RULE);
         }
         String key = ControlPlaneSettings.TENANT_TOKENS + "." + tenant;
         if (token == null || token.isBlank()) {

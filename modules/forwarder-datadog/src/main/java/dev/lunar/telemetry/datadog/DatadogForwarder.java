@@ -1,5 +1,7 @@
 package dev.lunar.telemetry.datadog;
 
+import dev.lunar.telemetry.events.DatadogSite;
+import dev.lunar.telemetry.health.HealthCheck;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lunar.telemetry.consumer.ConsumerHealth;
 import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class DatadogForwarder implements AutoCloseable {
+public final class DatadogForwarder implements AutoCloseable, HealthCheck {
 
     private static final Logger log = LoggerFactory.getLogger(DatadogForwarder.class);
     /** The kit consumer's name: metrics are tagged {@code consumer=datadog-forwarder}. */
@@ -122,11 +124,13 @@ public final class DatadogForwarder implements AutoCloseable {
     }
 
     /** False when Datadog rejected {@code DD_API_KEY} (nothing is being committed) or the forwarder is stopped. */
+    @Override
     public boolean isHealthy() {
         return consumer.health().isHealthy();
     }
 
     /** One or a few sentences for the ops endpoint: status, the last failure and its fix, tenant problems. */
+    @Override
     public String healthDetail() {
         ConsumerHealth h = consumer.health();
         StringBuilder b = new StringBuilder();

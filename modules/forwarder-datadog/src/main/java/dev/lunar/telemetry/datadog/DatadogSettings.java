@@ -1,8 +1,12 @@
 package dev.lunar.telemetry.datadog;
 
+import dev.lunar.telemetry.events.DatadogSite;
 import dev.lunar.telemetry.consumer.audit.AuditSettings;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.Topics;
+import dev.lunar.telemetry.settings.InvalidSettingException;
+import dev.lunar.telemetry.settings.Setting;
+import dev.lunar.telemetry.settings.SettingsTable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,42 +17,11 @@ import java.util.Optional;
 
 /**
  * Settings of the Datadog forwarder, immutable and validated on construction: a bad value throws
- * {@link IllegalArgumentException} naming the key and the fix. Defaults live in {@link Builder} and nowhere else.
- *
- * <table>
- *   <caption>Keys</caption>
- *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code DD_API_KEY} (environment)</td><td>none</td><td>the pipeline's Datadog API key; without it the
- *       forwarder runs in dry-run and sends nothing</td></tr>
- *   <tr><td>{@code datadog.site}</td><td>{@code datadoghq.com}</td><td>datadoghq.com, us3.datadoghq.com,
- *       us5.datadoghq.com, datadoghq.eu, ap1.datadoghq.com, ap2.datadoghq.com or ddog-gov.com</td></tr>
- *   <tr><td>{@code datadog.base-url}</td><td>none</td><td>send every request (the pipeline's and tenants') to this
- *       {@code http(s)://host:port} instead of the site's intakes — for tests and egress proxies</td></tr>
- *   <tr><td>{@code datadog.dry-run}</td><td>{@code false}</td><td>write requests to the outbox even with a key</td></tr>
- *   <tr><td>{@code data-dir}</td><td>{@code ./data}</td><td>dry-run requests go to {@code <data-dir>/outbox/datadog/}</td></tr>
- *   <tr><td>{@code datadog.service}</td><td>{@code lunar-proxy}</td><td>{@code service} of every log entry</td></tr>
- *   <tr><td>{@code datadog.source}</td><td>{@code lunar-proxy}</td><td>{@code ddsource} of every log entry</td></tr>
- *   <tr><td>{@code datadog.group-id}</td><td>{@code datadog-forwarder}</td><td>Kafka consumer group</td></tr>
- *   <tr><td>{@code datadog.topics.<kind>}</td><td>{@code telemetry.<kind>.v1}</td><td>for logs, resources,
- *       heartbeats, policies; endpoint stats cannot be configured (P2, P4)</td></tr>
- *   <tr><td>{@code datadog.tenants-topic}</td><td>{@code tenants.v1}</td><td>where per-tenant destinations are read</td></tr>
- *   <tr><td>{@code datadog.dead-letter-topic}</td><td>{@code telemetry.dlq.v1}</td><td>where refused records go</td></tr>
- *   <tr><td>{@code datadog.batch.max-records}</td><td>{@code 1000}</td><td>records per batch read from Kafka</td></tr>
- *   <tr><td>{@code datadog.batch.max-wait}</td><td>{@code 2s}</td><td>longest wait to fill a batch</td></tr>
- *   <tr><td>{@code datadog.request-timeout}</td><td>{@code 30s}</td><td>a request without an answer by then is retried</td></tr>
- *   <tr><td>{@code datadog.retry.initial-backoff}</td><td>{@code 500ms}</td><td>first retry delay (doubles, jitter)</td></tr>
- *   <tr><td>{@code datadog.retry.max-backoff}</td><td>{@code 60s}</td><td>longest retry delay unless Datadog asks for more</td></tr>
- *   <tr><td>{@code datadog.auth-retry-interval}</td><td>{@code 60s}</td><td>retry interval while the key is rejected</td></tr>
- *   <tr><td>{@code datadog.shutdown-timeout}</td><td>{@code 30s}</td><td>how long a stop waits for requests in flight</td></tr>
- *   <tr><td>{@code datadog.tenant-destinations.enabled}</td><td>{@code true}</td><td>also send a tenant's data to the
- *       Datadog account named in its tenant metadata</td></tr>
- *   <tr><td>{@code datadog.dogstatsd.enabled}</td><td>{@code false}</td><td>send metrics to a local Agent over UDP
- *       instead of the Metrics API</td></tr>
- *   <tr><td>{@code datadog.dogstatsd.host}</td><td>{@code 127.0.0.1}</td><td>the Agent's DogStatsD host</td></tr>
- *   <tr><td>{@code datadog.dogstatsd.port}</td><td>{@code 8125}</td><td>the Agent's DogStatsD port</td></tr>
- *   <tr><td>{@code audit.topic} / {@code audit.retention}</td><td>{@code telemetry.audit.v1} / {@code 7d}</td><td>the
- *       audit trail every accepted request is written to before its batch is committed (P7)</td></tr>
- * </table>
+ * {@link dev.lunar.telemetry.settings.InvalidSettingException} naming the key, the bound and the fix. Each key is
+ * defined once below; the builder's defaults, the launcher's binding and the README's table come from those
+ * definitions. Besides them: {@code DD_API_KEY} (environment; without it the forwarder runs in dry-run and sends
+ * nothing), {@code data-dir} (dry-run requests go to {@code <data-dir>/outbox/datadog/}) and {@code audit.*}
+ * ({@link AuditSettings}).
  */
 public record DatadogSettings(
         DatadogSite site,
@@ -81,41 +54,88 @@ public record DatadogSettings(
     public static final java.util.List<EventKind> FORWARDED_KINDS =
             java.util.List.of(EventKind.LOGS, EventKind.RESOURCES, EventKind.HEARTBEATS, EventKind.POLICIES);
 
+    public static final Setting<String> SITE = Setting.text("datadog.site", DatadogSite.US1.domain(),
+            "Datadog site: " + DatadogSite.domains());
+    public static final Setting<String> BASE_URL = Setting.text("datadog.base-url", null, "send every request (the"
+            + " pipeline's and tenants') to this `http(s)://host:port` instead (a proxy, or a test server)");
+    public static final Setting<Boolean> DRY_RUN = Setting.bool("datadog.dry-run", false,
+            "write requests to the outbox even with a key");
+    public static final Setting<String> SERVICE = Setting.text("datadog.service", "lunar-proxy",
+            "`service` of every log entry");
+    public static final Setting<String> SOURCE = Setting.text("datadog.source", "lunar-proxy",
+            "`ddsource` of every log entry");
+    public static final Setting<String> GROUP_ID = Setting.text("datadog.group-id", "datadog-forwarder",
+            "consumer group");
+    public static final Setting<Map<String, String>> TOPICS = Setting.entries("datadog.topics", "kind",
+            "input topic of `logs`, `resources`, `heartbeats` or `policies`; endpoint stats cannot be configured"
+                    + " (P2, P4)").defaultShown("`telemetry.<kind>.v1`");
+    public static final Setting<String> TENANTS_TOPIC = Setting.text("datadog.tenants-topic", Topics.TENANTS,
+            "where per-tenant destinations are read");
+    public static final Setting<String> DEAD_LETTER_TOPIC = Setting.text("datadog.dead-letter-topic",
+            Topics.DEAD_LETTERS, "where refused records go");
+    public static final Setting<Integer> BATCH_MAX_RECORDS = Setting.integer("datadog.batch.max-records", 1000, 1,
+            10_000, "records per batch read from Kafka (Datadog's per-request limits are enforced on top)");
+    public static final Setting<Duration> BATCH_MAX_WAIT = Setting.positiveDuration("datadog.batch.max-wait",
+            Duration.ofSeconds(2), Duration.ofMinutes(10), "longest wait to fill a batch");
+    public static final Setting<Duration> REQUEST_TIMEOUT = Setting.positiveDuration("datadog.request-timeout",
+            Duration.ofSeconds(30), Duration.ofMinutes(10), "a request without an answer by then is retried");
+    public static final Setting<Duration> RETRY_INITIAL_BACKOFF = Setting.positiveDuration(
+            "datadog.retry.initial-backoff", Duration.ofMillis(500), Duration.ofHours(1),
+            "first retry delay (doubles, with jitter)");
+    public static final Setting<Duration> RETRY_MAX_BACKOFF = Setting.positiveDuration("datadog.retry.max-backoff",
+            Duration.ofSeconds(60), Duration.ofHours(1), "longest retry delay unless Datadog asks for more"
+                    + " (`Retry-After` and `X-RateLimit-Reset` are honoured); at least `initial-backoff`");
+    public static final Setting<Duration> AUTH_RETRY_INTERVAL = Setting.positiveDuration(
+            "datadog.auth-retry-interval", Duration.ofSeconds(60), Duration.ofHours(1),
+            "retry interval while the key is rejected");
+    public static final Setting<Duration> SHUTDOWN_TIMEOUT = Setting.positiveDuration("datadog.shutdown-timeout",
+            Duration.ofSeconds(30), Duration.ofHours(1), "how long a stop waits for requests in flight");
+    public static final Setting<Boolean> TENANT_DESTINATIONS = Setting.bool("datadog.tenant-destinations.enabled",
+            true, "also send a tenant's data to the Datadog account named in its tenant metadata");
+    public static final Setting<Boolean> DOGSTATSD_ENABLED = Setting.bool("datadog.dogstatsd.enabled", false,
+            "send metrics to a local Agent over UDP instead of the Metrics API");
+    public static final Setting<String> DOGSTATSD_HOST = Setting.text("datadog.dogstatsd.host", "127.0.0.1",
+            "the Agent's DogStatsD host");
+    public static final Setting<Integer> DOGSTATSD_PORT = Setting.integer("datadog.dogstatsd.port", 8125, 1, 65535,
+            "the Agent's DogStatsD port");
+    public static final Setting<Map<String, String>> KAFKA = Setting.entries("datadog.kafka", "property",
+            "extra Kafka client properties (security, timeouts) for its consumer and dead-letter producer");
+
+    /** The forwarder's keys, in the README's order. */
+    public static final SettingsTable SETTINGS = SettingsTable.of("datadog", SITE, BASE_URL, DRY_RUN, SERVICE,
+            SOURCE, GROUP_ID, TOPICS, TENANTS_TOPIC, DEAD_LETTER_TOPIC, BATCH_MAX_RECORDS, BATCH_MAX_WAIT,
+            REQUEST_TIMEOUT, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, AUTH_RETRY_INTERVAL, SHUTDOWN_TIMEOUT,
+            TENANT_DESTINATIONS, DOGSTATSD_ENABLED, DOGSTATSD_HOST, DOGSTATSD_PORT, KAFKA);
+
     public DatadogSettings {
-        Objects.requireNonNull(site, "datadog.site");
-        Objects.requireNonNull(baseUrl, "datadog.base-url");
+        SITE.require(site != null, "must be set: " + DatadogSite.domains());
+        Objects.requireNonNull(baseUrl, BASE_URL.key());
         Objects.requireNonNull(apiKey, API_KEY_ENV);
         baseUrl.ifPresent(DatadogSettings::checkBaseUrl);
         apiKey.ifPresent(k -> {
             if (k.isBlank() || !k.strip().equals(k)) {
-                throw new IllegalArgumentException(API_KEY_ENV + " is blank or has surrounding whitespace: set it to"
+                throw new InvalidSettingException(API_KEY_ENV, API_KEY_ENV + " is blank or has surrounding whitespace: set it to"
                         + " the API key shown under Organization Settings > API Keys, or unset it for dry-run");
             }
         });
         Objects.requireNonNull(dataDir, "data-dir must be set: the dry-run outbox lives under it");
-        requireText("datadog.service", service);
-        requireText("datadog.source", source);
-        requireText("datadog.group-id", groupId);
-        requireText("datadog.tenants-topic", tenantsTopic);
-        requireText("datadog.dead-letter-topic", deadLetterTopic);
+        SERVICE.check(service);
+        SOURCE.check(source);
+        GROUP_ID.check(groupId);
+        TENANTS_TOPIC.check(tenantsTopic);
+        DEAD_LETTER_TOPIC.check(deadLetterTopic);
         topics = checkTopics(topics);
-        if (batchMaxRecords < 1 || batchMaxRecords > 10_000) {
-            throw new IllegalArgumentException("datadog.batch.max-records must be 1..10000, was " + batchMaxRecords);
-        }
-        requirePositive("datadog.batch.max-wait", batchMaxWait);
-        requirePositive("datadog.request-timeout", requestTimeout);
-        requirePositive("datadog.retry.initial-backoff", retryInitialBackoff);
-        requirePositive("datadog.retry.max-backoff", retryMaxBackoff);
-        requirePositive("datadog.auth-retry-interval", authRetryInterval);
-        requirePositive("datadog.shutdown-timeout", shutdownTimeout);
-        if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
-            throw new IllegalArgumentException("datadog.retry.max-backoff (" + retryMaxBackoff
-                    + ") is shorter than datadog.retry.initial-backoff (" + retryInitialBackoff + "): raise it");
-        }
-        requireText("datadog.dogstatsd.host", dogStatsdHost);
-        if (dogStatsdPort < 1 || dogStatsdPort > 65535) {
-            throw new IllegalArgumentException("datadog.dogstatsd.port must be 1..65535, was " + dogStatsdPort);
-        }
+        BATCH_MAX_RECORDS.check(batchMaxRecords);
+        BATCH_MAX_WAIT.check(batchMaxWait);
+        REQUEST_TIMEOUT.check(requestTimeout);
+        RETRY_INITIAL_BACKOFF.check(retryInitialBackoff);
+        RETRY_MAX_BACKOFF.check(retryMaxBackoff);
+        AUTH_RETRY_INTERVAL.check(authRetryInterval);
+        SHUTDOWN_TIMEOUT.check(shutdownTimeout);
+        RETRY_MAX_BACKOFF.require(retryMaxBackoff.compareTo(retryInitialBackoff) >= 0, "(" + retryMaxBackoff
+                + ") is shorter than datadog.retry.initial-backoff (" + retryInitialBackoff + "): raise it");
+        DOGSTATSD_HOST.check(dogStatsdHost);
+        DOGSTATSD_PORT.check(dogStatsdPort);
         Objects.requireNonNull(audit, "audit");
     }
 
@@ -178,26 +198,28 @@ public record DatadogSettings(
     private static void checkBaseUrl(URI url) {
         if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
                 || url.getHost() == null || !(url.getPath() == null || url.getPath().isEmpty() || url.getPath().equals("/"))) {
-            throw new IllegalArgumentException("datadog.base-url '" + url + "' must be http(s)://host[:port] without a"
-                    + " path; the forwarder appends /api/v2/logs and /api/v2/series");
+            throw BASE_URL.reject("'" + url + "' must be http(s)://host[:port] without a path; the forwarder appends"
+                    + " /api/v2/logs and /api/v2/series");
         }
     }
 
     private static Map<EventKind, String> checkTopics(Map<EventKind, String> topics) {
         Objects.requireNonNull(topics, "datadog.topics");
         if (topics.isEmpty()) {
-            throw new IllegalArgumentException("datadog.topics is empty: keep at least one of logs, resources,"
+            throw new InvalidSettingException(TOPICS.prefix(), "datadog.topics is empty: keep at least one of logs, resources,"
                     + " heartbeats, policies");
         }
         for (Map.Entry<EventKind, String> e : topics.entrySet()) {
             if (!FORWARDED_KINDS.contains(e.getKey())) {
-                throw new IllegalArgumentException("datadog.topics." + e.getKey().id() + " is not allowed: endpoint"
+                throw new InvalidSettingException(TOPICS.prefix() + "." + e.getKey().id(), "datadog.topics."
+                        + e.getKey().id() + " is not allowed: endpoint"
                         + " stats never go to Datadog (DESIGN.md P2, P4); remove the key");
             }
             requireText("datadog.topics." + e.getKey().id(), e.getValue());
             if (e.getValue().equals(EventKind.ENDPOINTS.enrichedTopic())
                     || e.getValue().equals(EventKind.ENDPOINTS.rawTopic())) {
-                throw new IllegalArgumentException("datadog.topics." + e.getKey().id() + " = " + e.getValue()
+                throw new InvalidSettingException(TOPICS.prefix() + "." + e.getKey().id(), "datadog.topics."
+                        + e.getKey().id() + " = " + e.getValue()
                         + " is the endpoint-stats topic, which never goes to Datadog (DESIGN.md P2, P4)");
             }
         }
@@ -206,40 +228,34 @@ public record DatadogSettings(
 
     private static void requireText(String key, String value) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(key + " is empty: give it a value or leave it out for the default");
-        }
-    }
-
-    private static void requirePositive(String key, Duration d) {
-        if (d == null || d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(key + " must be a positive duration, was " + d);
+            throw new InvalidSettingException(key, key + " is empty: give it a value or leave it out for the default");
         }
     }
 
     /** Builder with every default. */
     public static final class Builder {
-        private DatadogSite site = DatadogSite.US1;
+        private DatadogSite site = DatadogSite.of(SITE.key(), SITE.defaultValue());
         private URI baseUrl;
         private String apiKey;
-        private boolean dryRun;
+        private boolean dryRun = DRY_RUN.defaultValue();
         private Path dataDir = Path.of("data");
-        private String service = "lunar-proxy";
-        private String source = "lunar-proxy";
-        private String groupId = "datadog-forwarder";
+        private String service = SERVICE.defaultValue();
+        private String source = SOURCE.defaultValue();
+        private String groupId = GROUP_ID.defaultValue();
         private Map<EventKind, String> topics = defaultTopics();
-        private String tenantsTopic = Topics.TENANTS;
-        private String deadLetterTopic = Topics.DEAD_LETTERS;
-        private int batchMaxRecords = 1000;
-        private Duration batchMaxWait = Duration.ofSeconds(2);
-        private Duration requestTimeout = Duration.ofSeconds(30);
-        private Duration retryInitialBackoff = Duration.ofMillis(500);
-        private Duration retryMaxBackoff = Duration.ofSeconds(60);
-        private Duration authRetryInterval = Duration.ofSeconds(60);
-        private Duration shutdownTimeout = Duration.ofSeconds(30);
-        private boolean tenantDestinations = true;
-        private boolean dogStatsdEnabled;
-        private String dogStatsdHost = "127.0.0.1";
-        private int dogStatsdPort = 8125;
+        private String tenantsTopic = TENANTS_TOPIC.defaultValue();
+        private String deadLetterTopic = DEAD_LETTER_TOPIC.defaultValue();
+        private int batchMaxRecords = BATCH_MAX_RECORDS.defaultValue();
+        private Duration batchMaxWait = BATCH_MAX_WAIT.defaultValue();
+        private Duration requestTimeout = REQUEST_TIMEOUT.defaultValue();
+        private Duration retryInitialBackoff = RETRY_INITIAL_BACKOFF.defaultValue();
+        private Duration retryMaxBackoff = RETRY_MAX_BACKOFF.defaultValue();
+        private Duration authRetryInterval = AUTH_RETRY_INTERVAL.defaultValue();
+        private Duration shutdownTimeout = SHUTDOWN_TIMEOUT.defaultValue();
+        private boolean tenantDestinations = TENANT_DESTINATIONS.defaultValue();
+        private boolean dogStatsdEnabled = DOGSTATSD_ENABLED.defaultValue();
+        private String dogStatsdHost = DOGSTATSD_HOST.defaultValue();
+        private int dogStatsdPort = DOGSTATSD_PORT.defaultValue();
         private AuditSettings audit = AuditSettings.defaults();
 
         private static Map<EventKind, String> defaultTopics() {
@@ -250,12 +266,16 @@ public record DatadogSettings(
 
         /** {@code datadog.site}, e.g. {@code datadoghq.eu}. */
         public Builder site(String domain) {
-            this.site = DatadogSite.of("datadog.site", domain);
+            try {
+                this.site = DatadogSite.of(SITE.key(), domain);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(SITE.key(), e.getMessage());
+            }
             return this;
         }
 
         public Builder site(DatadogSite site) {
-            this.site = Objects.requireNonNull(site, "datadog.site");
+            this.site = Objects.requireNonNull(site, SITE.key());
             return this;
         }
 
@@ -264,7 +284,7 @@ public record DatadogSettings(
             try {
                 this.baseUrl = url == null || url.isBlank() ? null : URI.create(url.trim());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("datadog.base-url '" + url + "' is not a URL: use http(s)://host:port");
+                throw BASE_URL.reject("'" + url + "' is not a URL: use http(s)://host:port");
             }
             return this;
         }

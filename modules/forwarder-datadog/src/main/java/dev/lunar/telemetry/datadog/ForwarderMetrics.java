@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The forwarder's own meters (the kit adds {@code telemetry.consumer.*} with {@code consumer=datadog-forwarder}):
+ * The forwarder's own meters (the kit adds {@code lunar.consumer.*} with {@code consumer=datadog-forwarder}):
  * <ul>
  *   <li>{@code datadog.forwarder.requests} ({@code api}=logs|series|dogstatsd, {@code destination}=primary|tenant,
  *       {@code outcome}=accepted|retry|auth_failed|rejected|already_accepted)</li>

@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.datadog;
 
+import dev.lunar.telemetry.events.DatadogSite;
 import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.BadRecordException;

@@ -215,6 +215,7 @@ class DatadogForwarderTest {
         List<FakeDatadogIntake.Received> requests = intake.requests();
         int rateLimited = IntStream.range(0, requests.size()).filter(i -> requests.get(i).status() == 429)
                 .findFirst().orElseThrow();
+        // a lower bound, and semantics rather than speed: the next request waited for X-RateLimit-Reset (1 s)
         assertThat(Duration.between(requests.get(rateLimited).at(), requests.get(rateLimited + 1).at()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(900));
         assertThat(requests.get(rateLimited + 1).status()).isZero(); // the hung request: no answer, retried later

@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.datadog;
 
+import dev.lunar.telemetry.events.DatadogSite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,75 +1,25 @@
 package dev.lunar.telemetry.processor;
 
 import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
+import dev.lunar.telemetry.processor.privacy.FieldPattern;
+import dev.lunar.telemetry.processor.privacy.LogLevel;
+import dev.lunar.telemetry.processor.privacy.PrivacyDefaults;
+import dev.lunar.telemetry.processor.privacy.ValueRedactor;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import dev.lunar.telemetry.settings.InvalidSettingException;
+import dev.lunar.telemetry.settings.Setting;
+import dev.lunar.telemetry.settings.SettingsTable;
 
 /**
- * Everything the processor can be told, validated once (in the constructor) with a message that names the key and
- * the fix. Immutable. Defaults live in {@link Builder}'s field initialisers and nowhere else; start from
+ * Everything the processor can be told, validated once (in the constructor) with a message that names the key, the
+ * bound and the fix. Immutable. Each key is defined once below — type, default, bounds, meaning — and the builder's
+ * defaults, the launcher's binding and the README's table come from those definitions; start from
  * {@link #builder(String)}.
- *
- * <table>
- *   <caption>Keys</caption>
- *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code processor.bootstrap-servers}</td><td>(required)</td><td>Kafka {@code bootstrap.servers}.</td></tr>
- *   <tr><td>{@code processor.group-id}</td><td>{@code lunar-telemetry-processor}</td><td>Consumer group of the raw
- *       topics; instances with the same id share the partitions.</td></tr>
- *   <tr><td>{@code processor.client-id}</td><td>{@code lunar-telemetry-processor}</td><td>Prefix of the Kafka client
- *       ids (visible in broker logs and client metrics).</td></tr>
- *   <tr><td>{@code processor.topic-prefix}</td><td>""</td><td>Prepended to every topic name (raw, enriched,
- *       {@code tenants.v1}, {@code telemetry.dlq.v1}); lets several pipelines share a cluster.</td></tr>
- *   <tr><td>{@code processor.delivery}</td><td>{@code at-least-once}</td><td>{@code at-least-once} or
- *       {@code exactly-once}; see {@link DeliveryGuarantee}.</td></tr>
- *   <tr><td>{@code processor.transactional-id}</td><td>(derived)</td><td>Exactly-once only, and optional: by
- *       default each instance uses {@code <group-id>-<random UUID>}. Zombies are fenced by the consumer group's
- *       metadata (KIP-447), not by this id, so replicas need none of their own; set it only to keep a fixed id
- *       (a restarted instance then also aborts its former self's open transaction at once).</td></tr>
- *   <tr><td>{@code processor.concurrency}</td><td>available processors</td><td>Records processed at the same time,
- *       at most one per partition: partitions are processed independently (in order within a partition), so one
- *       slow record delays only its own partition.</td></tr>
- *   <tr><td>{@code processor.max-in-flight}</td><td>4096</td><td>Records sent but not yet acknowledged. The library
- *       default of 256 caps throughput near 30 k records/s (shared/KAFKA-NOTES.md).</td></tr>
- *   <tr><td>{@code processor.max-deferred-commits}</td><td>65536</td><td>Records received ahead of processing,
- *       all partitions together; above it the consumer pauses. With {@code max-in-flight} this bounds memory when
- *       the output is slow. A partition with more than a sixteenth of it waiting is paused on its own.</td></tr>
- *   <tr><td>{@code processor.commit-interval}</td><td>1s</td><td>At-least-once: how often acknowledged offsets are
- *       committed.</td></tr>
- *   <tr><td>{@code processor.transaction-batch-size}</td><td>500</td><td>Exactly-once: records per
- *       transaction, at most.</td></tr>
- *   <tr><td>{@code processor.transaction-batch-timeout}</td><td>100ms</td><td>Exactly-once: a transaction is
- *       committed at the latest this long after its first record.</td></tr>
- *   <tr><td>{@code processor.shutdown-timeout}</td><td>30s</td><td>How long {@code close()} waits for in-flight
- *       records to drain and commit.</td></tr>
- *   <tr><td>{@code processor.restart-backoff}</td><td>500ms</td><td>First wait before the stream is restarted after
- *       an error (doubling, with jitter).</td></tr>
- *   <tr><td>{@code processor.restart-backoff-max}</td><td>30s</td><td>Longest wait between restarts.</td></tr>
- *   <tr><td>{@code processor.api-key-tags}</td><td>{@code api_key, lunar_api_key, x-lunar-api-key}</td><td>Tag names
- *       (case-insensitive) that may carry the tenant's API key; used to identify the tenant, then removed.</td></tr>
- *   <tr><td>{@code processor.api-key-environment}</td><td>{@code LUNAR_API_KEY}</td><td>Environment variables
- *       (case-insensitive) that may carry the tenant's API key; likewise.</td></tr>
- *   <tr><td>{@code processor.denylist}</td><td>[]</td><td>Field patterns removed from every event, on top of
- *       {@link PrivacyDefaults#DENYLIST}; syntax in {@link FieldPattern}.</td></tr>
- *   <tr><td>{@code processor.redaction-patterns}</td><td>{}</td><td>Name → RE2 regex of text to redact, on top of
- *       {@link PrivacyDefaults#REDACTION_PATTERNS}; a group named {@code secret} limits what is replaced. RE2 is
- *       Java's syntax without lookaround, back references and possessive quantifiers: patterns run on a linear-time
- *       engine, and one using those stops start-up.</td></tr>
- *   <tr><td>{@code processor.scrub-budget}</td><td>2s</td><td>How long scrubbing one record may take; past it the
- *       record is dead-lettered (reason {@code SCRUB_BUDGET}) without its value and headers (fail closed).
- *       Records take microseconds and a megabyte of log text a few hundred milliseconds; a megabyte built of near
- *       misses can take seconds (linear, but RE2/J has no DFA) and is then dead-lettered rather than stall its
- *       partition. At most 1m.</td></tr>
- *   <tr><td>{@code processor.kafka}</td><td>{}</td><td>Extra Kafka client properties for every client (security,
- *       timeouts...). Properties the processor owns (serializers, commits, transactions, isolation) are
- *       refused.</td></tr>
- *   <tr><td>{@code processor.min-log-level}</td><td>{@code INFO}</td><td>Log lines below this level are dropped whole
- *       and counted (P4); one of {@code TRACE DEBUG INFO WARN ERROR}. A line whose level cannot be read ranks as
- *       {@code TRACE}; see {@link LogLevel}.</td></tr>
- * </table>
  */
 public record ProcessorSettings(
         KafkaClientSettings kafka,
@@ -94,45 +44,110 @@ public record ProcessorSettings(
         Duration scrubBudget,
         LogLevel minLogLevel) {
 
-    private static final Pattern TOPIC_PREFIX = Pattern.compile("[a-zA-Z0-9._-]*");
+    public static final Setting<String> GROUP_ID = Setting.text("processor.group-id", "lunar-telemetry-processor",
+            "consumer group of the raw topics; instances with the same id share the partitions");
+    public static final Setting<String> CLIENT_ID = Setting.text("processor.client-id", "lunar-telemetry-processor",
+            "prefix of the Kafka client ids (visible in broker logs and client metrics)");
+    public static final Setting<String> TOPIC_PREFIX = Setting.text("processor.topic-prefix", "",
+            "prepended to every topic name (raw, enriched, `tenants.v1`, `telemetry.dlq.v1`) so that several"
+                    + " pipelines can share a cluster; letters, digits, `.`, `_` and `-`");
+    public static final Setting<DeliveryGuarantee> DELIVERY = Setting.choice("processor.delivery",
+            DeliveryGuarantee.class, DeliveryGuarantee.AT_LEAST_ONCE, "or `exactly-once`");
+    public static final Setting<String> TRANSACTIONAL_ID = Setting.text("processor.transactional-id", null,
+            "exactly-once, optional: zombies are fenced by the group's metadata (KIP-447), not by this id; set it"
+                    + " only to keep a fixed id").defaultShown("derived: `<group-id>-<random UUID>` per instance");
+    public static final Setting<Integer> CONCURRENCY = Setting.integer("processor.concurrency",
+            Runtime.getRuntime().availableProcessors(), 1, 1024,
+            "records processed at the same time, at most one per partition").defaultShown("number of processors");
+    public static final Setting<Integer> MAX_IN_FLIGHT = Setting.integer("processor.max-in-flight", 4096, 1,
+            1_000_000, "records sent, not yet acknowledged (Reactor Kafka's 256 caps throughput)");
+    public static final Setting<Integer> MAX_DEFERRED_COMMITS = Setting.integer("processor.max-deferred-commits",
+            65536, 1, 1 << 22, "records received ahead of processing, all partitions together; above it the consumer"
+                    + " pauses (a partition with a sixteenth of it waiting is paused alone); at least"
+                    + " `max-in-flight`");
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.positiveDuration("processor.commit-interval",
+            Duration.ofMillis(200), Duration.ofMinutes(1), "at-least-once: how often acknowledged offsets are"
+                    + " committed");
+    public static final Setting<Integer> TRANSACTION_BATCH_SIZE = Setting.integer("processor.transaction-batch-size",
+            500, 1, 1 << 20, "exactly-once: records per transaction, at most");
+    public static final Setting<Duration> TRANSACTION_BATCH_TIMEOUT = Setting.positiveDuration(
+            "processor.transaction-batch-timeout", Duration.ofMillis(100), Duration.ofMinutes(1),
+            "exactly-once: a transaction is committed at the latest this long after its first record");
+    public static final Setting<Duration> SHUTDOWN_TIMEOUT = Setting.positiveDuration("processor.shutdown-timeout",
+            Duration.ofSeconds(30), Duration.ofHours(1), "how long a stop waits for in-flight records to drain and"
+                    + " commit");
+    public static final Setting<Duration> RESTART_BACKOFF = Setting.positiveDuration("processor.restart-backoff",
+            Duration.ofMillis(500), Duration.ofHours(1), "first wait before the stream is restarted after an error"
+                    + " (doubling, with jitter)");
+    public static final Setting<Duration> RESTART_BACKOFF_MAX = Setting.positiveDuration(
+            "processor.restart-backoff-max", Duration.ofSeconds(30), Duration.ofHours(1),
+            "longest wait between restarts; at least `restart-backoff`");
+    public static final Setting<List<String>> API_KEY_TAGS = Setting.list("processor.api-key-tags",
+            List.of("api_key", "lunar_api_key", "x-lunar-api-key"), "tags (case-insensitive) that may carry the"
+                    + " tenant's API key; used to identify the tenant, then removed");
+    public static final Setting<List<String>> API_KEY_ENVIRONMENT = Setting.list("processor.api-key-environment",
+            List.of("LUNAR_API_KEY"), "environment variables (case-insensitive) that may carry it; likewise");
+    public static final Setting<List<String>> DENYLIST = Setting.list("processor.denylist", List.of(),
+            "extra field patterns removed from every event, on top of the defaults");
+    public static final Setting<Map<String, String>> REDACTION_PATTERNS = Setting.entries(
+            "processor.redaction-patterns", "name", "extra regex of text to redact, in RE2 syntax (a group named"
+                    + " `secret` limits the replacement); lookaround, back references and possessive quantifiers"
+                    + " stop start-up with the reason");
+    public static final Setting<Duration> SCRUB_BUDGET = Setting.positiveDuration("processor.scrub-budget",
+            Duration.ofSeconds(2), Duration.ofMinutes(1), "longest scrub of one record; past it the record is"
+                    + " dead-lettered as `SCRUB_BUDGET` without its content (a record holds its partition while it"
+                    + " is scrubbed)");
+    public static final Setting<Map<String, String>> KAFKA = Setting.entries("processor.kafka", "property",
+            "extra Kafka client properties (security, timeouts); those the processor owns (serializers, commits,"
+                    + " transactions, isolation) are refused");
+    public static final Setting<LogLevel> MIN_LOG_LEVEL = Setting.choice("processor.min-log-level", LogLevel.class,
+            LogLevel.INFO, "log lines below it are dropped whole and counted (P4); `TRACE`, `DEBUG`, `INFO`, `WARN` or"
+                    + " `ERROR`, anything else stops start-up; a line whose level cannot be read ranks as `TRACE`").defaultShown("`INFO`");
+
+    /** The processor's keys, in the README's order. */
+    public static final SettingsTable SETTINGS = SettingsTable.of("processor", GROUP_ID, CLIENT_ID, TOPIC_PREFIX,
+            DELIVERY, TRANSACTIONAL_ID, CONCURRENCY, MAX_IN_FLIGHT, MAX_DEFERRED_COMMITS, COMMIT_INTERVAL,
+            TRANSACTION_BATCH_SIZE, TRANSACTION_BATCH_TIMEOUT, SHUTDOWN_TIMEOUT, RESTART_BACKOFF, RESTART_BACKOFF_MAX,
+            API_KEY_TAGS, API_KEY_ENVIRONMENT, DENYLIST, REDACTION_PATTERNS, SCRUB_BUDGET, KAFKA, MIN_LOG_LEVEL);
+
+    private static final Pattern TOPIC_PREFIX_TEXT = Pattern.compile("[a-zA-Z0-9._-]*");
 
     public ProcessorSettings {
-        require(kafka != null, "processor.bootstrap-servers", "is required; set it to the Kafka brokers, e.g."
-                + " 127.0.0.1:9092");
-        require(groupId != null && !groupId.isBlank(), "processor.group-id", "must not be empty");
-        require(clientId != null && !clientId.isBlank(), "processor.client-id", "must not be empty");
-        require(topicPrefix != null && TOPIC_PREFIX.matcher(topicPrefix).matches() && topicPrefix.length() <= 200,
-                "processor.topic-prefix", "may contain only letters, digits, '.', '_' and '-' (was '"
+        if (kafka == null) {
+            throw new InvalidSettingException("processor.bootstrap-servers", "processor.bootstrap-servers is"
+                    + " required; set it to the Kafka brokers, e.g. 127.0.0.1:9092");
+        }
+        GROUP_ID.check(groupId);
+        CLIENT_ID.check(clientId);
+        TOPIC_PREFIX.require(topicPrefix != null && TOPIC_PREFIX_TEXT.matcher(topicPrefix).matches()
+                && topicPrefix.length() <= 200, "may contain only letters, digits, '.', '_' and '-' (was '"
                         + topicPrefix + "')");
-        require(delivery != null, "processor.delivery", "must be at-least-once or exactly-once");
-        require(transactionalId == null || !transactionalId.isBlank(), "processor.transactional-id",
+        DELIVERY.check(delivery);
+        TRANSACTIONAL_ID.require(transactionalId == null || !transactionalId.isBlank(),
                 "must not be blank; leave it out to derive one per process (<group-id>-<random UUID>)");
-        require(concurrency >= 1 && concurrency <= 1024, "processor.concurrency",
-                "must be between 1 and 1024 (was " + concurrency + "); the default is the number of processors");
-        require(maxInFlight >= 1 && maxInFlight <= 1_000_000, "processor.max-in-flight",
-                "must be between 1 and 1000000 (was " + maxInFlight + "); 4096 is a good value");
-        require(maxDeferredCommits >= 1, "processor.max-deferred-commits",
-                "must be at least 1 (was " + maxDeferredCommits + ")");
-        require(maxDeferredCommits >= maxInFlight, "processor.max-deferred-commits",
-                "(" + maxDeferredCommits + ") must be at least processor.max-in-flight (" + maxInFlight
-                        + "), or the consumer pauses before the producer is busy; raise it or lower max-in-flight");
-        requirePositive(commitInterval, "processor.commit-interval");
-        require(transactionBatchSize >= 1, "processor.transaction-batch-size",
-                "must be at least 1 (was " + transactionBatchSize + ")");
-        requirePositive(transactionBatchTimeout, "processor.transaction-batch-timeout");
-        requirePositive(shutdownTimeout, "processor.shutdown-timeout");
-        requirePositive(restartBackoff, "processor.restart-backoff");
-        requirePositive(restartBackoffMax, "processor.restart-backoff-max");
-        require(restartBackoffMax.compareTo(restartBackoff) >= 0, "processor.restart-backoff-max",
+        CONCURRENCY.check(concurrency);
+        MAX_IN_FLIGHT.check(maxInFlight);
+        MAX_DEFERRED_COMMITS.check(maxDeferredCommits);
+        MAX_DEFERRED_COMMITS.require(maxDeferredCommits >= maxInFlight, "(" + maxDeferredCommits
+                + ") must be at least processor.max-in-flight (" + maxInFlight + "), or the consumer pauses before"
+                + " the producer is busy; raise it or lower max-in-flight");
+        COMMIT_INTERVAL.check(commitInterval);
+        TRANSACTION_BATCH_SIZE.check(transactionBatchSize);
+        TRANSACTION_BATCH_TIMEOUT.check(transactionBatchTimeout);
+        SHUTDOWN_TIMEOUT.check(shutdownTimeout);
+        RESTART_BACKOFF.check(restartBackoff);
+        RESTART_BACKOFF_MAX.check(restartBackoffMax);
+        RESTART_BACKOFF_MAX.require(restartBackoffMax.compareTo(restartBackoff) >= 0,
                 "must be at least processor.restart-backoff");
-        apiKeyTags = names(apiKeyTags, "processor.api-key-tags");
-        apiKeyEnvironment = names(apiKeyEnvironment, "processor.api-key-environment");
+        apiKeyTags = API_KEY_TAGS.check(List.copyOf(Objects.requireNonNull(apiKeyTags, API_KEY_TAGS.key())));
+        apiKeyEnvironment = API_KEY_ENVIRONMENT.check(List.copyOf(Objects.requireNonNull(apiKeyEnvironment,
+                API_KEY_ENVIRONMENT.key())));
         denylist = List.copyOf(Objects.requireNonNull(denylist, "processor.denylist"));
         for (int i = 0; i < denylist.size(); i++) {
             try {
                 FieldPattern.parse(denylist.get(i));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("processor.denylist[" + i + "]: " + e.getMessage(), e);
+                throw new InvalidSettingException(DENYLIST.key(), DENYLIST.key() + "[" + i + "]: " + e.getMessage());
             }
         }
         redactionPatterns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
@@ -140,13 +155,11 @@ public record ProcessorSettings(
         try {
             ValueRedactor.of(ValueRedactor.withDefaults(redactionPatterns));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("processor.redaction-patterns: " + e.getMessage(), e);
+            throw new InvalidSettingException(REDACTION_PATTERNS.key(), REDACTION_PATTERNS.prefix() + ": "
+                    + e.getMessage());
         }
-        requirePositive(scrubBudget, "processor.scrub-budget");
-        require(scrubBudget.compareTo(Duration.ofMinutes(1)) <= 0, "processor.scrub-budget",
-                "must be at most 1m (was " + scrubBudget + "): a record holds its partition while it is scrubbed;"
-                        + " 2s is a good value");
-        require(minLogLevel != null, "processor.min-log-level", "must be one of " + LogLevel.ALLOWED);
+        SCRUB_BUDGET.check(scrubBudget);
+        MIN_LOG_LEVEL.require(minLogLevel != null, "must be one of " + LogLevel.ALLOWED);
     }
 
     /** The broker list, {@code processor.bootstrap-servers}. */
@@ -183,50 +196,31 @@ public record ProcessorSettings(
         return topicPrefix + name;
     }
 
-    private static void require(boolean condition, String key, String problem) {
-        if (!condition) {
-            throw new IllegalArgumentException(key + " " + problem);
-        }
-    }
-
-    private static void requirePositive(Duration duration, String key) {
-        require(duration != null && !duration.isNegative() && !duration.isZero(), key,
-                "must be a positive duration such as 500ms or 2s (was " + duration + ")");
-    }
-
-    private static List<String> names(List<String> names, String key) {
-        Objects.requireNonNull(names, key);
-        for (String name : names) {
-            require(name != null && !name.isBlank(), key, "must not contain empty names");
-        }
-        return List.copyOf(names);
-    }
-
     /** Builder of {@link ProcessorSettings}; its initial values are the documented defaults. */
     public static final class Builder {
         private String bootstrapServers;
-        private String groupId = "lunar-telemetry-processor";
-        private String clientId = "lunar-telemetry-processor";
-        private String topicPrefix = "";
-        private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
-        private String transactionalId = null;
-        private int maxInFlight = 4096;
-        private int maxDeferredCommits = 65536;
-        private int concurrency = Runtime.getRuntime().availableProcessors();
-        private Duration commitInterval = Duration.ofMillis(200);
-        private int transactionBatchSize = 500;
-        private Duration transactionBatchTimeout = Duration.ofMillis(100);
-        private Duration shutdownTimeout = Duration.ofSeconds(30);
-        private Duration restartBackoff = Duration.ofMillis(500);
-        private Duration restartBackoffMax = Duration.ofSeconds(30);
-        private List<String> apiKeyTags = List.of("api_key", "lunar_api_key", "x-lunar-api-key");
-        private List<String> apiKeyEnvironment = List.of("LUNAR_API_KEY");
-        private List<String> denylist = List.of();
-        private Map<String, String> redactionPatterns = Map.of();
-        private Duration scrubBudget = Duration.ofSeconds(2);
-        private Map<String, String> kafka = Map.of();
+        private String groupId = GROUP_ID.defaultValue();
+        private String clientId = CLIENT_ID.defaultValue();
+        private String topicPrefix = TOPIC_PREFIX.defaultValue();
+        private DeliveryGuarantee delivery = DELIVERY.defaultValue();
+        private String transactionalId = TRANSACTIONAL_ID.defaultValue();
+        private int maxInFlight = MAX_IN_FLIGHT.defaultValue();
+        private int maxDeferredCommits = MAX_DEFERRED_COMMITS.defaultValue();
+        private int concurrency = CONCURRENCY.defaultValue();
+        private Duration commitInterval = COMMIT_INTERVAL.defaultValue();
+        private int transactionBatchSize = TRANSACTION_BATCH_SIZE.defaultValue();
+        private Duration transactionBatchTimeout = TRANSACTION_BATCH_TIMEOUT.defaultValue();
+        private Duration shutdownTimeout = SHUTDOWN_TIMEOUT.defaultValue();
+        private Duration restartBackoff = RESTART_BACKOFF.defaultValue();
+        private Duration restartBackoffMax = RESTART_BACKOFF_MAX.defaultValue();
+        private List<String> apiKeyTags = API_KEY_TAGS.defaultValue();
+        private List<String> apiKeyEnvironment = API_KEY_ENVIRONMENT.defaultValue();
+        private List<String> denylist = DENYLIST.defaultValue();
+        private Map<String, String> redactionPatterns = REDACTION_PATTERNS.defaultValue();
+        private Duration scrubBudget = SCRUB_BUDGET.defaultValue();
+        private Map<String, String> kafka = KAFKA.defaultValue();
         /** Text until {@link #build()}, so that a bad value fails there, naming the key like every other. */
-        private String minLogLevel = LogLevel.INFO.name();
+        private String minLogLevel = MIN_LOG_LEVEL.defaultValue().name();
 
         private Builder() {}
 
@@ -258,21 +252,30 @@ public record ProcessorSettings(
         /** @throws IllegalArgumentException naming the key that is wrong and how to fix it */
         public ProcessorSettings build() {
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
-                throw new IllegalArgumentException("processor.bootstrap-servers is required; set it to the Kafka"
+                throw new InvalidSettingException("processor.bootstrap-servers", "processor.bootstrap-servers is"
+                        + " required; set it to the Kafka"
                         + " brokers, e.g. 127.0.0.1:9092");
             }
             KafkaClientSettings client;
             try {
                 client = new KafkaClientSettings(bootstrapServers, Objects.requireNonNull(kafka, "processor.kafka"));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("processor.kafka " + e.getMessage().replaceFirst("^kafka properties ", ""),
-                        e);
+                throw new InvalidSettingException(KAFKA.key(), KAFKA.prefix() + " "
+                        + e.getMessage().replaceFirst("^kafka properties ", ""));
             }
             return new ProcessorSettings(client, groupId, clientId, topicPrefix, delivery, transactionalId,
                     maxInFlight, maxDeferredCommits, concurrency, commitInterval, transactionBatchSize,
                     transactionBatchTimeout, shutdownTimeout, restartBackoff, restartBackoffMax, apiKeyTags,
                     apiKeyEnvironment, denylist, redactionPatterns, scrubBudget,
-                    LogLevel.ofSetting(minLogLevel, "processor.min-log-level"));
+                    minLogLevel());
+        }
+
+        private LogLevel minLogLevel() {
+            try {
+                return LogLevel.ofSetting(minLogLevel, MIN_LOG_LEVEL.key());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(MIN_LOG_LEVEL.key(), e.getMessage());
+            }
         }
     }
 }

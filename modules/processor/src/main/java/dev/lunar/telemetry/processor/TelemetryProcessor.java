@@ -1,5 +1,15 @@
 package dev.lunar.telemetry.processor;
 
+import dev.lunar.telemetry.health.HealthCheck;
+import dev.lunar.telemetry.kafka.runtime.KafkaRuntime;
+import dev.lunar.telemetry.processor.internal.ProcessorFlow;
+import dev.lunar.telemetry.processor.internal.ProcessorMetrics;
+import dev.lunar.telemetry.processor.internal.RuntimeTransport;
+import dev.lunar.telemetry.processor.internal.StreamRun;
+import dev.lunar.telemetry.processor.internal.StreamTransport;
+import dev.lunar.telemetry.processor.internal.TopicNames;
+import dev.lunar.telemetry.processor.tenants.TenantFeed;
+import dev.lunar.telemetry.processor.tenants.TenantTable;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -8,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.lunar.telemetry.kafka.runtime.KafkaRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -52,7 +61,7 @@ import reactor.util.retry.Retry;
  * {@code tenants.v1} ({@link #ready()}). {@link #close()} stops taking records, drains those in flight, commits and
  * closes, within {@code processor.shutdown-timeout}.
  */
-public final class TelemetryProcessor implements AutoCloseable {
+public final class TelemetryProcessor implements AutoCloseable, HealthCheck {
 
     private static final Logger log = LoggerFactory.getLogger(TelemetryProcessor.class);
     private static final int UNHEALTHY_AFTER_FAILURES = 3;
@@ -173,6 +182,7 @@ public final class TelemetryProcessor implements AutoCloseable {
     }
 
     /** Running and processing (or briefly restarting after an error). */
+    @Override
     public boolean isHealthy() {
         String current = phase;
         return current.equals("running")
@@ -180,6 +190,7 @@ public final class TelemetryProcessor implements AutoCloseable {
     }
 
     /** One line for a health endpoint, e.g. {@code UP: running, 12 tenants}; never record contents. */
+    @Override
     public String healthDetail() {
         String current = phase;
         StringBuilder detail = new StringBuilder(isHealthy() ? "UP: " : "DOWN: ").append(current);

@@ -1,27 +1,20 @@
 package dev.lunar.telemetry.cli.config;
 
 import dev.lunar.telemetry.consumer.audit.AuditSettings;
+import dev.lunar.telemetry.settings.Setting;
 
-/**
- * Reads the {@code audit.*} keys: {@code audit.topic} (default {@code telemetry.audit.v1}) and {@code audit.retention}
- * (default {@code 7d}, the topic's {@code retention.ms}). Both forwarders write the trail; {@code run} creates the topic.
- */
+/** Reads the {@code audit.*} keys defined in {@link AuditSettings}. Both forwarders write the trail; {@code run} creates the topic. */
 public final class AuditConfig {
     /** The configuration section these keys live in. */
     public static final String SECTION = "audit";
+    /** The launcher's own audit key: whether {@code run} has the control plane follow the trail. */
+    public static final Setting<Boolean> FOLLOW_AUDIT_TRAIL = Setting.bool("control-plane.follow-audit-trail", true,
+            "the control plane copies the trail into its storage for the per-tenant view");
 
     private AuditConfig() {}
 
     public static AuditSettings bind(ConfigSource config) {
-        AuditSettings d = AuditSettings.defaults();
-        String topic = config.string(AuditSettings.TOPIC_KEY, d.topic());
-        java.time.Duration retention = config.duration(AuditSettings.RETENTION_KEY, d.retention());
-        try {
-            return new AuditSettings(topic, retention, d.writeTimeout());
-        } catch (IllegalArgumentException e) {
-            String key = e.getMessage().startsWith(AuditSettings.RETENTION_KEY) ? AuditSettings.RETENTION_KEY
-                    : AuditSettings.TOPIC_KEY;
-            throw new ConfigException(key, e.getMessage());
-        }
+        return ConfigSource.built(() -> new AuditSettings(config.get(AuditSettings.TOPIC),
+                config.get(AuditSettings.RETENTION), AuditSettings.defaults().writeTimeout()));
     }
 }

@@ -3,16 +3,16 @@ package dev.lunar.telemetry.cli.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lunar.telemetry.settings.InvalidSettingException;
+import dev.lunar.telemetry.settings.Setting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
  * environment variable named {@code LUNAR_} + the key in upper case with dots and dashes as underscores
  * ({@code processor.max-in-flight} ← {@code LUNAR_PROCESSOR_MAX_IN_FLIGHT}).
  *
- * <p>Typed getters fail with a {@link ConfigException} that names the key, where the value came from, what was
- * expected and how to fix it. Keys are remembered as they are read, so {@link #requireAllKeysKnown} can reject a
+ * <p>{@link #get} reads a key as its {@link Setting} defines it and fails with a {@link ConfigException} that names
+ * the key, where the value came from, what was expected and how to fix it. Keys are remembered as they are read, so {@link #requireAllKeysKnown} can reject a
  * misspelt key in the file instead of silently ignoring it.
  */
 public final class ConfigSource {
@@ -74,11 +74,56 @@ public final class ConfigSource {
     }
 
     public static String envName(String key) {
-        return "LUNAR_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return Setting.environmentVariable(key);
+    }
+
+    /**
+     * The value of {@code setting} from the environment or the file, parsed and checked by its definition, or its
+     * default when neither sets it.
+     */
+    public <T> T get(Setting<T> setting) {
+        Optional<Value> value = raw(setting.key());
+        if (value.isEmpty()) {
+            return setting.defaultValue();
+        }
+        Object v = value.get().value;
+        String text = v instanceof List<?> l ? l.stream().map(String::valueOf).collect(Collectors.joining(","))
+                : String.valueOf(v);
+        try {
+            return setting.parse(text, value.get().origin);
+        } catch (InvalidSettingException e) {
+            throw new ConfigException(e.key(), e.getMessage());
+        }
+    }
+
+    /** The entries of an open-ended setting ({@link Setting#entries}), from the file. */
+    public Map<String, String> entries(Setting<Map<String, String>> setting) {
+        return map(setting.prefix());
+    }
+
+    /**
+     * Builds a module's settings from bound values; a value its own rules reject becomes a {@link ConfigException}
+     * naming the key the definition gives.
+     */
+    public static <T> T built(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (InvalidSettingException e) {
+            throw new ConfigException(e.key(), e.getMessage());
+        }
+    }
+
+    /** The environment variable that overrides {@code setting}. */
+    public static String envName(Setting<?> setting) {
+        return setting.environmentVariable();
     }
 
     public boolean isSet(String key) {
         return raw(key).isPresent();
+    }
+
+    public boolean isSet(Setting<?> setting) {
+        return isSet(setting.key());
     }
 
     public Optional<String> string(String key) {
@@ -89,98 +134,6 @@ public final class ConfigSource {
 
     public String string(String key, String defaultValue) {
         return string(key).orElse(defaultValue);
-    }
-
-    public int integer(String key, int defaultValue, int min, int max) {
-        return (int) longValue(key, defaultValue, min, max);
-    }
-
-    public long longValue(String key, long defaultValue, long min, long max) {
-        Optional<Value> value = raw(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        long parsed;
-        try {
-            parsed = Long.parseLong(String.valueOf(value.get().value).trim().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw invalid(key, value.get(), "a whole number from " + min + " to " + max);
-        }
-        if (parsed < min || parsed > max) {
-            throw invalid(key, value.get(), "a whole number from " + min + " to " + max);
-        }
-        return parsed;
-    }
-
-    public double doubleValue(String key, double defaultValue, double min, double max) {
-        Optional<Value> value = raw(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            double parsed = Double.parseDouble(String.valueOf(value.get().value).trim());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error below
-        }
-        throw invalid(key, value.get(), "a number from " + min + " to " + max);
-    }
-
-    public boolean bool(String key, boolean defaultValue) {
-        Optional<Value> value = raw(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        String text = String.valueOf(value.get().value).trim().toLowerCase(Locale.ROOT);
-        return switch (text) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw invalid(key, value.get(), "true or false");
-        };
-    }
-
-    /** Durations as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}, or ISO-8601 ({@code PT30S}). */
-    public Duration duration(String key, Duration defaultValue) {
-        Optional<Value> value = raw(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        return Durations.parse(String.valueOf(value.get().value))
-                .orElseThrow(() -> invalid(key, value.get(), "a duration such as 500ms, 30s, 5m or 1h"));
-    }
-
-    public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
-        Optional<Value> value = raw(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        String text = String.valueOf(value.get().value).trim().replace('-', '_').toUpperCase(Locale.ROOT);
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(text)) {
-                return constant;
-            }
-        }
-        throw invalid(key, value.get(), "one of " + Arrays.stream(type.getEnumConstants())
-                .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).collect(Collectors.joining(", ")));
-    }
-
-    /** A YAML list, or a comma-separated string (the only way to write a list in an environment variable). */
-    public List<String> list(String key, List<String> defaultValue) {
-        Optional<Value> value = raw(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        Object v = value.get().value;
-        if (v instanceof List<?> items) {
-            return items.stream().map(String::valueOf).toList();
-        }
-        String text = String.valueOf(v).trim();
-        if (text.isEmpty()) {
-            return List.of();
-        }
-        return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /**

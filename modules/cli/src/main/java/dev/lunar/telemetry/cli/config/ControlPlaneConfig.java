@@ -1,39 +1,40 @@
 package dev.lunar.telemetry.cli.config;
 
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.HOST;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.JDBC_PASSWORD;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.JDBC_URL;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.JDBC_USER;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.MAX_BODY_SIZE;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.POOL_SIZE;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.PORT;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.QUERY_MAX_RANGE;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.QUERY_MAX_ROWS;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.SENT_RETENTION;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.SHUTDOWN_TIMEOUT;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.TENANT_TOKENS;
+
 import dev.lunar.telemetry.controlplane.ControlPlaneSettings;
 import java.nio.file.Path;
 
-/** Reads the {@code control-plane.*} keys (documented in {@link ControlPlaneSettings} and the README). */
+/** Reads the {@code control-plane.*} keys defined in {@link ControlPlaneSettings}. */
 public final class ControlPlaneConfig {
     private ControlPlaneConfig() {}
 
     public static ControlPlaneSettings bind(ConfigSource config, Path dataDir) {
-        ControlPlaneSettings d = ControlPlaneSettings.defaults();
-        ControlPlaneSettings.Builder b = ControlPlaneSettings.builder()
-                .host(config.string(ControlPlaneSettings.HOST, d.host()))
-                .port(config.integer(ControlPlaneSettings.PORT, d.port(), 0, 65535))
+        return ConfigSource.built(() -> ControlPlaneSettings.builder()
+                .host(config.get(HOST))
+                .port(config.get(PORT))
                 .dataDir(dataDir)
-                .poolSize(config.integer(ControlPlaneSettings.POOL_SIZE, d.poolSize(), 1, 256))
-                .tenantTokens(config.map(ControlPlaneSettings.TENANT_TOKENS))
-                .maxBodyBytes(config.integer(ControlPlaneSettings.MAX_BODY_SIZE, d.maxBodyBytes(), 1024,
-                        256 * 1024 * 1024))
-                .queryMaxRange(config.duration(ControlPlaneSettings.QUERY_MAX_RANGE, d.queryMaxRange()))
-                .queryMaxRows(config.integer(ControlPlaneSettings.QUERY_MAX_ROWS, d.queryMaxRows(), 1, 10_000_000))
-                .shutdownTimeout(config.duration(ControlPlaneSettings.SHUTDOWN_TIMEOUT, d.shutdownTimeout()))
-                .sentRetention(config.duration(ControlPlaneSettings.SENT_RETENTION, d.sentRetention()));
-        config.string(ControlPlaneSettings.JDBC_URL).ifPresent(b::jdbcUrl);
-        config.string(ControlPlaneSettings.JDBC_USER).ifPresent(b::jdbcUser);
-        config.string(ControlPlaneSettings.JDBC_PASSWORD).ifPresent(b::jdbcPassword);
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(keyIn(e.getMessage()), e.getMessage());
-        }
-    }
-
-    private static String keyIn(String message) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("control-plane\\.[a-z.-]+")
-                .matcher(message == null ? "" : message);
-        return m.find() ? m.group() : "control-plane";
+                .poolSize(config.get(POOL_SIZE))
+                .tenantTokens(config.entries(TENANT_TOKENS))
+                .maxBodyBytes(config.get(MAX_BODY_SIZE))
+                .queryMaxRange(config.get(QUERY_MAX_RANGE))
+                .queryMaxRows(config.get(QUERY_MAX_ROWS))
+                .shutdownTimeout(config.get(SHUTDOWN_TIMEOUT))
+                .sentRetention(config.get(SENT_RETENTION))
+                .jdbcUrl(config.get(JDBC_URL))
+                .jdbcUser(config.get(JDBC_USER))
+                .jdbcPassword(config.get(JDBC_PASSWORD))
+                .build());
     }
 }

@@ -1,10 +1,31 @@
 package dev.lunar.telemetry.cli.config;
 
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.ALLOWED_LATENESS;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.AUTH_RETRY_INTERVAL;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.BATCH_MAX_RECORDS;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.BATCH_MAX_WAIT;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.CORRECTION_HORIZON;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.DEAD_LETTER_TOPIC;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.GROUP_ID;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.IDLE_TICK;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.MAX_ENDPOINTS_PER_REQUEST;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.MAX_HELD_RECORDS;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.REQUEST_TIMEOUT;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.RETRY_INITIAL_BACKOFF;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.RETRY_MAX_BACKOFF;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.SHUTDOWN_TIMEOUT;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.TENANT_TOKENS;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.TOPIC;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.TOP_ENDPOINTS;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.URL;
+import static dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings.WINDOW;
+
 import dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reads the {@code control-plane-forwarder.*} keys (documented in {@link ControlPlaneForwarderSettings} and the README). */
+/** Reads the {@code control-plane-forwarder.*} keys defined in {@link ControlPlaneForwarderSettings}. */
 public final class ControlPlaneForwarderConfig {
     private ControlPlaneForwarderConfig() {}
 
@@ -14,40 +35,35 @@ public final class ControlPlaneForwarderConfig {
      */
     public static ControlPlaneForwarderSettings bind(ConfigSource config, URI defaultUrl,
             Map<String, String> extraTokens) {
-        ControlPlaneForwarderSettings d = ControlPlaneForwarderSettings.defaults();
-        Map<String, String> tokens = new java.util.LinkedHashMap<>(config.map(ControlPlaneForwarderSettings.TENANT_TOKENS));
+        Map<String, String> tokens = new LinkedHashMap<>(config.entries(TENANT_TOKENS));
         tokens.putAll(extraTokens);
-        ControlPlaneForwarderSettings.Builder b = ControlPlaneForwarderSettings.builder()
-                .window(config.duration(ControlPlaneForwarderSettings.WINDOW, d.window()))
-                .allowedLateness(config.duration(ControlPlaneForwarderSettings.ALLOWED_LATENESS, d.allowedLateness()))
-                .correctionHorizon(config.duration(ControlPlaneForwarderSettings.CORRECTION_HORIZON,
-                        d.correctionHorizon()))
-                .idleTick(config.duration(ControlPlaneForwarderSettings.IDLE_TICK, d.idleTick()))
-                .topEndpoints(config.integer(ControlPlaneForwarderSettings.TOP_ENDPOINTS, d.topEndpoints(), 1, 1000))
-                .controlPlaneUrl(URI.create(config.string(ControlPlaneForwarderSettings.URL,
-                        defaultUrl == null ? d.controlPlaneUrl().toString() : defaultUrl.toString())))
+        String url = config.isSet(URL) || defaultUrl == null ? config.get(URL) : defaultUrl.toString();
+        return ConfigSource.built(() -> ControlPlaneForwarderSettings.builder()
+                .window(config.get(WINDOW))
+                .allowedLateness(config.get(ALLOWED_LATENESS))
+                .correctionHorizon(config.get(CORRECTION_HORIZON))
+                .idleTick(config.get(IDLE_TICK))
+                .topEndpoints(config.get(TOP_ENDPOINTS))
+                .controlPlaneUrl(urlOf(url))
                 .tenantTokens(tokens)
-                .requestTimeout(config.duration(ControlPlaneForwarderSettings.REQUEST_TIMEOUT, d.requestTimeout()))
-                .maxEndpointsPerRequest(config.integer(ControlPlaneForwarderSettings.MAX_ENDPOINTS_PER_REQUEST,
-                        d.maxEndpointsPerRequest(), 1, 1_000_000))
-                .topic(config.string(ControlPlaneForwarderSettings.TOPIC, d.topic()))
-                .groupId(config.string(ControlPlaneForwarderSettings.GROUP_ID, d.groupId()))
-                .deadLetterTopic(config.string(ControlPlaneForwarderSettings.DEAD_LETTER_TOPIC, d.deadLetterTopic()))
-                .batching(config.integer(ControlPlaneForwarderSettings.BATCH_MAX_RECORDS, d.batchMaxRecords(), 1,
-                        100_000), config.duration(ControlPlaneForwarderSettings.BATCH_MAX_WAIT, d.batchMaxWait()))
-                .maxHeldRecords(config.integer(ControlPlaneForwarderSettings.MAX_HELD_RECORDS, d.maxHeldRecords(), 0,
-                        100_000_000))
-                .retryBackoff(config.duration(ControlPlaneForwarderSettings.RETRY_INITIAL_BACKOFF,
-                        d.retryInitialBackoff()), config.duration(ControlPlaneForwarderSettings.RETRY_MAX_BACKOFF,
-                        d.retryMaxBackoff()))
-                .authRetryInterval(config.duration(ControlPlaneForwarderSettings.AUTH_RETRY_INTERVAL,
-                        d.authRetryInterval()))
-                .shutdownTimeout(config.duration(ControlPlaneForwarderSettings.SHUTDOWN_TIMEOUT, d.shutdownTimeout()));
+                .requestTimeout(config.get(REQUEST_TIMEOUT))
+                .maxEndpointsPerRequest(config.get(MAX_ENDPOINTS_PER_REQUEST))
+                .topic(config.get(TOPIC))
+                .groupId(config.get(GROUP_ID))
+                .deadLetterTopic(config.get(DEAD_LETTER_TOPIC))
+                .batching(config.get(BATCH_MAX_RECORDS), config.get(BATCH_MAX_WAIT))
+                .maxHeldRecords(config.get(MAX_HELD_RECORDS))
+                .retryBackoff(config.get(RETRY_INITIAL_BACKOFF), config.get(RETRY_MAX_BACKOFF))
+                .authRetryInterval(config.get(AUTH_RETRY_INTERVAL))
+                .shutdownTimeout(config.get(SHUTDOWN_TIMEOUT))
+                .build());
+    }
+
+    private static URI urlOf(String text) {
         try {
-            return b.build();
+            return URI.create(text.trim());
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(ControlPlaneForwarderSettings.TENANT_TOKENS.replace("tenant-tokens", ""),
-                    e.getMessage());
+            throw URL.reject("'" + text + "' is not a URL: use http(s)://host:port of the control plane");
         }
     }
 }

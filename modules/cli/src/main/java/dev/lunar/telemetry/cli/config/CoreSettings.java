@@ -2,49 +2,57 @@ package dev.lunar.telemetry.cli.config;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import dev.lunar.telemetry.settings.Setting;
+import dev.lunar.telemetry.settings.SettingsTable;
 
 /**
- * Settings every command shares.
+ * Settings every command shares, defined once below (the README's configuration table comes from them).
  *
- * @param dataDirectory   {@code data-dir} (default {@code ./data}): the embedded broker's log, the dry-run outboxes
- *                        and the control plane's database live under it.
- * @param bootstrapServers {@code kafka.bootstrap-servers} (default unset): an external Kafka cluster; when unset, an
- *                        embedded single-node broker runs in-process.
- * @param embeddedPort    {@code kafka.embedded.port} (default 9092; 0 = any free port): where the embedded broker
- *                        listens on 127.0.0.1.
- * @param partitions      {@code kafka.partitions} (default 6): partitions of each topic the pipeline creates.
- * @param opsPort         {@code ops.port} (default 9464; 0 = any free port; -1 = off): port of
- *                        {@code /metrics} and {@code /health}.
- * @param opsHost         {@code ops.host} (default 127.0.0.1): address the ops endpoint binds; a container sets
- *                        0.0.0.0 so Prometheus can scrape it.
+ * @param dataDirectory    {@link #DATA_DIR}
+ * @param bootstrapServers {@link #BOOTSTRAP_SERVERS}; empty = embedded broker
+ * @param embeddedPort     {@link #EMBEDDED_PORT}
+ * @param partitions       {@link #PARTITIONS}
+ * @param opsPort          {@link #OPS_PORT}
+ * @param opsHost          {@link #OPS_HOST}
  */
 public record CoreSettings(Path dataDirectory, Optional<String> bootstrapServers, int embeddedPort, int partitions,
         int opsPort, String opsHost) {
 
-    public static final String DATA_DIR = "data-dir";
-    public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap-servers";
-    public static final String EMBEDDED_PORT = "kafka.embedded.port";
-    public static final String PARTITIONS = "kafka.partitions";
-    public static final String OPS_PORT = "ops.port";
-    public static final String OPS_HOST = "ops.host";
+    public static final Setting<String> DATA_DIR = Setting.text("data-dir", "./data",
+            "state of the embedded broker, outboxes, databases (`run --data-dir` overrides)");
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("kafka.bootstrap-servers", null,
+            "an external Kafka cluster as `host:port,host:port`; unset = embedded broker in-process");
+    public static final Setting<Integer> EMBEDDED_PORT = Setting.integer("kafka.embedded.port", 9092, 0, 65535,
+            "port of the embedded broker on 127.0.0.1 (0 = any free port)");
+    public static final Setting<Integer> PARTITIONS = Setting.integer("kafka.partitions", 6, 1, 1000,
+            "partitions of each topic the pipeline creates");
+    public static final Setting<Integer> OPS_PORT = Setting.integer("ops.port", 9464, -1, 65535,
+            "port of `/metrics` (Prometheus) and `/health` (0 = any free port, -1 = off)");
+    public static final Setting<String> OPS_HOST = Setting.text("ops.host", "127.0.0.1",
+            "address the ops endpoint binds (`0.0.0.0` in a container)");
+
+    /** The keys every command shares, in the README's order. */
+    public static final SettingsTable SETTINGS = SettingsTable.of("core", DATA_DIR, BOOTSTRAP_SERVERS,
+            EMBEDDED_PORT, PARTITIONS, OPS_PORT, OPS_HOST);
 
     public static CoreSettings from(ConfigSource config) {
-        Optional<String> bootstrap = config.string(BOOTSTRAP_SERVERS).map(String::trim).filter(s -> !s.isEmpty());
+        Optional<String> bootstrap = config.string(BOOTSTRAP_SERVERS.key()).map(String::trim)
+                .filter(s -> !s.isEmpty());
         bootstrap.ifPresent(servers -> {
             for (String server : servers.split(",")) {
                 if (!server.trim().matches("[^:\\s]+:\\d{1,5}|\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
-                    throw config.invalid(BOOTSTRAP_SERVERS,
+                    throw config.invalid(BOOTSTRAP_SERVERS.key(),
                             "a comma-separated list of host:port pairs, e.g. kafka-1:9092,kafka-2:9092");
                 }
             }
         });
         return new CoreSettings(
-                Path.of(config.string(DATA_DIR, "./data")),
+                Path.of(config.get(DATA_DIR)),
                 bootstrap,
-                config.integer(EMBEDDED_PORT, 9092, 0, 65535),
-                config.integer(PARTITIONS, 6, 1, 1000),
-                config.integer(OPS_PORT, 9464, -1, 65535),
-                config.string(OPS_HOST, "127.0.0.1"));
+                config.get(EMBEDDED_PORT),
+                config.get(PARTITIONS),
+                config.get(OPS_PORT),
+                config.get(OPS_HOST));
     }
 
     public CoreSettings withDataDirectory(Path directory) {

@@ -9,7 +9,7 @@ import dev.lunar.telemetry.cli.config.ProcessorConfig;
 import dev.lunar.telemetry.controlplane.ControlPlaneSettings;
 import dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings;
 import dev.lunar.telemetry.datadog.DatadogSettings;
-import dev.lunar.telemetry.datadog.DatadogSite;
+import dev.lunar.telemetry.events.DatadogSite;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,7 +84,7 @@ public final class Doctor {
         String dryRunWhy = datadog.apiKey().isEmpty() ? "no " + DatadogSettings.API_KEY_ENV : "datadog.dry-run is true";
         checks.add(http.datadogKey(validate, datadog.isDryRun() ? Optional.empty() : datadog.apiKey(),
                 datadog.site().domain(), dryRunWhy));
-        http.controlPlane(forwarder.controlPlaneUrl(), forwarder.tenantTokens(), ControlPlaneForwarderSettings.URL,
+        http.controlPlane(forwarder.controlPlaneUrl(), forwarder.tenantTokens(), ControlPlaneForwarderSettings.URL.key(),
                 checks);
         return checks;
     }

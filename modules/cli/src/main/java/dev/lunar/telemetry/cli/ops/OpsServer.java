@@ -1,5 +1,7 @@
 package dev.lunar.telemetry.cli.ops;
 
+import dev.lunar.telemetry.health.HealthCheck;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -88,7 +90,7 @@ public final class OpsServer implements AutoCloseable {
             String detail;
             try {
                 up = entry.getValue().isHealthy();
-                detail = entry.getValue().detail();
+                detail = entry.getValue().healthDetail();
             } catch (RuntimeException e) {
                 up = false;
                 detail = "health check failed: " + e.getClass().getSimpleName();

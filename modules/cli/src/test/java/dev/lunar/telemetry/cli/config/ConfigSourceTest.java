@@ -3,6 +3,7 @@ package dev.lunar.telemetry.cli.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lunar.telemetry.settings.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigSourceTest {
+    private static final Setting<Integer> MAX_IN_FLIGHT = Setting.integer("processor.max-in-flight", 1, 1, 65536, "m");
+    private static final Setting<Duration> COMMIT_INTERVAL = Setting.duration("processor.commit-interval",
+            Duration.ZERO, Duration.ZERO, Duration.ofDays(1), "c");
+    private static final Setting<List<String>> DENYLIST = Setting.list("processor.denylist", List.of(), "d");
 
     @TempDir
     Path dir;
@@ -32,9 +37,9 @@ class ConfigSourceTest {
                   denylist: ["**.ssn", "**.iban"]
                 """, Map.of());
 
-        assertThat(config.integer("processor.max-in-flight", 1, 1, 65536)).isEqualTo(4096);
-        assertThat(config.duration("processor.commit-interval", Duration.ZERO)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.list("processor.denylist", List.of())).containsExactly("**.ssn", "**.iban");
+        assertThat(config.get(MAX_IN_FLIGHT)).isEqualTo(4096);
+        assertThat(config.get(COMMIT_INTERVAL)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.get(DENYLIST)).containsExactly("**.ssn", "**.iban");
     }
 
     @Test
@@ -42,15 +47,15 @@ class ConfigSourceTest {
         ConfigSource config = file("processor:\n  max-in-flight: 4096\n",
                 Map.of("LUNAR_PROCESSOR_MAX_IN_FLIGHT", "128", "LUNAR_PROCESSOR_DENYLIST", "**.a, **.b"));
 
-        assertThat(config.integer("processor.max-in-flight", 1, 1, 65536)).isEqualTo(128);
-        assertThat(config.list("processor.denylist", List.of())).containsExactly("**.a", "**.b");
+        assertThat(config.get(MAX_IN_FLIGHT)).isEqualTo(128);
+        assertThat(config.get(DENYLIST)).containsExactly("**.a", "**.b");
     }
 
     @Test
     void badValueNamesKeyOriginAndFix() throws Exception {
         ConfigSource config = file("processor:\n  max-in-flight: lots\n", Map.of());
 
-        assertThatThrownBy(() -> config.integer("processor.max-in-flight", 1, 1, 65536))
+        assertThatThrownBy(() -> config.get(MAX_IN_FLIGHT))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("processor.max-in-flight = 'lots'")
                 .hasMessageContaining(dir.resolve("lunar-telemetry.yaml").toString())
@@ -62,14 +67,14 @@ class ConfigSourceTest {
     void badEnvironmentValueSaysItCameFromTheEnvironment() {
         ConfigSource config = ConfigSource.of(Map.of(), Map.of("LUNAR_OPS_PORT", "99999"));
 
-        assertThatThrownBy(() -> config.integer("ops.port", 9464, -1, 65535))
+        assertThatThrownBy(() -> config.get(CoreSettings.OPS_PORT))
                 .hasMessageContaining("from environment variable LUNAR_OPS_PORT");
     }
 
     @Test
     void misspeltKeyIsRejectedWithASuggestion() throws Exception {
         ConfigSource config = file("processor:\n  max-in-fligth: 10\n", Map.of());
-        config.integer("processor.max-in-flight", 1, 1, 65536);
+        config.get(MAX_IN_FLIGHT);
 
         assertThatThrownBy(() -> config.requireAllKeysKnown("processor"))
                 .isInstanceOf(ConfigException.class)
@@ -88,11 +93,15 @@ class ConfigSourceTest {
     void durationsAndBooleansAcceptTheUsualSpellings() {
         ConfigSource config = ConfigSource.of(Map.of("a", "500ms", "b", "PT1M", "c", "yes", "d", "off"), Map.of());
 
-        assertThat(config.duration("a", Duration.ZERO)).isEqualTo(Duration.ofMillis(500));
-        assertThat(config.duration("b", Duration.ZERO)).isEqualTo(Duration.ofMinutes(1));
-        assertThat(config.bool("c", false)).isTrue();
-        assertThat(config.bool("d", true)).isFalse();
-        assertThatThrownBy(() -> config.duration("c", Duration.ZERO)).hasMessageContaining("a duration such as");
+        assertThat(config.get(duration("a"))).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.get(duration("b"))).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.get(Setting.bool("c", false, "c"))).isTrue();
+        assertThat(config.get(Setting.bool("d", true, "d"))).isFalse();
+        assertThatThrownBy(() -> config.get(duration("c"))).hasMessageContaining("such as 500ms, 30s");
+    }
+
+    private static Setting<Duration> duration(String key) {
+        return Setting.duration(key, Duration.ZERO, Duration.ZERO, Duration.ofDays(1), key);
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.lunar.telemetry.cli.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lunar.telemetry.processor.LogLevel;
+import dev.lunar.telemetry.processor.privacy.LogLevel;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +26,7 @@ class ProcessorConfigTest {
                 Map.of()), "h:1"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key())
                         .isEqualTo("processor.min-log-level"))
-                .hasMessageContaining("processor.min-log-level must be one of TRACE, DEBUG, INFO, WARN, ERROR")
+                .hasMessageContaining("expected one of trace, debug, info, warn, error")
                 .hasMessageContaining("'chatty'");
     }
 }

@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.controlplane.forwarder;
 
+import dev.lunar.telemetry.health.HealthCheck;
 import dev.lunar.telemetry.consumer.BatchResult;
 import dev.lunar.telemetry.consumer.ConsumerHealth;
 import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
@@ -58,7 +59,7 @@ import reactor.core.publisher.Sinks;
  * }
  * }</pre>
  */
-public final class ControlPlaneForwarder implements AutoCloseable {
+public final class ControlPlaneForwarder implements AutoCloseable, HealthCheck {
 
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneForwarder.class);
     /** The kit consumer's name: its metrics are tagged {@code consumer=control-plane-forwarder}. */
@@ -244,11 +245,13 @@ public final class ControlPlaneForwarder implements AutoCloseable {
     // ---- health and lifecycle ------------------------------------------------------------------------------------
 
     /** False while a tenant's token is rejected, when the Kafka consumer is down, or once closed. */
+    @Override
     public boolean isHealthy() {
         return !closed.get() && consumer.health().isHealthy() && authProblems.isEmpty();
     }
 
     /** One or a few sentences for the ops endpoint: status, what is pending, the last problems and their fixes. */
+    @Override
     public String healthDetail() {
         ConsumerHealth h = consumer.health();
         StringBuilder b = new StringBuilder();

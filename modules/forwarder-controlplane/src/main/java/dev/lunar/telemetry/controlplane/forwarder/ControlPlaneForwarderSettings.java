@@ -2,6 +2,7 @@ package dev.lunar.telemetry.controlplane.forwarder;
 
 import dev.lunar.telemetry.consumer.audit.AuditSettings;
 import dev.lunar.telemetry.events.EventKind;
+import dev.lunar.telemetry.events.TenantId;
 import dev.lunar.telemetry.events.Topics;
 import java.net.URI;
 import java.time.Duration;
@@ -12,61 +13,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import dev.lunar.telemetry.settings.InvalidSettingException;
+import dev.lunar.telemetry.settings.Setting;
+import dev.lunar.telemetry.settings.SettingsTable;
 
 /**
  * Settings of the control-plane forwarder, immutable and validated on construction: a bad value throws
- * {@link IllegalArgumentException} naming the key and the fix. Defaults live in {@link Builder} and nowhere else.
- *
- * <table>
- *   <caption>Keys</caption>
- *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code control-plane-forwarder.window}</td><td>{@code 1m}</td><td>length of the event-time tumbling
- *       windows, aligned to the epoch (1s..1d, whole milliseconds)</td></tr>
- *   <tr><td>{@code control-plane-forwarder.allowed-lateness}</td><td>{@code 30s}</td><td>a window is first emitted
- *       when the watermark passes its end plus this</td></tr>
- *   <tr><td>{@code control-plane-forwarder.correction-horizon}</td><td>{@code 10m}</td><td>how long after its first
- *       emission a window's state is kept so that late or redelivered events correct it (or are recognised as
- *       duplicates); later events for it are dropped and counted</td></tr>
- *   <tr><td>{@code control-plane-forwarder.idle-tick}</td><td>{@code 1s}</td><td>processing-time tick: while no
- *       event arrives the watermark moves on with the clock, and pending corrections are emitted</td></tr>
- *   <tr><td>{@code control-plane-forwarder.top-endpoints}</td><td>{@code 5}</td><td>endpoints listed in each
- *       window's overview (0..50)</td></tr>
- *   <tr><td>{@code control-plane-forwarder.url}</td><td>{@code http://127.0.0.1:8480}</td><td>the control plane's
- *       base URL</td></tr>
- *   <tr><td>{@code control-plane-forwarder.tenant-tokens.<tenant-id>}</td><td>none</td><td>the control-plane token
- *       of each CONTROL_PLANE tenant; a tenant without one cannot be forwarded (auth failure, nothing
- *       committed)</td></tr>
- *   <tr><td>{@code control-plane-forwarder.request-timeout}</td><td>{@code 10s}</td><td>a request without an
- *       answer by then is a retriable failure</td></tr>
- *   <tr><td>{@code control-plane-forwarder.max-endpoints-per-request}</td><td>{@code 1000}</td><td>a tenant's
- *       windows are split into requests of at most this many endpoint aggregates (whole windows)</td></tr>
- *   <tr><td>{@code control-plane-forwarder.topic}</td><td>{@code telemetry.endpoints.v1}</td><td>the enriched
- *       endpoint-stats topic to read ({@code read_committed})</td></tr>
- *   <tr><td>{@code control-plane-forwarder.group-id}</td><td>{@code control-plane-forwarder}</td><td>Kafka consumer
- *       group; any number of instances may share it (each sends partial aggregates of the partitions it reads,
- *       which the control plane merges)</td></tr>
- *   <tr><td>{@code control-plane-forwarder.dead-letter-topic}</td><td>{@code telemetry.dlq.v1}</td><td>where
- *       undecodable records go</td></tr>
- *   <tr><td>{@code control-plane-forwarder.batch.max-records}</td><td>{@code 500}</td><td>records per batch handed
- *       to the aggregator</td></tr>
- *   <tr><td>{@code control-plane-forwarder.batch.max-wait}</td><td>{@code 1s}</td><td>longest wait to fill a
- *       batch</td></tr>
- *   <tr><td>{@code control-plane-forwarder.max-held-records}</td><td>{@code 200000}</td><td>records read but not yet
- *       committable (their windows are open or not yet accepted); beyond it the forwarder stops reading until
- *       windows are accepted. Size it above the topic's rate × ({@code window} + {@code allowed-lateness}); each
- *       costs about 150 bytes (its position, not its value)</td></tr>
- *   <tr><td>{@code control-plane-forwarder.retry.initial-backoff}</td><td>{@code 500ms}</td><td>first delay before
- *       a window is sent again after a retriable answer (doubles, with jitter; never before
- *       {@code Retry-After})</td></tr>
- *   <tr><td>{@code control-plane-forwarder.retry.max-backoff}</td><td>{@code 60s}</td><td>longest such delay unless
- *       the control plane asks for more</td></tr>
- *   <tr><td>{@code control-plane-forwarder.auth-retry-interval}</td><td>{@code 60s}</td><td>how often a tenant's
- *       window is tried again while its token is rejected</td></tr>
- *   <tr><td>{@code control-plane-forwarder.shutdown-timeout}</td><td>{@code 30s}</td><td>how long a stop waits for
- *       the batches being read to be handed over and committed</td></tr>
- *   <tr><td>{@code audit.topic} / {@code audit.retention}</td><td>{@code telemetry.audit.v1} / {@code 7d}</td><td>the
- *       audit trail every accepted request is written to before it counts as accepted (P7)</td></tr>
- * </table>
+ * {@link InvalidSettingException} naming the key, the bound and the fix. Each key is defined once below; the
+ * builder's defaults, the launcher's binding and the README's table come from those definitions. Besides them,
+ * {@code audit.*} ({@link AuditSettings}): the audit trail every accepted request is written to before it counts as
+ * accepted (P7).
  *
  * <p>{@link #toString()} never shows tokens.
  */
@@ -92,101 +48,122 @@ public record ControlPlaneForwarderSettings(
         Duration shutdownTimeout,
         AuditSettings audit) {
 
-    public static final String WINDOW = "control-plane-forwarder.window";
-    public static final String ALLOWED_LATENESS = "control-plane-forwarder.allowed-lateness";
-    public static final String CORRECTION_HORIZON = "control-plane-forwarder.correction-horizon";
-    public static final String IDLE_TICK = "control-plane-forwarder.idle-tick";
-    public static final String TOP_ENDPOINTS = "control-plane-forwarder.top-endpoints";
-    public static final String URL = "control-plane-forwarder.url";
-    /** Prefix of the per-tenant token keys: {@code control-plane-forwarder.tenant-tokens.<tenant-id>}. */
-    public static final String TENANT_TOKENS = "control-plane-forwarder.tenant-tokens";
-    public static final String REQUEST_TIMEOUT = "control-plane-forwarder.request-timeout";
-    public static final String MAX_ENDPOINTS_PER_REQUEST = "control-plane-forwarder.max-endpoints-per-request";
-    public static final String TOPIC = "control-plane-forwarder.topic";
-    public static final String GROUP_ID = "control-plane-forwarder.group-id";
-    public static final String DEAD_LETTER_TOPIC = "control-plane-forwarder.dead-letter-topic";
-    public static final String BATCH_MAX_RECORDS = "control-plane-forwarder.batch.max-records";
-    public static final String BATCH_MAX_WAIT = "control-plane-forwarder.batch.max-wait";
-    public static final String MAX_HELD_RECORDS = "control-plane-forwarder.max-held-records";
-    public static final String RETRY_INITIAL_BACKOFF = "control-plane-forwarder.retry.initial-backoff";
-    public static final String RETRY_MAX_BACKOFF = "control-plane-forwarder.retry.max-backoff";
-    public static final String AUTH_RETRY_INTERVAL = "control-plane-forwarder.auth-retry-interval";
-    public static final String SHUTDOWN_TIMEOUT = "control-plane-forwarder.shutdown-timeout";
+    public static final Setting<Duration> WINDOW = Setting.duration("control-plane-forwarder.window",
+            Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1), "length of the event-time tumbling"
+                    + " windows, aligned to the epoch (whole milliseconds)");
+    public static final Setting<Duration> ALLOWED_LATENESS = Setting.duration(
+            "control-plane-forwarder.allowed-lateness", Duration.ofSeconds(30), Duration.ZERO, Duration.ofDays(1),
+            "a window is first emitted when the watermark passes its end plus this");
+    public static final Setting<Duration> CORRECTION_HORIZON = Setting.duration(
+            "control-plane-forwarder.correction-horizon", Duration.ofMinutes(10), Duration.ZERO, Duration.ofDays(7),
+            "how long after its first emission a window's state is kept so that late or redelivered events correct"
+                    + " it; later events for it are counted and dropped");
+    public static final Setting<Duration> IDLE_TICK = Setting.duration("control-plane-forwarder.idle-tick",
+            Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofDays(1), "processing-time tick: while no event"
+                    + " arrives the watermark moves on with the clock; at most `window`");
+    public static final Setting<Integer> TOP_ENDPOINTS = Setting.integer("control-plane-forwarder.top-endpoints", 5,
+            0, 50, "endpoints listed in each window's overview");
+    public static final Setting<String> URL = Setting.text("control-plane-forwarder.url", "http://127.0.0.1:8480",
+            "the control plane's base URL");
+    public static final Setting<Map<String, String>> TENANT_TOKENS = Setting.entries(
+            "control-plane-forwarder.tenant-tokens", "tenant", "token the forwarder sends for the tenant; a"
+                    + " CONTROL_PLANE tenant without one cannot be forwarded (nothing is committed)");
+    public static final Setting<Duration> REQUEST_TIMEOUT = Setting.positiveDuration(
+            "control-plane-forwarder.request-timeout", Duration.ofSeconds(10), Duration.ofMinutes(10),
+            "a request without an answer by then is a retriable failure");
+    public static final Setting<Integer> MAX_ENDPOINTS_PER_REQUEST = Setting.integer(
+            "control-plane-forwarder.max-endpoints-per-request", 1000, 1, 10_000, "a tenant's windows are split"
+                    + " into requests of at most this many endpoint aggregates (whole windows)");
+    public static final Setting<String> TOPIC = Setting.text("control-plane-forwarder.topic",
+            EventKind.ENDPOINTS.enrichedTopic(), "the enriched endpoint-stats topic to read (`read_committed`)");
+    public static final Setting<String> GROUP_ID = Setting.text("control-plane-forwarder.group-id",
+            "control-plane-forwarder", "consumer group; any number of instances may share it (each sends partial"
+                    + " aggregates of the partitions it reads, which the control plane merges)");
+    public static final Setting<String> DEAD_LETTER_TOPIC = Setting.text("control-plane-forwarder.dead-letter-topic",
+            Topics.DEAD_LETTERS, "where undecodable records go");
+    public static final Setting<Integer> BATCH_MAX_RECORDS = Setting.integer(
+            "control-plane-forwarder.batch.max-records", 500, 1, 10_000, "records per batch handed to the"
+                    + " aggregator");
+    public static final Setting<Duration> BATCH_MAX_WAIT = Setting.positiveDuration(
+            "control-plane-forwarder.batch.max-wait", Duration.ofSeconds(1), Duration.ofMinutes(10),
+            "longest wait to fill a batch");
+    public static final Setting<Integer> MAX_HELD_RECORDS = Setting.integer("control-plane-forwarder.max-held-records",
+            200_000, 1, 10_000_000, "records read but not yet committable (their windows are open or not yet"
+                    + " accepted); above it the consumer pauses. Size it above the topic's rate × (`window` +"
+                    + " `allowed-lateness`); each costs about 150 bytes");
+    public static final Setting<Duration> RETRY_INITIAL_BACKOFF = Setting.positiveDuration(
+            "control-plane-forwarder.retry.initial-backoff", Duration.ofMillis(500), Duration.ofHours(1),
+            "first delay before a window is sent again after a retriable answer (doubles, with jitter; never"
+                    + " before `Retry-After`)");
+    public static final Setting<Duration> RETRY_MAX_BACKOFF = Setting.positiveDuration(
+            "control-plane-forwarder.retry.max-backoff", Duration.ofSeconds(60), Duration.ofHours(1),
+            "longest such delay unless the control plane asks for more; at least `initial-backoff`");
+    public static final Setting<Duration> AUTH_RETRY_INTERVAL = Setting.positiveDuration(
+            "control-plane-forwarder.auth-retry-interval", Duration.ofSeconds(60), Duration.ofHours(1),
+            "how often a tenant's window is tried again while its token is rejected");
+    public static final Setting<Duration> SHUTDOWN_TIMEOUT = Setting.positiveDuration(
+            "control-plane-forwarder.shutdown-timeout", Duration.ofSeconds(30), Duration.ofHours(1),
+            "how long a stop waits for the batches being read to be handed over and committed");
+    public static final Setting<Map<String, String>> KAFKA = Setting.entries("control-plane-forwarder.kafka",
+            "property", "extra Kafka client properties (security, timeouts)");
+
+    /** The forwarder's keys, in the README's order. */
+    public static final SettingsTable SETTINGS = SettingsTable.of("control-plane-forwarder", WINDOW,
+            ALLOWED_LATENESS, CORRECTION_HORIZON, IDLE_TICK, TOP_ENDPOINTS, URL, TENANT_TOKENS, REQUEST_TIMEOUT,
+            MAX_ENDPOINTS_PER_REQUEST, TOPIC, GROUP_ID, DEAD_LETTER_TOPIC, BATCH_MAX_RECORDS, BATCH_MAX_WAIT,
+            MAX_HELD_RECORDS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, AUTH_RETRY_INTERVAL, SHUTDOWN_TIMEOUT, KAFKA);
+
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
-    static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
     public ControlPlaneForwarderSettings {
-        Objects.requireNonNull(window, WINDOW);
-        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0
-                || window.getNano() % 1_000_000 != 0) {
-            throw new IllegalArgumentException(WINDOW + " must be 1s..1d in whole milliseconds, e.g. 1m; was "
-                    + window);
-        }
-        requireNotNegative(ALLOWED_LATENESS, allowedLateness);
-        requireNotNegative(CORRECTION_HORIZON, correctionHorizon);
-        Objects.requireNonNull(idleTick, IDLE_TICK);
-        if (idleTick.compareTo(Duration.ofMillis(10)) < 0 || idleTick.compareTo(window) > 0) {
-            throw new IllegalArgumentException(IDLE_TICK + " must be between 10ms and " + WINDOW + " (" + window
-                    + "), was " + idleTick);
-        }
-        if (topEndpoints < 0 || topEndpoints > 50) {
-            throw new IllegalArgumentException(TOP_ENDPOINTS + " must be 0..50, was " + topEndpoints);
-        }
-        Objects.requireNonNull(controlPlaneUrl, URL);
+        WINDOW.check(window);
+        WINDOW.require(window.getNano() % 1_000_000 == 0, "must be in whole milliseconds, e.g. 1m (was " + window
+                + ")");
+        ALLOWED_LATENESS.check(allowedLateness);
+        CORRECTION_HORIZON.check(correctionHorizon);
+        IDLE_TICK.check(idleTick);
+        IDLE_TICK.require(idleTick.compareTo(window) <= 0, "must not be longer than " + WINDOW + " (" + window
+                + "), was " + idleTick);
+        TOP_ENDPOINTS.check(topEndpoints);
+        URL.require(controlPlaneUrl != null, "must be set, e.g. http://127.0.0.1:8480");
         String scheme = controlPlaneUrl.getScheme();
-        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || controlPlaneUrl.getHost() == null
+        URL.require(!(scheme == null || !(scheme.equals("http") || scheme.equals("https"))
+                || controlPlaneUrl.getHost() == null
                 || (controlPlaneUrl.getPath() != null && !controlPlaneUrl.getPath().isEmpty()
                         && !controlPlaneUrl.getPath().equals("/"))
-                || controlPlaneUrl.getQuery() != null) {
-            throw new IllegalArgumentException(URL + " must be http(s)://host:port of the control plane (no path),"
-                    + " e.g. http://127.0.0.1:8480; was " + controlPlaneUrl);
-        }
-        Objects.requireNonNull(tenantTokens, TENANT_TOKENS);
+                || controlPlaneUrl.getQuery() != null), "must be http(s)://host:port of the control plane (no"
+                        + " path), e.g. http://127.0.0.1:8480; was " + controlPlaneUrl);
+        Objects.requireNonNull(tenantTokens, TENANT_TOKENS.key());
         Map<String, String> tokens = new TreeMap<>();
         tenantTokens.forEach((tenant, token) -> {
-            if (tenant == null || !TENANT_ID.matcher(tenant).matches()) {
-                throw new IllegalArgumentException(TENANT_TOKENS + "." + tenant + ": the tenant id must be 1..128"
-                        + " characters of A-Z a-z 0-9 . _ : @ -");
+            String key = TENANT_TOKENS + "." + tenant;
+            if (!TenantId.isValid(tenant)) {
+                throw new InvalidSettingException(key, key + ": the tenant id must be " + TenantId.RULE);
             }
             if (token == null || token.isBlank() || !token.strip().equals(token)
                     || token.chars().anyMatch(c -> c <= ' ' || c == 127)) {
-                throw new IllegalArgumentException(TENANT_TOKENS + "." + tenant + " must be the tenant's"
-                        + " control-plane token, without spaces or control characters");
+                throw new InvalidSettingException(key, key + " must be the tenant's control-plane token, without"
+                        + " spaces or control characters");
             }
             tokens.put(tenant, token);
         });
         tenantTokens = Collections.unmodifiableMap(new LinkedHashMap<>(tokens));
-        Objects.requireNonNull(requestTimeout, REQUEST_TIMEOUT);
-        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException(REQUEST_TIMEOUT + " must be positive, e.g. 10s, was " + requestTimeout);
-        }
-        if (maxEndpointsPerRequest < 1 || maxEndpointsPerRequest > 10_000) {
-            throw new IllegalArgumentException(MAX_ENDPOINTS_PER_REQUEST + " must be 1..10000, was "
-                    + maxEndpointsPerRequest);
-        }
+        REQUEST_TIMEOUT.check(requestTimeout);
+        MAX_ENDPOINTS_PER_REQUEST.check(maxEndpointsPerRequest);
         requireTopic(TOPIC, topic);
-        if (groupId == null || groupId.isBlank()) {
-            throw new IllegalArgumentException(GROUP_ID + " is empty: name the Kafka consumer group, e.g."
-                    + " control-plane-forwarder");
-        }
+        GROUP_ID.check(groupId);
         requireTopic(DEAD_LETTER_TOPIC, deadLetterTopic);
         Objects.requireNonNull(audit, "audit");
-        if (batchMaxRecords < 1 || batchMaxRecords > 10_000) {
-            throw new IllegalArgumentException(BATCH_MAX_RECORDS + " must be 1..10000, was " + batchMaxRecords);
-        }
-        requirePositive(BATCH_MAX_WAIT, batchMaxWait);
-        if (maxHeldRecords < 1 || maxHeldRecords > 10_000_000) {
-            throw new IllegalArgumentException(MAX_HELD_RECORDS + " must be 1..10000000, was " + maxHeldRecords);
-        }
-        requirePositive(RETRY_INITIAL_BACKOFF, retryInitialBackoff);
-        requirePositive(RETRY_MAX_BACKOFF, retryMaxBackoff);
-        if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
-            throw new IllegalArgumentException(RETRY_MAX_BACKOFF + " (" + retryMaxBackoff + ") must not be shorter"
-                    + " than " + RETRY_INITIAL_BACKOFF + " (" + retryInitialBackoff + ")");
-        }
-        requirePositive(AUTH_RETRY_INTERVAL, authRetryInterval);
-        requirePositive(SHUTDOWN_TIMEOUT, shutdownTimeout);
+        BATCH_MAX_RECORDS.check(batchMaxRecords);
+        BATCH_MAX_WAIT.check(batchMaxWait);
+        MAX_HELD_RECORDS.check(maxHeldRecords);
+        RETRY_INITIAL_BACKOFF.check(retryInitialBackoff);
+        RETRY_MAX_BACKOFF.check(retryMaxBackoff);
+        RETRY_MAX_BACKOFF.require(retryMaxBackoff.compareTo(retryInitialBackoff) >= 0, "(" + retryMaxBackoff
+                + ") must not be shorter than " + RETRY_INITIAL_BACKOFF + " (" + retryInitialBackoff + ")");
+        AUTH_RETRY_INTERVAL.check(authRetryInterval);
+        SHUTDOWN_TIMEOUT.check(shutdownTimeout);
     }
 
     /** The token configured for {@code tenantId}, if any. */
@@ -207,25 +184,9 @@ public record ControlPlaneForwarderSettings(
                 + ", shutdownTimeout=" + shutdownTimeout + ", audit=" + audit + "]";
     }
 
-    private static void requireTopic(String key, String topic) {
-        if (topic == null || !TOPIC_NAME.matcher(topic).matches()) {
-            throw new IllegalArgumentException(key + " must be a Kafka topic name (1..249 characters of a-z A-Z 0-9"
-                    + " . _ -), was " + topic);
-        }
-    }
-
-    private static void requirePositive(String key, Duration d) {
-        Objects.requireNonNull(d, key);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(key + " must be positive, was " + d);
-        }
-    }
-
-    private static void requireNotNegative(String key, Duration d) {
-        Objects.requireNonNull(d, key);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(key + " must not be negative, was " + d);
-        }
+    private static void requireTopic(Setting<String> setting, String topic) {
+        setting.require(topic != null && TOPIC_NAME.matcher(topic).matches(), "must be a Kafka topic name (1..249"
+                + " characters of a-z A-Z 0-9 . _ -), was " + topic);
     }
 
     public static ControlPlaneForwarderSettings defaults() {
@@ -263,25 +224,25 @@ public record ControlPlaneForwarderSettings(
 
     /** Builds {@link ControlPlaneForwarderSettings}; every default is written here, once. */
     public static final class Builder {
-        private Duration window = Duration.ofMinutes(1);
-        private Duration allowedLateness = Duration.ofSeconds(30);
-        private Duration correctionHorizon = Duration.ofMinutes(10);
-        private Duration idleTick = Duration.ofSeconds(1);
-        private int topEndpoints = 5;
-        private URI controlPlaneUrl = URI.create("http://127.0.0.1:8480");
-        private Map<String, String> tenantTokens = new LinkedHashMap<>();
-        private Duration requestTimeout = Duration.ofSeconds(10);
-        private int maxEndpointsPerRequest = 1000;
-        private String topic = EventKind.ENDPOINTS.enrichedTopic();
-        private String groupId = "control-plane-forwarder";
-        private String deadLetterTopic = Topics.DEAD_LETTERS;
-        private int batchMaxRecords = 500;
-        private Duration batchMaxWait = Duration.ofSeconds(1);
-        private int maxHeldRecords = 200_000;
-        private Duration retryInitialBackoff = Duration.ofMillis(500);
-        private Duration retryMaxBackoff = Duration.ofSeconds(60);
-        private Duration authRetryInterval = Duration.ofSeconds(60);
-        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Duration window = WINDOW.defaultValue();
+        private Duration allowedLateness = ALLOWED_LATENESS.defaultValue();
+        private Duration correctionHorizon = CORRECTION_HORIZON.defaultValue();
+        private Duration idleTick = IDLE_TICK.defaultValue();
+        private int topEndpoints = TOP_ENDPOINTS.defaultValue();
+        private URI controlPlaneUrl = URI.create(URL.defaultValue());
+        private Map<String, String> tenantTokens = new LinkedHashMap<>(TENANT_TOKENS.defaultValue());
+        private Duration requestTimeout = REQUEST_TIMEOUT.defaultValue();
+        private int maxEndpointsPerRequest = MAX_ENDPOINTS_PER_REQUEST.defaultValue();
+        private String topic = TOPIC.defaultValue();
+        private String groupId = GROUP_ID.defaultValue();
+        private String deadLetterTopic = DEAD_LETTER_TOPIC.defaultValue();
+        private int batchMaxRecords = BATCH_MAX_RECORDS.defaultValue();
+        private Duration batchMaxWait = BATCH_MAX_WAIT.defaultValue();
+        private int maxHeldRecords = MAX_HELD_RECORDS.defaultValue();
+        private Duration retryInitialBackoff = RETRY_INITIAL_BACKOFF.defaultValue();
+        private Duration retryMaxBackoff = RETRY_MAX_BACKOFF.defaultValue();
+        private Duration authRetryInterval = AUTH_RETRY_INTERVAL.defaultValue();
+        private Duration shutdownTimeout = SHUTDOWN_TIMEOUT.defaultValue();
         private AuditSettings audit = AuditSettings.defaults();
 
         private Builder() {}

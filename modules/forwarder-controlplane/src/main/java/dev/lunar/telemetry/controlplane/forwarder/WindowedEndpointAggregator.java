@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.controlplane.forwarder;
 
+import dev.lunar.telemetry.events.TenantId;
 import dev.lunar.telemetry.events.avro.EnrichedEndpointStats;
 import dev.lunar.telemetry.events.avro.EndpointRef;
 import dev.lunar.telemetry.events.avro.LatencyBucket;
@@ -94,7 +95,6 @@ import reactor.core.scheduler.Schedulers;
  * {@code W + allowed-lateness + correction-horizon} of event time. Backpressure from downstream reaches the input.
  */
 final class WindowedEndpointAggregator {
-    private static final Pattern TENANT_ID = ControlPlaneForwarderSettings.TENANT_ID;
     private static final Pattern PROVIDER = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,255}");
     private static final Pattern METHOD = Pattern.compile("[A-Z*]{1,16}");
     private static final Object TICK = new Object();
@@ -459,7 +459,7 @@ final class WindowedEndpointAggregator {
     /** The endpoint of a well-formed event, or null when the event breaks the schema's promises. */
     private static EndpointKey validKey(EnrichedEndpointStats e) {
         if (e.getHeader() == null || e.getHeader().getEventId() == null || e.getHeader().getEventId().isEmpty()
-                || e.getWindowStart() == null || !TENANT_ID.matcher(e.getTenant().getId()).matches()) {
+                || e.getWindowStart() == null || !TenantId.isValid(e.getTenant().getId())) {
             return null;
         }
         if (e.getCount() < 0 || e.getLatencySumMs() < 0 || e.getLatencyMaxMs() < 0
