@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
  * The entry point of one {@link LocalKafkaCluster} node in a JVM of its own, so that {@code kill -9} of a node is a
  * real process kill. Arguments: {@code <data-dir> <node-id> <client-port> <controller-port> <cluster-id> <voters>
  * <default-partitions> <timeout-ms> [key=value ...]} (broker properties). Prints {@link #READY} once the node
- * answers; SIGTERM stops it gracefully (controlled shutdown) through the shutdown hook.
+ * answers; SIGTERM stops it gracefully (controlled shutdown) through the shutdown hook, and so does the end of the
+ * JVM that started it.
  */
 public final class ClusterNodeMain {
 
@@ -37,6 +38,8 @@ public final class ClusterNodeMain {
             builder.brokerProperty(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
         EmbeddedKafkaBroker broker = builder.build();
+        // A node outlives no parent (run, a test): if that JVM dies, even by kill -9, this node stops gracefully.
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.stop();
