@@ -36,6 +36,8 @@ final class PacedProducer implements AutoCloseable {
     private final AtomicReference<Exception> firstError = new AtomicReference<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile int next;
+    /** When each record was handed to the producer ({@link System#nanoTime()}), by event id. */
+    private final Map<String, Long> sentNanos = new java.util.concurrent.ConcurrentHashMap<>();
     private long startNanos;
 
     PacedProducer(String bootstrapServers, List<Traffic.Raw> records, Function<Traffic.Raw, String> topicOf,
@@ -66,6 +68,9 @@ final class PacedProducer implements AutoCloseable {
         try {
             while (next < due) {
                 Traffic.Raw raw = records.get(next++);
+                if (raw.eventId() != null) {
+                    sentNanos.put(raw.eventId(), System.nanoTime());
+                }
                 producer.send(new ProducerRecord<>(topicOf.apply(raw), null, raw.key(), raw.value(), raw.headers()),
                         (metadata, error) -> {
                             if (error != null) {
@@ -88,6 +93,11 @@ final class PacedProducer implements AutoCloseable {
     /** Records handed to the producer so far. */
     int sent() {
         return next;
+    }
+
+    /** Event id to the {@link System#nanoTime()} at which it was handed to the producer. */
+    Map<String, Long> sentNanos() {
+        return Map.copyOf(sentNanos);
     }
 
     long acknowledged() {
