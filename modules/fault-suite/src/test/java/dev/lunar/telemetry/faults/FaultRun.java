@@ -121,8 +121,11 @@ final class FaultRun implements AutoCloseable {
     /** The faults' time spans, for {@link LatencyByPhase}. */
     final List<LatencyByPhase.Phase> phases = new ArrayList<>();
     int brokerFaults;
-    /** Records the fleet had still to produce when the last step was taken (0: it was taken after traffic ended). */
-    int unsentAtLastStep;
+    /**
+     * Share of the traffic from which the fleet waits for the last step to be taken (1 = never waits): faults that
+     * outlast the paced traffic on a loaded machine still leave traffic to flow after the last one.
+     */
+    double reserveFrom = 1;
     final List<CommitSnapshot> commitSnapshots = new ArrayList<>();
     ControlPlaneOutcome controlPlaneOutcome;
     PacedProducer producer;
@@ -190,12 +193,22 @@ final class FaultRun implements AutoCloseable {
         }
         processor = processors.get(0);
         forwarder = forwarders.get(0);
-        processors.forEach(ServiceProcess::start);
-        forwarders.forEach(ServiceProcess::start);
+        // several instances start one after another: a dozen JVMs starting at once on two shared cores time out
+        boolean oneByOne = shape.instances() > 1;
+        for (ServiceProcess service : processorsThenForwarders()) {
+            service.start();
+            if (oneByOne) {
+                service.awaitRunning(settings.patience());
+            }
+        }
         if (withControlPlane) {
             controlPlane = closeLater(new LoopbackControlPlane(directory, traffic.tenants, seed, canaries));
             for (int i = 1; i <= shape.instances(); i++) {
-                addControlPlaneForwarder().start();
+                ServiceProcess added = addControlPlaneForwarder();
+                added.start();
+                if (oneByOne) {
+                    added.awaitRunning(settings.patience());
+                }
             }
             controlPlaneForwarder = controlPlaneForwarders.get(0);
         }
@@ -215,18 +228,26 @@ final class FaultRun implements AutoCloseable {
     void drive(List<Step> steps) {
         producer = closeLater(new PacedProducer(bootstrap(), traffic.records,
                 raw -> prefix + raw.kind().rawTopic(), perSecond));
+        if (reserveFrom < 1) {
+            producer.holdFrom(reserveFrom);
+        }
         producer.start();
         note("producing %,d records (%,d events + %,d poison) at %.0f/s", traffic.records.size(),
                 traffic.eventCount(), traffic.poisonCount(), perSecond);
         List<Step> ordered = steps.stream().sorted(Comparator.comparingDouble(Step::share)).toList();
         int expected = traffic.datadogIds.size();
-        for (Step step : ordered) {
+        for (int i = 0; i < ordered.size(); i++) {
+            Step step = ordered.get(i);
             int target = (int) Math.ceil(step.share() * expected);
             waitFor(String.format(Locale.ROOT, "%.0f %% of the Datadog entries (%d) before: %s", step.share() * 100,
                     target, step.what()), () -> datadog.progress() >= target);
             note("at %d/%d Datadog entries: %s", datadog.progress(), expected, step.what());
             long began = System.nanoTime();
-            unsentAtLastStep = traffic.records.size() - producer.sent();
+            if (i == ordered.size() - 1 && reserveFrom < 1) {
+                note("releasing the fleet's reserve (%,d of %,d records produced so far)", producer.sent(),
+                        traffic.records.size());
+                producer.release();
+            }
             step.action().run();
             phases.add(new LatencyByPhase.Phase(step.what(), began, System.nanoTime()));
         }
@@ -488,6 +509,12 @@ final class FaultRun implements AutoCloseable {
                 controlPlaneForwarderEnvironment(instance), directory));
         controlPlaneForwarders.add(added);
         return added;
+    }
+
+    private List<ServiceProcess> processorsThenForwarders() {
+        List<ServiceProcess> all = new ArrayList<>(processors);
+        all.addAll(forwarders);
+        return all;
     }
 
     /** Kills of all instances of a service. */

@@ -36,6 +36,11 @@ final class PacedProducer implements AutoCloseable {
     private final AtomicReference<Exception> firstError = new AtomicReference<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile int next;
+    /** Records from this index on wait for {@link #release()}; none by default. */
+    private volatile int heldFrom = Integer.MAX_VALUE;
+    /** Nanos spent waiting for the release; the schedule is shifted by it, so the rate is kept afterwards. */
+    private volatile long heldNanos;
+    private volatile long holdBegan = -1;
     /** When each record was handed to the producer ({@link System#nanoTime()}), by event id. */
     private final Map<String, Long> sentNanos = new java.util.concurrent.ConcurrentHashMap<>();
     private long startNanos;
@@ -63,8 +68,32 @@ final class PacedProducer implements AutoCloseable {
         ticker.scheduleAtFixedRate(this::sendDue, 0, 20, TimeUnit.MILLISECONDS);
     }
 
-    private void sendDue() {
-        long due = Math.min(records.size(), (long) Math.ceil((System.nanoTime() - startNanos) / 1e9 * perSecond));
+    /**
+     * Holds back the records from {@code share} of the traffic on until {@link #release()}: a scenario whose faults
+     * may outlast the paced traffic keeps a reserve for after its last fault. Call before {@link #start()}.
+     */
+    void holdFrom(double share) {
+        heldFrom = (int) (records.size() * share);
+    }
+
+    /** Lets the held records go, at the same rate as before, from now on. */
+    synchronized void release() {
+        if (holdBegan >= 0) {
+            heldNanos += System.nanoTime() - holdBegan;
+            holdBegan = -1;
+        }
+        heldFrom = Integer.MAX_VALUE;
+    }
+
+    private synchronized void sendDue() {
+        long due = Math.min(records.size(), (long) Math.ceil((System.nanoTime() - startNanos - heldNanos) / 1e9
+                * perSecond));
+        if (due > heldFrom) {
+            due = heldFrom;
+            if (next >= heldFrom && holdBegan < 0) {
+                holdBegan = System.nanoTime();
+            }
+        }
         try {
             while (next < due) {
                 Traffic.Raw raw = records.get(next++);

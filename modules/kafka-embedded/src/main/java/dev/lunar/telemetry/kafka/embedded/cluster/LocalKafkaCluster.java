@@ -289,6 +289,10 @@ public final class LocalKafkaCluster implements KafkaBroker, AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", replicas);
         p.put("share.coordinator.state.topic.min.isr", minIsr);
         p.put("unclean.leader.election.enable", "false");
+        // 6 instead of 50 partitions each for the offsets and transaction-state topics: a node restarted on two
+        // shared cores then recovers and rejoins every ISR sooner; replication and min ISR stay as compose.yaml
+        p.put("offsets.topic.num.partitions", "6");
+        p.put("transaction.state.log.num.partitions", "6");
         p.putAll(extraProperties);
         return p;
     }
