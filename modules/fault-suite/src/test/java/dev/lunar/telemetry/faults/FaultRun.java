@@ -122,10 +122,10 @@ final class FaultRun implements AutoCloseable {
     final List<LatencyByPhase.Phase> phases = new ArrayList<>();
     int brokerFaults;
     /**
-     * Share of the traffic from which the fleet waits for the last step to be taken (1 = never waits): faults that
-     * outlast the paced traffic on a loaded machine still leave traffic to flow after the last one.
+     * Whether the traffic is cut in equal slices, one before the first step and one more released as each step
+     * begins: every fault then has traffic flowing during it, however long the faults before it took.
      */
-    double reserveFrom = 1;
+    boolean slicePerStep;
     final List<CommitSnapshot> commitSnapshots = new ArrayList<>();
     ControlPlaneOutcome controlPlaneOutcome;
     PacedProducer producer;
@@ -228,8 +228,9 @@ final class FaultRun implements AutoCloseable {
     void drive(List<Step> steps) {
         producer = closeLater(new PacedProducer(bootstrap(), traffic.records,
                 raw -> prefix + raw.kind().rawTopic(), perSecond));
-        if (reserveFrom < 1) {
-            producer.holdFrom(reserveFrom);
+        if (slicePerStep) {
+            int slices = steps.size() + 1;
+            producer.holdAt(java.util.stream.IntStream.range(1, slices).mapToObj(i -> (double) i / slices).toList());
         }
         producer.start();
         note("producing %,d records (%,d events + %,d poison) at %.0f/s", traffic.records.size(),
@@ -243,8 +244,8 @@ final class FaultRun implements AutoCloseable {
                     target, step.what()), () -> datadog.progress() >= target);
             note("at %d/%d Datadog entries: %s", datadog.progress(), expected, step.what());
             long began = System.nanoTime();
-            if (i == ordered.size() - 1 && reserveFrom < 1) {
-                note("releasing the fleet's reserve (%,d of %,d records produced so far)", producer.sent(),
+            if (slicePerStep) {
+                note("releasing the fleet's next slice (%,d of %,d records produced so far)", producer.sent(),
                         traffic.records.size());
                 producer.release();
             }

@@ -41,6 +41,7 @@ final class PacedProducer implements AutoCloseable {
     /** Nanos spent waiting for the release; the schedule is shifted by it, so the rate is kept afterwards. */
     private volatile long heldNanos;
     private volatile long holdBegan = -1;
+    private final java.util.ArrayDeque<Integer> holds = new java.util.ArrayDeque<>();
     /** When each record was handed to the producer ({@link System#nanoTime()}), by event id. */
     private final Map<String, Long> sentNanos = new java.util.concurrent.ConcurrentHashMap<>();
     private long startNanos;
@@ -73,16 +74,27 @@ final class PacedProducer implements AutoCloseable {
      * may outlast the paced traffic keeps a reserve for after its last fault. Call before {@link #start()}.
      */
     void holdFrom(double share) {
-        heldFrom = (int) (records.size() * share);
+        holdAt(List.of(share));
     }
 
-    /** Lets the held records go, at the same rate as before, from now on. */
+    /**
+     * Splits the traffic at these shares (ascending): the records from each one on wait for one more
+     * {@link #release()}. Call before {@link #start()}.
+     */
+    void holdAt(List<Double> shares) {
+        holds.clear();
+        shares.forEach(share -> holds.add((int) (records.size() * share)));
+        heldFrom = holds.isEmpty() ? Integer.MAX_VALUE : holds.poll();
+    }
+
+    /** Lets the next held part go, at the same rate as before, from now on. */
     synchronized void release() {
         if (holdBegan >= 0) {
             heldNanos += System.nanoTime() - holdBegan;
             holdBegan = -1;
         }
-        heldFrom = Integer.MAX_VALUE;
+        Integer next = holds.poll();
+        heldFrom = next == null ? Integer.MAX_VALUE : next;
     }
 
     private synchronized void sendDue() {

@@ -113,12 +113,12 @@ class PipelineFaultSuiteTest {
      */
     @Test
     void threeBrokersWithEveryServiceScaledOutSurviveLeaderControllerAndRollingBrokerFaults() {
-        // traffic of at least ~100 s: the broker faults take 60-150 s here (each broker JVM restart and ISR catch-up
-        // takes 10-35 s on two shared cores); if they take longer, the reserve below waits for the last one
+        // traffic of at least ~100 s: the broker faults take 60-240 s here (each broker JVM restart and ISR catch-up
+        // takes 10-35 s on two shared cores); if they take longer, each slice of traffic waits for its fault
         double rateFactor = Math.min(1, SETTINGS.events() / 100.0 / SETTINGS.perSecond());
         try (FaultRun run = new FaultRun("three-brokers", "exactly-once", SETTINGS, 17, true, rateFactor,
                 new FaultRun.Shape(3, 2))) {
-            run.reserveFrom = 0.85; // the last 15 % of the traffic flows only once the last fault has begun
+            run.slicePerStep = true; // a fifth of the traffic before the faults, and a fifth from the start of each
             run.start();
             List<FaultRun.Step> steps = List.of(
                     new FaultRun.Step(0.05, "kill -9 the leader of the busiest partitions, bring it back",
