@@ -1,7 +1,6 @@
 package dev.lunar.telemetry.benchmarks;
 
 import dev.lunar.telemetry.events.EventKind;
-import dev.lunar.telemetry.processor.DenylistPlanProbe;
 import dev.lunar.telemetry.processor.ProcessorSettings;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -18,9 +18,8 @@ import dev.lunar.telemetry.events.avro.PolicySnapshot;
 import dev.lunar.telemetry.events.avro.ProcessStats;
 import dev.lunar.telemetry.events.avro.ProxyLog;
 import dev.lunar.telemetry.events.avro.ResourceUsage;
-import dev.lunar.telemetry.processor.PrivacyDefaults;
 import dev.lunar.telemetry.processor.ProcessorSettings;
-import dev.lunar.telemetry.processor.RedactorProbe;
+import dev.lunar.telemetry.processor.privacy.PrivacyDefaults;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +36,7 @@ import org.apache.avro.specific.SpecificRecordBase;
  * algorithmic choices as the processor (its own value redactor, through {@link RedactorProbe}; remembered key
  * decisions and YAML scrubs; YAML always re-emitted; copy-on-write collections), so a
  * comparison measures what the plan's generality costs, not a different algorithm. Default denylist and redaction patterns only (no tenant patterns, no API-key literals), like
- * {@link dev.lunar.telemetry.processor.DenylistPlanProbe}. {@code HandWrittenScrubberTest} proves that both give the
+ * {@link DenylistPlanProbe}. {@code HandWrittenScrubberTest} proves that both give the
  * same records and paths.
  */
 final class HandWrittenScrubber {

@@ -1,7 +1,6 @@
 package dev.lunar.telemetry.benchmarks;
 
 import dev.lunar.telemetry.processor.ProcessorSettings;
-import dev.lunar.telemetry.processor.RedactorProbe;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

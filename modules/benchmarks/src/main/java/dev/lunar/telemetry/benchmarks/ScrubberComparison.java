@@ -1,7 +1,6 @@
 package dev.lunar.telemetry.benchmarks;
 
 import dev.lunar.telemetry.events.EventKind;
-import dev.lunar.telemetry.processor.DenylistPlanProbe;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

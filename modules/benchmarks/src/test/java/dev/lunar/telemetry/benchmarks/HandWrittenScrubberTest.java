@@ -3,7 +3,6 @@ package dev.lunar.telemetry.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lunar.telemetry.events.EventKind;
-import dev.lunar.telemetry.processor.DenylistPlanProbe;
 import dev.lunar.telemetry.processor.ProcessorSettings;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;

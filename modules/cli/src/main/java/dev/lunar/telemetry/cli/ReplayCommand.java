@@ -6,7 +6,7 @@ import dev.lunar.telemetry.cli.tools.TopicRangeReader;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.processor.EnrichmentPipeline;
 import dev.lunar.telemetry.processor.ProcessorSettings;
-import dev.lunar.telemetry.processor.TenantAdmin;
+import dev.lunar.telemetry.processor.tenants.TenantAdmin;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lunar.telemetry.cli.config.ConfigSource;
 import dev.lunar.telemetry.cli.config.ProcessorConfig;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
-import dev.lunar.telemetry.processor.TenantAdmin;
+import dev.lunar.telemetry.processor.tenants.TenantAdmin;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lunar.telemetry.cli.config.ConfigSource;
 import dev.lunar.telemetry.cli.config.CoreSettings;
-import dev.lunar.telemetry.processor.IndividualRequestRule;
+import dev.lunar.telemetry.processor.privacy.IndividualRequestRule;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

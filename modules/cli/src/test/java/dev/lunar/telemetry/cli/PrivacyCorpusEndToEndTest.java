@@ -23,7 +23,7 @@ import dev.lunar.telemetry.events.avro.ResourceUsage;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.events.avro.TenantPlan;
 import dev.lunar.telemetry.processor.ProcessorSettings;
-import dev.lunar.telemetry.processor.TenantAdmin;
+import dev.lunar.telemetry.processor.tenants.TenantAdmin;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

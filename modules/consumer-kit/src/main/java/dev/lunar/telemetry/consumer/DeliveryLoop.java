@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +39,7 @@ final class DeliveryLoop<T> {
     private final String deliverStage;
     private final RecordSource source;
     private final DeadLetterSink deadLetters;
-    private final Map<String, Function<byte[], T>> codecs;
+    private final Map<String, BiFunction<byte[], RecordPosition, T>> codecs;
     private final Set<String> skipHeaders;
     private final BatchHandler<T> handler;
     private final int maxRecords;
@@ -57,7 +57,7 @@ final class DeliveryLoop<T> {
     private volatile AcknowledgementLedger ledger;
 
     DeliveryLoop(String name, String destination, RecordSource source, DeadLetterSink deadLetters,
-                 Map<String, Function<byte[], T>> codecs, Set<String> skipHeaders, BatchHandler<T> handler,
+                 Map<String, BiFunction<byte[], RecordPosition, T>> codecs, Set<String> skipHeaders, BatchHandler<T> handler,
                  int maxRecords, long maxBytes, Duration maxWait, Backoff backoff, Duration authRetryInterval,
                  ConsumerMetrics metrics, HealthState health, DoubleSupplier random, int maxHeldRecords,
                  Scheduler decoding, int decodePrefetch) {
@@ -136,13 +136,14 @@ final class DeliveryLoop<T> {
                 }
             }
         }
-        Function<byte[], T> codec = codecs.get(record.topic());
+        BiFunction<byte[], RecordPosition, T> codec = codecs.get(record.topic());
         if (codec == null) {
             return new Envelope<>(record, null, new BadRecordException(BadRecordException.Reason.WRONG_TYPE,
                     "no record type is configured for topic " + record.topic()));
         }
         try {
-            return new Envelope<>(record, codec.apply(record.value()), null);
+            return new Envelope<>(record, codec.apply(record.value(),
+                    new RecordPosition(record.topic(), record.partition(), record.offset())), null);
         } catch (BadRecordException e) {
             return new Envelope<>(record, null, e);
         }

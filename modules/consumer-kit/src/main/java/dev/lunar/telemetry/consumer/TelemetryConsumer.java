@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -230,7 +231,7 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
         private final Class<T> recordType;
         private KafkaClientSettings kafka;
         private String groupId;
-        private final Map<String, Function<byte[], T>> codecs = new LinkedHashMap<>();
+        private final Map<String, BiFunction<byte[], RecordPosition, T>> codecs = new LinkedHashMap<>();
         private BatchHandler<T> handler;
         private String destination;
         private int maxRecords = DEFAULT_MAX_BATCH_RECORDS;
@@ -279,7 +280,7 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
             }
             @SuppressWarnings({"unchecked", "rawtypes"})
             AvroCodec<?> codec = AvroCodec.of((Class) type);
-            codecs.put(topic, bytes -> recordType.cast(codec.decode(bytes)));
+            codecs.put(topic, (bytes, position) -> recordType.cast(codec.decode(bytes)));
             return this;
         }
 
@@ -299,7 +300,22 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
             Objects.requireNonNull(topic, "topic");
             Objects.requireNonNull(prepare, "prepare");
             AvroCodec<R> codec = AvroCodec.of(type);
-            codecs.put(topic, bytes -> recordType.cast(prepare.apply(codec.decode(bytes))));
+            codecs.put(topic, (bytes, position) -> recordType.cast(prepare.apply(codec.decode(bytes))));
+            return this;
+        }
+
+        /**
+         * Like {@link #topic(String, Class, Function)}, with the record's position: {@code prepare(record, position)}.
+         * For a consumer whose result depends on where a record was read — the control-plane forwarder keys its
+         * partial aggregates by source partition. {@code prepare} must be a function of the record and its position
+         * alone.
+         */
+        public <R extends SpecificRecordBase> Builder<T> positionedTopic(String topic, Class<R> type,
+                BiFunction<? super R, RecordPosition, ? extends T> prepare) {
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(prepare, "prepare");
+            AvroCodec<R> codec = AvroCodec.of(type);
+            codecs.put(topic, (bytes, position) -> recordType.cast(prepare.apply(codec.decode(bytes), position)));
             return this;
         }
 

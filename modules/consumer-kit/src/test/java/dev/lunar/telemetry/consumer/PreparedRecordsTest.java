@@ -87,6 +87,34 @@ class PreparedRecordsTest {
     }
 
     @Test
+    void positionedTopicHandsPrepareWhereEachRecordWasRead() {
+        List<RecordPosition> positions = new CopyOnWriteArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        List<RecordHeaders> headers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            values.add(TestRecords.encoded(i));
+            headers.add(new RecordHeaders());
+        }
+        source = new FakeRecordSource(TOPIC, values, headers);
+        TelemetryConsumer.Builder<Prepared> builder = TelemetryConsumer.builder("positioned", Prepared.class)
+                .groupId("test-group")
+                .positionedTopic(TOPIC, EnrichedLog.class, (log, position) -> {
+                    positions.add(position);
+                    return new Prepared(TestRecords.number(log), Thread.currentThread().getName());
+                })
+                .batching(10, Long.MAX_VALUE, Duration.ofMillis(50))
+                .shutdownTimeout(Duration.ofSeconds(5))
+                .handler(batch -> Mono.just(BatchResult.accepted()));
+        builder.sourceFactory = b -> source;
+        builder.deadLetterSink = deadLetters;
+        consumer = builder.start();
+
+        await().until(() -> source.acknowledged.size() == 3);
+        assertThat(positions).containsExactly(new RecordPosition(TOPIC, 0, 0), new RecordPosition(TOPIC, 0, 1),
+                new RecordPosition(TOPIC, 0, 2));
+    }
+
+    @Test
     void aRetriedBatchIsHandedOverAgainWithTheSamePreparedValues() {
         AtomicInteger calls = new AtomicInteger();
         start(5, PreparedRecordsTest::prepare, batch -> Mono.just(calls.getAndIncrement() < 2

@@ -8,10 +8,9 @@ import dev.lunar.telemetry.controlplane.SqlDialect.Column;
 import dev.lunar.telemetry.controlplane.SqlDialect.Table;
 import dev.lunar.telemetry.controlplane.StoredRows.EndpointRow;
 import dev.lunar.telemetry.controlplane.StoredRows.EndpointRows;
-import dev.lunar.telemetry.controlplane.StoredRows.EndpointTotal;
+import dev.lunar.telemetry.controlplane.StoredRows.OverviewPartial;
 import dev.lunar.telemetry.controlplane.StoredRows.OverviewRow;
-import dev.lunar.telemetry.controlplane.StoredRows.ProviderTotal;
-import dev.lunar.telemetry.controlplane.StoredRows.SeriesPoint;
+import dev.lunar.telemetry.controlplane.StoredRows.PartialRow;
 import dev.lunar.telemetry.controlplane.StoredRows.Summary;
 import dev.lunar.telemetry.controlplane.StoredRows.UpsertResult;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,9 +25,11 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +38,14 @@ import org.slf4j.LoggerFactory;
  * HikariCP pool. Every method blocks: callers run it on a scheduler meant for blocking work, never on an event loop.
  *
  * <p>Delivery contract: {@link #upsert} writes a whole batch in one transaction — all of it or nothing — keyed by
- * the idempotency key (tenant, window start, window length, provider, method, path template; the overview by tenant,
- * window start, window length), so a redelivered or replayed batch replaces rows with identical values instead of
- * adding to them. See {@link SqlDialect} for when a row is replaced and when it is ignored as stale.
+ * the idempotency key (tenant, window start, window length, source partition, provider, method, path template; the
+ * overview by tenant, window start, window length, source partition), so a redelivered or replayed batch replaces
+ * rows with identical values instead of adding to them. See {@link SqlDialect} for when a row is replaced and when it
+ * is ignored as stale. Rows are partials of one source partition (-1: a whole window, as written before partials);
+ * queries answer their merge ({@link PartialMerge}).
+ *
+ * <p>Schema: tables are created when missing; tables of the schema before partials (no {@code source_partition})
+ * are migrated at start-up, their rows kept as whole windows ({@link #migrate}).
  */
 final class AggregateStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AggregateStore.class);
@@ -51,6 +57,7 @@ final class AggregateStore implements AutoCloseable {
             new Column("tenant_id", "VARCHAR(128)", true),
             new Column("window_start_ms", "BIGINT", true),
             new Column("window_length_ms", "BIGINT", true),
+            new Column("source_partition", "INTEGER", true),
             new Column("provider", "VARCHAR(255)", true),
             new Column("method", "VARCHAR(16)", true),
             new Column("path_template", "VARCHAR(1024)", true),
@@ -64,20 +71,30 @@ final class AggregateStore implements AutoCloseable {
             new Column("status_5xx", "BIGINT", false),
             new Column("latency_sum_ms", "BIGINT", false),
             new Column("latency_max_ms", "BIGINT", false),
-            new Column("latency_p95_ms", "DOUBLE PRECISION", false),
+            new Column("latency_p95_ms", "DOUBLE PRECISION", false, true),
+            new Column("latency_histogram", "VARCHAR(100000)", false, true),
             new Column("updated_at_ms", "BIGINT", false)));
 
     static final Table OVERVIEWS = new Table("cp_window_overviews", List.of(
             new Column("tenant_id", "VARCHAR(128)", true),
             new Column("window_start_ms", "BIGINT", true),
             new Column("window_length_ms", "BIGINT", true),
+            new Column("source_partition", "INTEGER", true),
             new Column("idempotency_key", "VARCHAR(400)", false),
             new Column("source_events", "BIGINT", false),
             new Column("calls", "BIGINT", false),
             new Column("errors", "BIGINT", false),
             new Column("providers", "INTEGER", false),
             new Column("top_endpoints", "VARCHAR(200000)", false),
+            new Column("top_endpoints_limit", "INTEGER", false, true),
             new Column("updated_at_ms", "BIGINT", false)));
+
+    /** The columns partials added to each table (besides {@code source_partition}), for {@link #migrate}. */
+    private static final Map<Table, List<Column>> ADDED_FOR_PARTIALS = Map.of(
+            ENDPOINTS, List.of(ENDPOINTS.columns().stream().filter(c -> c.name().equals("latency_histogram"))
+                    .findFirst().orElseThrow()),
+            OVERVIEWS, List.of(OVERVIEWS.columns().stream().filter(c -> c.name().equals("top_endpoints_limit"))
+                    .findFirst().orElseThrow()));
 
     private final HikariDataSource dataSource;
     private final SqlDialect dialect;
@@ -162,8 +179,77 @@ final class AggregateStore implements AutoCloseable {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(ENDPOINTS.createTable());
             s.execute(OVERVIEWS.createTable());
+            migrate(c, ENDPOINTS);
+            migrate(c, OVERVIEWS);
             s.execute("CREATE INDEX IF NOT EXISTS cp_endpoint_aggregates_by_time ON cp_endpoint_aggregates"
                     + " (tenant_id, window_start_ms)");
+        }
+    }
+
+    /**
+     * Brings a table of the schema before partials to the current one: adds {@code source_partition} (existing rows
+     * get -1, a whole window) and the other new columns (NULL), and makes the partition part of the primary key.
+     * One transaction on PostgreSQL; on H2, where DDL commits at once, each step checks whether it is still needed,
+     * so a start interrupted half-way finishes the migration the next time.
+     */
+    private void migrate(Connection c, Table table) throws SQLException {
+        boolean hadPartition = hasColumn(c, table.name(), "source_partition");
+        if (hadPartition && primaryKeyHas(c, table.name(), "source_partition")) {
+            return;
+        }
+        LOG.info("Migrating {} to partial aggregates per source partition ({})", table.name(), description);
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            if (!hadPartition) {
+                s.execute("ALTER TABLE " + table.name() + " ADD COLUMN source_partition INTEGER DEFAULT -1 NOT NULL");
+            }
+            for (Column added : ADDED_FOR_PARTIALS.get(table)) {
+                if (!hasColumn(c, table.name(), added.name())) {
+                    s.execute("ALTER TABLE " + table.name() + " ADD COLUMN " + added.name() + " " + added.type());
+                }
+            }
+            if (primaryKeyHas(c, table.name(), null)) {
+                s.execute(dialect.dropPrimaryKey(table.name()));
+            }
+            s.execute("ALTER TABLE " + table.name() + " ADD PRIMARY KEY (" + table.keyColumnNames() + ")");
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS"
+                + " WHERE LOWER(TABLE_SCHEMA) = LOWER(CURRENT_SCHEMA) AND LOWER(TABLE_NAME) = ?"
+                + " AND LOWER(COLUMN_NAME) = ?")) {
+            ps.setString(1, table);
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        }
+    }
+
+    /** Whether {@code table}'s primary key holds {@code column} (any column when null). */
+    private static boolean primaryKeyHas(Connection c, String table, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS tc"
+                + " JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE k ON k.CONSTRAINT_NAME = tc.CONSTRAINT_NAME"
+                + " AND k.TABLE_SCHEMA = tc.TABLE_SCHEMA AND k.TABLE_NAME = tc.TABLE_NAME"
+                + " WHERE tc.CONSTRAINT_TYPE = 'PRIMARY KEY' AND LOWER(tc.TABLE_SCHEMA) = LOWER(CURRENT_SCHEMA)"
+                + " AND LOWER(tc.TABLE_NAME) = ?" + (column == null ? "" : " AND LOWER(k.COLUMN_NAME) = ?"))) {
+            ps.setString(1, table);
+            if (column != null) {
+                ps.setString(2, column);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
         }
     }
 
@@ -199,6 +285,7 @@ final class AggregateStore implements AutoCloseable {
                         ep.setString(i++, batch.tenant());
                         ep.setLong(i++, w.windowStart().toEpochMilli());
                         ep.setLong(i++, w.windowLengthMs());
+                        ep.setInt(i++, w.sourcePartition());
                         ep.setString(i++, e.provider());
                         ep.setString(i++, e.method());
                         ep.setString(i++, e.pathTemplate());
@@ -217,6 +304,11 @@ final class AggregateStore implements AutoCloseable {
                         } else {
                             ep.setDouble(i++, e.latencyP95Ms());
                         }
+                        if (e.histogram() == null) {
+                            ep.setNull(i++, Types.VARCHAR);
+                        } else {
+                            ep.setString(i++, e.histogram().format());
+                        }
                         ep.setLong(i, now);
                         ep.addBatch();
                     }
@@ -224,12 +316,18 @@ final class AggregateStore implements AutoCloseable {
                     ov.setString(i++, batch.tenant());
                     ov.setLong(i++, w.windowStart().toEpochMilli());
                     ov.setLong(i++, w.windowLengthMs());
+                    ov.setInt(i++, w.sourcePartition());
                     ov.setString(i++, w.idempotencyKey());
                     ov.setLong(i++, w.sourceEvents());
                     ov.setLong(i++, w.overview().calls());
                     ov.setLong(i++, w.overview().errors());
                     ov.setInt(i++, w.overview().providers());
                     ov.setString(i++, topEndpointsJson(w.overview().topEndpoints()));
+                    if (w.overview().topEndpointsLimit() == null) {
+                        ov.setNull(i++, Types.INTEGER);
+                    } else {
+                        ov.setInt(i++, w.overview().topEndpointsLimit());
+                    }
                     ov.setLong(i, now);
                     ov.addBatch();
                 }
@@ -259,128 +357,130 @@ final class AggregateStore implements AutoCloseable {
         return n;
     }
 
-    /** The tenant's endpoint rows whose window starts in {@code [from, to)}, oldest first. */
+    /**
+     * The tenant's endpoint aggregates whose window starts in {@code [from, to)}, oldest first: per (window,
+     * endpoint) the merge of its stored partials ({@link PartialMerge#mergeEndpoint}).
+     */
     EndpointRows endpoints(String tenant, Instant from, Instant to, int maxRows) {
         requireBlockingAllowed();
-        String sql = "SELECT window_start_ms, window_length_ms, idempotency_key, provider, method, path_template,"
-                + " source_events, calls, errors, status_2xx, status_3xx, status_4xx, status_5xx, latency_sum_ms,"
-                + " latency_max_ms, latency_p95_ms, updated_at_ms FROM cp_endpoint_aggregates"
-                + " WHERE tenant_id = ? AND window_start_ms >= ? AND window_start_ms < ?"
-                + " ORDER BY window_start_ms, provider, method, path_template LIMIT ?";
-        return query(sql, ps -> {
-            ps.setString(1, tenant);
-            ps.setLong(2, from.toEpochMilli());
-            ps.setLong(3, to.toEpochMilli());
-            ps.setInt(4, maxRows + 1);
-        }, rs -> {
-            List<EndpointRow> rows = new ArrayList<>();
-            while (rs.next()) {
-                double p95 = rs.getDouble(16);
-                Double p95Value = rs.wasNull() ? null : p95;
-                rows.add(new EndpointRow(Instant.ofEpochMilli(rs.getLong(1)), rs.getLong(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8),
-                        rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
-                        rs.getLong(14), rs.getLong(15), p95Value, Instant.ofEpochMilli(rs.getLong(17))));
-            }
-            boolean truncated = rows.size() > maxRows;
-            return new EndpointRows(truncated ? List.copyOf(rows.subList(0, maxRows)) : List.copyOf(rows),
-                    truncated);
+        List<EndpointRow> rows = new ArrayList<>();
+        forEachMergedEndpoint(tenant, from, to, row -> {
+            rows.add(row);
+            return rows.size() <= maxRows;
         });
+        boolean truncated = rows.size() > maxRows;
+        return new EndpointRows(truncated ? List.copyOf(rows.subList(0, maxRows)) : List.copyOf(rows), truncated);
     }
 
-    /** The tenant's window overviews whose window starts in {@code [from, to)}, oldest first. */
+    /**
+     * The tenant's window overviews whose window starts in {@code [from, to)}, oldest first, at most {@code maxRows}:
+     * per window the merge of its partials ({@link PartialMerge#mergeWindow}).
+     */
     List<OverviewRow> overviews(String tenant, Instant from, Instant to, int maxRows) {
         requireBlockingAllowed();
-        String sql = "SELECT window_start_ms, window_length_ms, idempotency_key, source_events, calls, errors,"
-                + " providers, top_endpoints, updated_at_ms FROM cp_window_overviews"
+        String sql = "SELECT window_start_ms, window_length_ms, source_partition, idempotency_key, source_events,"
+                + " calls, errors, providers, top_endpoints, top_endpoints_limit, updated_at_ms FROM cp_window_overviews"
                 + " WHERE tenant_id = ? AND window_start_ms >= ? AND window_start_ms < ?"
-                + " ORDER BY window_start_ms, window_length_ms LIMIT ?";
-        return query(sql, ps -> {
+                + " ORDER BY window_start_ms, window_length_ms, source_partition";
+        Map<List<Long>, List<OverviewPartial>> windows = query(sql, ps -> {
             ps.setString(1, tenant);
             ps.setLong(2, from.toEpochMilli());
             ps.setLong(3, to.toEpochMilli());
-            ps.setInt(4, maxRows);
         }, rs -> {
-            List<OverviewRow> rows = new ArrayList<>();
+            Map<List<Long>, List<OverviewPartial>> byWindow = new LinkedHashMap<>();
             while (rs.next()) {
-                rows.add(new OverviewRow(Instant.ofEpochMilli(rs.getLong(1)), rs.getLong(2), rs.getString(3),
-                        rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getInt(7), rs.getString(8),
-                        Instant.ofEpochMilli(rs.getLong(9))));
+                List<Long> window = List.of(rs.getLong(1), rs.getLong(2));
+                if (!byWindow.containsKey(window) && byWindow.size() == maxRows) {
+                    break;
+                }
+                int limit = rs.getInt(10);
+                Integer limitValue = rs.wasNull() ? null : limit;
+                byWindow.computeIfAbsent(window, k -> new ArrayList<>()).add(new OverviewPartial(
+                        Instant.ofEpochMilli(rs.getLong(1)), rs.getLong(2), rs.getInt(3), rs.getString(4),
+                        rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getInt(8), rs.getString(9), limitValue,
+                        Instant.ofEpochMilli(rs.getLong(11))));
             }
-            return List.copyOf(rows);
+            return byWindow;
         });
+        // only windows with partials are computed from their endpoints; a whole window's row is answered as stored
+        Map<List<Long>, List<EndpointRow>> endpointsOf = new HashMap<>();
+        long last = Long.MIN_VALUE;
+        for (Map.Entry<List<Long>, List<OverviewPartial>> w : windows.entrySet()) {
+            if (w.getValue().size() > 1 || !w.getValue().get(0).whole()) {
+                endpointsOf.put(w.getKey(), new ArrayList<>());
+                last = Math.max(last, w.getKey().get(0));
+            }
+        }
+        if (!endpointsOf.isEmpty()) {
+            forEachMergedEndpoint(tenant, from, Instant.ofEpochMilli(last + 1), row -> {
+                List<EndpointRow> of = endpointsOf.get(List.of(row.windowStart().toEpochMilli(), row.windowLengthMs()));
+                if (of != null) {
+                    of.add(row);
+                }
+                return true;
+            });
+        }
+        List<OverviewRow> rows = new ArrayList<>(windows.size());
+        windows.forEach((window, partials) -> rows.add(PartialMerge.mergeWindow(tenant, partials,
+                endpointsOf.getOrDefault(window, List.of()))));
+        return List.copyOf(rows);
     }
 
     /** Totals over {@code [from, to)}: overall, per provider, per endpoint, and per window for the chart. */
     Summary summary(String tenant, Instant from, Instant to) {
         requireBlockingAllowed();
-        String where = " FROM cp_endpoint_aggregates WHERE tenant_id = ? AND window_start_ms >= ? AND window_start_ms < ?";
-        Binder bind = ps -> {
-            ps.setString(1, tenant);
-            ps.setLong(2, from.toEpochMilli());
-            ps.setLong(3, to.toEpochMilli());
-        };
+        PartialMerge.SummaryBuilder summary = new PartialMerge.SummaryBuilder(SUMMARY_MAX_ENDPOINTS);
+        forEachMergedEndpoint(tenant, from, to, row -> {
+            summary.add(row);
+            return true;
+        });
+        return summary.build();
+    }
+
+    /**
+     * Reads the tenant's stored endpoint rows in {@code [from, to)} in (window, endpoint) order, streaming, and hands
+     * each (window, endpoint)'s merge to {@code sink} until it answers false.
+     */
+    private void forEachMergedEndpoint(String tenant, Instant from, Instant to, Predicate<EndpointRow> sink) {
+        String sql = "SELECT window_start_ms, window_length_ms, source_partition, provider, method, path_template,"
+                + " source_events, calls, errors, status_2xx, status_3xx, status_4xx, status_5xx, latency_sum_ms,"
+                + " latency_max_ms, latency_p95_ms, latency_histogram, updated_at_ms FROM cp_endpoint_aggregates"
+                + " WHERE tenant_id = ? AND window_start_ms >= ? AND window_start_ms < ?"
+                + " ORDER BY window_start_ms, window_length_ms, provider, method, path_template, source_partition";
         try (Connection c = dataSource.getConnection()) {
+            // PostgreSQL streams a result set (fetch size) only inside a transaction
+            c.setAutoCommit(false);
             c.setReadOnly(true);
-            try {
-                long[] totals = new long[5];
-                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(DISTINCT window_start_ms),"
-                        + " COALESCE(SUM(calls), 0), COALESCE(SUM(errors), 0), COALESCE(SUM(latency_sum_ms), 0),"
-                        + " COALESCE(MAX(latency_max_ms), 0)" + where)) {
-                    bind.bind(ps);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        for (int i = 0; i < 5; i++) {
-                            totals[i] = rs.getLong(i + 1);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(1000);
+                ps.setString(1, tenant);
+                ps.setLong(2, from.toEpochMilli());
+                ps.setLong(3, to.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<PartialRow> group = new ArrayList<>();
+                    boolean more = true;
+                    while (more && rs.next()) {
+                        double p95 = rs.getDouble(16);
+                        Double p95Value = rs.wasNull() ? null : p95;
+                        PartialRow row = new PartialRow(Instant.ofEpochMilli(rs.getLong(1)), rs.getLong(2),
+                                rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7),
+                                rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                                rs.getLong(13), rs.getLong(14), rs.getLong(15), p95Value, rs.getString(17),
+                                Instant.ofEpochMilli(rs.getLong(18)));
+                        if (!group.isEmpty() && !PartialMerge.sameEndpoint(group.get(0), row)) {
+                            more = sink.test(PartialMerge.mergeEndpoint(tenant, group));
+                            group.clear();
                         }
+                        group.add(row);
+                    }
+                    if (more && !group.isEmpty()) {
+                        sink.test(PartialMerge.mergeEndpoint(tenant, group));
                     }
                 }
-                List<ProviderTotal> providers = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT provider,"
-                        + " COUNT(DISTINCT method || ' ' || path_template), SUM(calls) AS total_calls, SUM(errors),"
-                        + " SUM(latency_sum_ms), MAX(latency_max_ms)" + where
-                        + " GROUP BY provider ORDER BY total_calls DESC, provider")) {
-                    bind.bind(ps);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            providers.add(new ProviderTotal(rs.getString(1), rs.getInt(2), rs.getLong(3),
-                                    rs.getLong(4), rs.getLong(5), rs.getLong(6)));
-                        }
-                    }
-                }
-                List<EndpointTotal> endpoints = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT provider, method, path_template,"
-                        + " SUM(calls) AS total_calls, SUM(errors), SUM(status_2xx), SUM(status_3xx),"
-                        + " SUM(status_4xx), SUM(status_5xx), SUM(latency_sum_ms), MAX(latency_max_ms),"
-                        + " MAX(latency_p95_ms)" + where
-                        + " GROUP BY provider, method, path_template"
-                        + " ORDER BY total_calls DESC, provider, method, path_template LIMIT " + SUMMARY_MAX_ENDPOINTS)) {
-                    bind.bind(ps);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            double p95 = rs.getDouble(12);
-                            Double p95Value = rs.wasNull() ? null : p95;
-                            endpoints.add(new EndpointTotal(rs.getString(1), rs.getString(2), rs.getString(3),
-                                    rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
-                                    rs.getLong(9), rs.getLong(10), rs.getLong(11), p95Value));
-                        }
-                    }
-                }
-                List<SeriesPoint> series = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT window_start_ms, MAX(window_length_ms),"
-                        + " SUM(calls), SUM(errors)" + where + " GROUP BY window_start_ms ORDER BY window_start_ms")) {
-                    bind.bind(ps);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            series.add(new SeriesPoint(Instant.ofEpochMilli(rs.getLong(1)), rs.getLong(2),
-                                    rs.getLong(3), rs.getLong(4)));
-                        }
-                    }
-                }
-                return new Summary(totals[0], totals[1], totals[2], totals[3], totals[4], List.copyOf(providers),
-                        List.copyOf(endpoints), List.copyOf(series));
             } finally {
+                c.rollback();
                 c.setReadOnly(false);
+                c.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw new StorageException("querying " + description + " failed: " + e.getMessage(), e);

@@ -23,6 +23,12 @@ import java.util.Set;
  * <p>Consistency rules: {@code errors = statusClasses.4xx + statusClasses.5xx}; the status classes add up to at most
  * {@code calls}; the overview's calls, errors and providers are the sums / count over the window's endpoints; a
  * window start is a multiple of its length (windows are aligned to the epoch); an endpoint appears once per window.
+ *
+ * <p>Two shapes of window: whole (v1, as forwarders before partials sent it) and a partial of one source partition
+ * (v2: {@code sourcePartition}, {@code overview.topEndpointsLimit}, and each endpoint's {@code latency.buckets}
+ * [{@code {leMs, count}}] and {@code latency.overflowCount}, so that partials can be merged at query time). The
+ * fields of v2 are refused in a v1 window and required in a v2 one; keys carry {@code |p<partition>} after the
+ * window length.
  */
 final class BatchParser {
     static final int MAX_WINDOWS = 10_000;
@@ -30,6 +36,8 @@ final class BatchParser {
     static final int MAX_TOP_ENDPOINTS = 50;
     static final long MIN_WINDOW_MS = 1_000;
     static final long MAX_WINDOW_MS = 86_400_000;
+    static final int MAX_SOURCE_PARTITION = 100_000;
+    static final int MAX_BUCKETS = 1_000;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -95,8 +103,11 @@ final class BatchParser {
 
     private static AggregateBatch.Window window(String tenant, JsonNode node, String path) {
         object(node, path);
-        onlyFields(node, path, "windowStart", "windowLengthMs", "idempotencyKey", "sourceEvents", "overview",
-                "endpoints");
+        onlyFields(node, path, "windowStart", "windowLengthMs", "sourcePartition", "idempotencyKey", "sourceEvents",
+                "overview", "endpoints");
+        // v2: a partial of the window from one source partition; v1 (no sourcePartition): the whole window
+        boolean partial = node.has("sourcePartition");
+        int sourcePartition = partial ? (int) number(node, path, "sourcePartition", 0, MAX_SOURCE_PARTITION) : -1;
         String startText = text(node, path, "windowStart");
         Instant start;
         try {
@@ -110,7 +121,7 @@ final class BatchParser {
             throw new InvalidBodyException(path + ".windowStart", "must be a multiple of windowLengthMs ("
                     + length + " ms) since the epoch, was " + start);
         }
-        String expectedKey = Identifiers.windowKey(tenant, start, length);
+        String expectedKey = Identifiers.windowKey(tenant, start, length, sourcePartition);
         checkKey(node, path, expectedKey);
         long sourceEvents = number(node, path, "sourceEvents", 1, Long.MAX_VALUE);
 
@@ -122,7 +133,7 @@ final class BatchParser {
         long errors = 0;
         for (int j = 0; j < endpointsNode.size(); j++) {
             String epath = path + ".endpoints[" + j + "]";
-            AggregateBatch.Endpoint e = endpoint(tenant, start, length, endpointsNode.get(j), epath);
+            AggregateBatch.Endpoint e = endpoint(tenant, start, length, sourcePartition, endpointsNode.get(j), epath);
             if (!keys.add(e.idempotencyKey())) {
                 throw new InvalidBodyException(epath, "endpoint " + e.method() + " " + e.provider()
                         + e.pathTemplate() + " appears twice in one window");
@@ -136,7 +147,7 @@ final class BatchParser {
             errors = Math.addExact(errors, e.errors());
             endpoints.add(e);
         }
-        AggregateBatch.Overview overview = overview(node, path);
+        AggregateBatch.Overview overview = overview(node, path, partial);
         if (overview.calls() != calls) {
             throw new InvalidBodyException(path + ".overview.calls", "must be the sum of the endpoints' calls ("
                     + calls + "), was " + overview.calls());
@@ -149,21 +160,27 @@ final class BatchParser {
             throw new InvalidBodyException(path + ".overview.providers", "must be the number of distinct providers"
                     + " among the endpoints (" + providers.size() + "), was " + overview.providers());
         }
-        return new AggregateBatch.Window(start, length, expectedKey, sourceEvents, overview, List.copyOf(endpoints));
+        return new AggregateBatch.Window(start, length, sourcePartition, expectedKey, sourceEvents, overview,
+                List.copyOf(endpoints));
     }
 
-    private static AggregateBatch.Overview overview(JsonNode window, String windowPath) {
+    private static AggregateBatch.Overview overview(JsonNode window, String windowPath, boolean partial) {
         String path = windowPath + ".overview";
         JsonNode node = window.get("overview");
         if (node == null || node.isNull()) {
             throw new InvalidBodyException(path, "is missing");
         }
         object(node, path);
-        onlyFields(node, path, "calls", "errors", "providers", "topEndpoints");
+        if (partial) {
+            onlyFields(node, path, "calls", "errors", "providers", "topEndpoints", "topEndpointsLimit");
+        } else {
+            onlyFields(node, path, "calls", "errors", "providers", "topEndpoints");
+        }
+        Integer limit = partial ? (int) number(node, path, "topEndpointsLimit", 0, MAX_TOP_ENDPOINTS) : null;
         long calls = number(node, path, "calls", 0, Long.MAX_VALUE);
         long errors = number(node, path, "errors", 0, calls);
         int providers = (int) number(node, path, "providers", 0, MAX_ENDPOINTS_PER_WINDOW);
-        JsonNode topNode = array(node, path, "topEndpoints", 0, MAX_TOP_ENDPOINTS);
+        JsonNode topNode = array(node, path, "topEndpoints", 0, limit == null ? MAX_TOP_ENDPOINTS : limit);
         List<AggregateBatch.TopEndpoint> top = new ArrayList<>();
         for (int k = 0; k < topNode.size(); k++) {
             String tpath = path + ".topEndpoints[" + k + "]";
@@ -175,16 +192,16 @@ final class BatchParser {
             long terrors = number(t, tpath, "errors", 0, tcalls);
             top.add(new AggregateBatch.TopEndpoint(ep[0], ep[1], ep[2], tcalls, terrors));
         }
-        return new AggregateBatch.Overview(calls, errors, providers, List.copyOf(top));
+        return new AggregateBatch.Overview(calls, errors, providers, List.copyOf(top), limit);
     }
 
-    private static AggregateBatch.Endpoint endpoint(String tenant, Instant start, long length, JsonNode node,
-            String path) {
+    private static AggregateBatch.Endpoint endpoint(String tenant, Instant start, long length, int sourcePartition,
+            JsonNode node, String path) {
         object(node, path);
         onlyFields(node, path, "idempotencyKey", "provider", "method", "pathTemplate", "sourceEvents", "calls",
                 "errors", "statusClasses", "latency");
         String[] ep = endpointFields(node, path);
-        String key = Identifiers.endpointKey(tenant, start, length, ep[0], ep[1], ep[2]);
+        String key = Identifiers.endpointKey(tenant, start, length, sourcePartition, ep[0], ep[1], ep[2]);
         checkKey(node, path, key);
         long sourceEvents = number(node, path, "sourceEvents", 1, Long.MAX_VALUE);
         long calls = number(node, path, "calls", 0, Long.MAX_VALUE);
@@ -216,7 +233,12 @@ final class BatchParser {
             throw new InvalidBodyException(lpath, "is missing: send {\"sumMs\": n, \"maxMs\": n, \"p95Ms\": n|null}");
         }
         object(latency, lpath);
-        onlyFields(latency, lpath, "sumMs", "maxMs", "p95Ms");
+        boolean partial = sourcePartition >= 0;
+        if (partial) {
+            onlyFields(latency, lpath, "sumMs", "maxMs", "p95Ms", "buckets", "overflowCount");
+        } else {
+            onlyFields(latency, lpath, "sumMs", "maxMs", "p95Ms");
+        }
         long sum = number(latency, lpath, "sumMs", 0, Long.MAX_VALUE);
         long max = number(latency, lpath, "maxMs", 0, Long.MAX_VALUE);
         JsonNode p95Node = latency.get("p95Ms");
@@ -235,8 +257,30 @@ final class BatchParser {
             }
             p95 = v;
         }
+        LatencyHistogram histogram = partial ? histogram(latency, lpath) : null;
         return new AggregateBatch.Endpoint(key, ep[0], ep[1], ep[2], sourceEvents, calls, errors, s2, s3, s4, s5,
-                sum, max, p95);
+                sum, max, p95, histogram);
+    }
+
+    /** A partial's histogram: {@code buckets} [{leMs, count}] with bounds ascending, and {@code overflowCount}. */
+    private static LatencyHistogram histogram(JsonNode latency, String lpath) {
+        JsonNode bucketsNode = array(latency, lpath, "buckets", 0, MAX_BUCKETS);
+        java.util.Map<Long, Long> buckets = new java.util.LinkedHashMap<>();
+        long previous = -1;
+        for (int k = 0; k < bucketsNode.size(); k++) {
+            String bpath = lpath + ".buckets[" + k + "]";
+            JsonNode b = bucketsNode.get(k);
+            object(b, bpath);
+            onlyFields(b, bpath, "leMs", "count");
+            long bound = number(b, bpath, "leMs", 0, Long.MAX_VALUE);
+            if (bound <= previous) {
+                throw new InvalidBodyException(bpath + ".leMs", "bounds must ascend strictly, " + bound + " follows "
+                        + previous);
+            }
+            previous = bound;
+            buckets.put(bound, number(b, bpath, "count", 0, Long.MAX_VALUE));
+        }
+        return LatencyHistogram.of(buckets, number(latency, lpath, "overflowCount", 0, Long.MAX_VALUE));
     }
 
     private static String[] endpointFields(JsonNode node, String path) {

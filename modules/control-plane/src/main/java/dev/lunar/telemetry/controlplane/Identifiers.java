@@ -41,6 +41,22 @@ final class Identifiers {
         return tenant + "|" + windowStart + "|" + windowLengthMs;
     }
 
+    /**
+     * {@code tenant|windowStart|windowLengthMs|p<partition>}: the key of one source partition's partial of a window
+     * (wire format v2); {@link #windowKey} when {@code sourcePartition} is negative (a whole window, v1).
+     */
+    static String windowKey(String tenant, Instant windowStart, long windowLengthMs, int sourcePartition) {
+        String whole = windowKey(tenant, windowStart, windowLengthMs);
+        return sourcePartition < 0 ? whole : whole + "|p" + sourcePartition;
+    }
+
+    /** The key of one endpoint's partial of one source partition; {@link #endpointKey} for a negative partition. */
+    static String endpointKey(String tenant, Instant windowStart, long windowLengthMs, int sourcePartition,
+            String provider, String method, String pathTemplate) {
+        return windowKey(tenant, windowStart, windowLengthMs, sourcePartition) + "|" + provider + "|" + method + " "
+                + pathTemplate;
+    }
+
     /** {@code tenant|windowStart|windowLengthMs|provider|METHOD pathTemplate}: the key of one endpoint aggregate. */
     static String endpointKey(String tenant, Instant windowStart, long windowLengthMs, String provider, String method,
             String pathTemplate) {

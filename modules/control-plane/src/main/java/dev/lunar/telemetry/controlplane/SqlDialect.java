@@ -55,6 +55,12 @@ enum SqlDialect {
     /** An upsert of every column of {@code table}, parameters in {@link Table#columns()} order. */
     abstract String upsert(Table table);
 
+    /** Drops {@code table}'s primary key (H2 and PostgreSQL name it differently). */
+    String dropPrimaryKey(String table) {
+        return this == H2 ? "ALTER TABLE " + table + " DROP PRIMARY KEY"
+                : "ALTER TABLE " + table + " DROP CONSTRAINT " + table + "_pkey";
+    }
+
     static SqlDialect forJdbcUrl(String url) {
         if (url.startsWith("jdbc:postgresql:")) {
             return POSTGRESQL;
@@ -67,7 +73,12 @@ enum SqlDialect {
                 + " jdbc:postgresql://host:5432/database, or leave it unset for the embedded database");
     }
 
-    record Column(String name, String type, boolean key) {}
+    /** @param nullable whether the column may hold NULL (never a key column) */
+    record Column(String name, String type, boolean key, boolean nullable) {
+        Column(String name, String type, boolean key) {
+            this(name, type, key, false);
+        }
+    }
 
     record Table(String name, List<Column> columns) {
         List<Column> keyColumns() {
@@ -82,10 +93,14 @@ enum SqlDialect {
             return columns.stream().map(Column::name).collect(Collectors.joining(", "));
         }
 
+        String keyColumnNames() {
+            return keyColumns().stream().map(Column::name).collect(Collectors.joining(", "));
+        }
+
         /** {@code CREATE TABLE IF NOT EXISTS}, the same for both databases. */
         String createTable() {
             String defs = columns.stream()
-                    .map(c -> c.name() + " " + c.type() + (c.name().equals("latency_p95_ms") ? "" : " NOT NULL"))
+                    .map(c -> c.name() + " " + c.type() + (c.nullable() ? "" : " NOT NULL"))
                     .collect(Collectors.joining(", "));
             String key = keyColumns().stream().map(Column::name).collect(Collectors.joining(", "));
             return "CREATE TABLE IF NOT EXISTS " + name + " (" + defs + ", PRIMARY KEY (" + key + "))";

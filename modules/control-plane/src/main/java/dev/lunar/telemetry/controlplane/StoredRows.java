@@ -17,6 +17,31 @@ final class StoredRows {
 
     record EndpointRows(List<EndpointRow> rows, boolean truncated) {}
 
+    /**
+     * One stored endpoint row: a whole window's ({@code sourcePartition} -1, written before partials or by a v1
+     * forwarder) or one source partition's partial. {@code histogram} is {@link LatencyHistogram}'s text, null for a
+     * whole window's row.
+     */
+    record PartialRow(Instant windowStart, long windowLengthMs, int sourcePartition, String provider, String method,
+            String pathTemplate, long sourceEvents, long calls, long errors, long status2xx, long status3xx,
+            long status4xx, long status5xx, long latencySumMs, long latencyMaxMs, Double latencyP95Ms,
+            String histogram, Instant updatedAt) {
+
+        boolean whole() {
+            return sourcePartition < 0;
+        }
+    }
+
+    /** One stored overview row: a whole window's ({@code sourcePartition} -1) or one source partition's partial. */
+    record OverviewPartial(Instant windowStart, long windowLengthMs, int sourcePartition, String idempotencyKey,
+            long sourceEvents, long calls, long errors, int providers, String topEndpointsJson,
+            Integer topEndpointsLimit, Instant updatedAt) {
+
+        boolean whole() {
+            return sourcePartition < 0;
+        }
+    }
+
     record ProviderTotal(String provider, int endpoints, long calls, long errors, long latencySumMs,
             long latencyMaxMs) {}
 

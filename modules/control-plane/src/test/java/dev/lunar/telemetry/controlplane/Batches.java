@@ -93,6 +93,33 @@ final class Batches {
         return w;
     }
 
+    /**
+     * {@code window}'s partial of one source partition (wire format v2): the partition, keys with {@code |p<n>}, the
+     * top-endpoints limit (5, as {@link #window} lists) and, per endpoint in order, its histogram as bound/count pairs
+     * (the last number, after the pairs, when the array has odd length, is the overflow count).
+     */
+    static ObjectNode partial(ObjectNode window, int partition, long[]... histograms) {
+        ObjectNode w = window.deepCopy();
+        w.put("sourcePartition", partition);
+        w.put("idempotencyKey", w.get("idempotencyKey").asText() + "|p" + partition);
+        ((ObjectNode) w.get("overview")).put("topEndpointsLimit", 5);
+        ArrayNode endpoints = (ArrayNode) w.get("endpoints");
+        for (int i = 0; i < endpoints.size(); i++) {
+            ObjectNode e = (ObjectNode) endpoints.get(i);
+            String key = e.get("idempotencyKey").asText();
+            int third = key.indexOf('|', key.indexOf('|', key.indexOf('|') + 1) + 1);
+            e.put("idempotencyKey", key.substring(0, third) + "|p" + partition + key.substring(third));
+            ObjectNode l = (ObjectNode) e.get("latency");
+            ArrayNode buckets = l.putArray("buckets");
+            long[] h = i < histograms.length ? histograms[i] : new long[0];
+            for (int k = 0; k + 1 < h.length; k += 2) {
+                buckets.addObject().put("leMs", h[k]).put("count", h[k + 1]);
+            }
+            l.put("overflowCount", h.length % 2 == 1 ? h[h.length - 1] : 0);
+        }
+        return w;
+    }
+
     static ObjectNode batch(String tenant, ObjectNode... windows) {
         ObjectNode b = JSON.createObjectNode();
         b.put("tenant", tenant);

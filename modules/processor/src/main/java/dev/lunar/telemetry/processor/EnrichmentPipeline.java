@@ -9,6 +9,16 @@ import dev.lunar.telemetry.events.avro.ProxyLog;
 import dev.lunar.telemetry.events.avro.TenantInfo;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.events.avro.TenantPlan;
+import dev.lunar.telemetry.processor.internal.ProcessorMetrics;
+import dev.lunar.telemetry.processor.privacy.DenylistPlan;
+import dev.lunar.telemetry.processor.privacy.EnrichedShape;
+import dev.lunar.telemetry.processor.privacy.IndividualRequestRule;
+import dev.lunar.telemetry.processor.privacy.LogLevel;
+import dev.lunar.telemetry.processor.privacy.PrivacyRules;
+import dev.lunar.telemetry.processor.privacy.ScrubBudget;
+import dev.lunar.telemetry.processor.privacy.ScrubReport;
+import dev.lunar.telemetry.processor.tenants.KnownTenant;
+import dev.lunar.telemetry.processor.tenants.TenantTable;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -55,7 +65,7 @@ public final class EnrichmentPipeline {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EnrichmentPipeline.class);
 
-    static final String STAGE_DECODE = "decode";
+    public static final String STAGE_DECODE = "decode";
     static final String STAGE_VALIDATE = "validate";
     static final String STAGE_ENRICH = "enrich";
 
@@ -80,7 +90,7 @@ public final class EnrichmentPipeline {
     private final Map<EventKind, AvroCodec<SpecificRecordBase>> enrichedCodecs = new EnumMap<>(EventKind.class);
     private final Map<EventKind, AvroJsonCodec<SpecificRecordBase>> rawJsonCodecs = new EnumMap<>(EventKind.class);
 
-    EnrichmentPipeline(ProcessorSettings settings, TenantTable tenants, ProcessorMetrics metrics, Clock clock) {
+    public EnrichmentPipeline(ProcessorSettings settings, TenantTable tenants, ProcessorMetrics metrics, Clock clock) {
         this.rules = PrivacyRules.of(settings);
         this.tenants = tenants;
         this.metrics = metrics;
@@ -253,7 +263,7 @@ public final class EnrichmentPipeline {
     }
 
     /** Lower-case hex SHA-256 of the UTF-8 bytes, as stored in {@code TenantMetadata.apiKeySha256}. */
-    static String sha256(String apiKey) {
+    public static String sha256(String apiKey) {
         MessageDigest digest = SHA256.get();
         digest.reset();
         return HexFormat.of().formatHex(digest.digest(apiKey.getBytes(StandardCharsets.UTF_8)));
@@ -268,7 +278,7 @@ public final class EnrichmentPipeline {
         return text == null || text.toString().isBlank();
     }
 
-    PrivacyRules rules() {
+    public PrivacyRules rules() {
         return rules;
     }
 }

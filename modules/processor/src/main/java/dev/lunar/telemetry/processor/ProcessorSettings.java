@@ -1,6 +1,10 @@
 package dev.lunar.telemetry.processor;
 
 import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
+import dev.lunar.telemetry.processor.privacy.FieldPattern;
+import dev.lunar.telemetry.processor.privacy.LogLevel;
+import dev.lunar.telemetry.processor.privacy.PrivacyDefaults;
+import dev.lunar.telemetry.processor.privacy.ValueRedactor;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

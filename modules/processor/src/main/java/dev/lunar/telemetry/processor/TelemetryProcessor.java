@@ -1,5 +1,14 @@
 package dev.lunar.telemetry.processor;
 
+import dev.lunar.telemetry.kafka.runtime.KafkaRuntime;
+import dev.lunar.telemetry.processor.internal.ProcessorFlow;
+import dev.lunar.telemetry.processor.internal.ProcessorMetrics;
+import dev.lunar.telemetry.processor.internal.RuntimeTransport;
+import dev.lunar.telemetry.processor.internal.StreamRun;
+import dev.lunar.telemetry.processor.internal.StreamTransport;
+import dev.lunar.telemetry.processor.internal.TopicNames;
+import dev.lunar.telemetry.processor.tenants.TenantFeed;
+import dev.lunar.telemetry.processor.tenants.TenantTable;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -8,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.lunar.telemetry.kafka.runtime.KafkaRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;

@@ -9,6 +9,7 @@ import dev.lunar.telemetry.events.avro.EnrichedLog;
 import dev.lunar.telemetry.events.avro.TenantPlan;
 import dev.lunar.telemetry.kafka.embedded.KafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.junit.KafkaBrokerExtension;
+import dev.lunar.telemetry.processor.privacy.LogLevel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -4,6 +4,8 @@ import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.Topics;
 import dev.lunar.telemetry.kafka.embedded.KafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.TopicSpec;
+import dev.lunar.telemetry.processor.internal.TopicNames;
+import dev.lunar.telemetry.processor.tenants.TenantTopic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ import dev.lunar.telemetry.events.avro.TenantPlan;
 import dev.lunar.telemetry.kafka.embedded.KafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.junit.KafkaBrokerExtension;
 import dev.lunar.telemetry.kafka.runtime.guarantees.GuaranteeSuite;
+import dev.lunar.telemetry.processor.tenants.TenantAdmin;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;

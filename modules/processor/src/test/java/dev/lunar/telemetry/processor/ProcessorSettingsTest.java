@@ -3,6 +3,8 @@ package dev.lunar.telemetry.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lunar.telemetry.processor.privacy.LogLevel;
+import dev.lunar.telemetry.processor.tenants.TenantAdmin;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

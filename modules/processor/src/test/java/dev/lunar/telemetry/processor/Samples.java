@@ -23,38 +23,38 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /** Raw events for tests: plain ones, and ones with a planted canary in every position the raw schemas allow. */
-final class Samples {
+public final class Samples {
     static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
     static final String API_KEY = "lk_live_CanaryApiKey0000000001";
 
     private Samples() {}
 
-    static TenantMetadata.Builder b(TenantMetadata r) { return TenantMetadata.newBuilder(r); }
-    static ProxyLog.Builder b(ProxyLog r) { return ProxyLog.newBuilder(r); }
-    static Heartbeat.Builder b(Heartbeat r) { return Heartbeat.newBuilder(r); }
-    static EndpointStats.Builder b(EndpointStats r) { return EndpointStats.newBuilder(r); }
-    static PolicySnapshot.Builder b(PolicySnapshot r) { return PolicySnapshot.newBuilder(r); }
-    static ResourceUsage.Builder b(ResourceUsage r) { return ResourceUsage.newBuilder(r); }
+    public static TenantMetadata.Builder b(TenantMetadata r) { return TenantMetadata.newBuilder(r); }
+    public static ProxyLog.Builder b(ProxyLog r) { return ProxyLog.newBuilder(r); }
+    public static Heartbeat.Builder b(Heartbeat r) { return Heartbeat.newBuilder(r); }
+    public static EndpointStats.Builder b(EndpointStats r) { return EndpointStats.newBuilder(r); }
+    public static PolicySnapshot.Builder b(PolicySnapshot r) { return PolicySnapshot.newBuilder(r); }
+    public static ResourceUsage.Builder b(ResourceUsage r) { return ResourceUsage.newBuilder(r); }
 
     static EventHeader header(String eventId, String tenantId) {
         return EventHeader.newBuilder().setEventId(eventId).setTenantId(tenantId).setProxyId("proxy-1")
                 .setProxyVersion("1.4.2").setProducedAt(T0).build();
     }
 
-    static TenantMetadata tenant(String id, TenantPlan plan) {
+    public static TenantMetadata tenant(String id, TenantPlan plan) {
         return TenantMetadata.newBuilder().setId(id).setName("Name of " + id).setPlan(plan)
                 .setGithubUsername(plan == TenantPlan.SANDBOX ? "octocat-" + id : null)
                 .setTags(Map.of("team", "payments")).setUpdatedAt(T0).build();
     }
 
-    static ProxyLog log(String eventId, String tenantId) {
+    public static ProxyLog log(String eventId, String tenantId) {
         return ProxyLog.newBuilder().setHeader(header(eventId, tenantId)).setTags(Map.of("env", "prod"))
                 .setTimestamp(T0).setLevel("INFO").setLogger("http-proxy")
                 .setMessage("Connection pool to api.stripe.com resized to 16").setAttributes(Map.of("remedy", "retry"))
                 .build();
     }
 
-    static Heartbeat heartbeat(String eventId, String tenantId) {
+    public static Heartbeat heartbeat(String eventId, String tenantId) {
         return Heartbeat.newBuilder().setHeader(header(eventId, tenantId)).setStartedAt(T0).setUptimeSeconds(60)
                 .setRestarts(1).setUnexpectedRestarts(0).setEnvironment(Map.of("TZ", "UTC")).build();
     }
@@ -74,7 +74,7 @@ final class Samples {
                 .setPathTemplate("/v1/customers/{id}").build();
     }
 
-    static PolicySnapshot policies(String eventId, String tenantId, String yaml) {
+    public static PolicySnapshot policies(String eventId, String tenantId, String yaml) {
         return PolicySnapshot.newBuilder().setHeader(header(eventId, tenantId)).setLoadedAt(T0)
                 .setFiles(List.of(ConfigFile.newBuilder().setFileName("policies.yaml").setFileType("policies")
                         .setContent(yaml).build()))
@@ -92,7 +92,7 @@ final class Samples {
      * An access-log line of one request, as the proxy simulator writes them (logger {@code access-log}, a request
      * line as message, a structured {@code access} entry with headers).
      */
-    static ProxyLog accessLog(String eventId, String tenantId) {
+    public static ProxyLog accessLog(String eventId, String tenantId) {
         return ProxyLog.newBuilder().setHeader(header(eventId, tenantId)).setTags(Map.of("env", "prod"))
                 .setTimestamp(T0).setLevel("INFO").setLogger("access-log")
                 .setMessage("GET reports.partner-data.io/v2/exports/{id} 200 585ms")
@@ -118,7 +118,7 @@ final class Samples {
     }
 
     @SuppressWarnings("unchecked")
-    static byte[] encode(SpecificRecordBase record) {
+    public static byte[] encode(SpecificRecordBase record) {
         return AvroCodec.of((Class<SpecificRecordBase>) record.getClass()).encode(record);
     }
 

@@ -5,15 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.AvroJsonCodec;
-import dev.lunar.telemetry.events.avro.EnrichedHeartbeat;
-import dev.lunar.telemetry.events.avro.Heartbeat;
 import dev.lunar.telemetry.events.EventKind;
+import dev.lunar.telemetry.events.avro.EnrichedHeartbeat;
 import dev.lunar.telemetry.events.avro.EnrichedLog;
+import dev.lunar.telemetry.events.avro.Heartbeat;
 import dev.lunar.telemetry.events.avro.TenantInfo;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
 import dev.lunar.telemetry.events.avro.TenantPlan;
 import dev.lunar.telemetry.kafka.embedded.KafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.junit.KafkaBrokerExtension;
+import dev.lunar.telemetry.processor.tenants.TenantAdmin;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.lunar.telemetry.cli.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lunar.telemetry.processor.LogLevel;
+import dev.lunar.telemetry.processor.privacy.LogLevel;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -20,8 +20,11 @@ public enum ControlPlaneField {
     WINDOW_START("windows[].windowStart", List.of("EnrichedEndpointStats.windowStart"), "2026-01-05T10:00:00Z",
             "start of the event-time window the proxies' counts fall into"),
     WINDOW_LENGTH("windows[].windowLengthMs", List.of(), "60000", "`control-plane-forwarder.window` (configuration)"),
+    WINDOW_SOURCE_PARTITION("windows[].sourcePartition", List.of(), "3",
+            "the partition of the endpoint-stats topic the partial's events were read from (Kafka metadata)"),
     WINDOW_IDEMPOTENCY_KEY("windows[].idempotencyKey", List.of("EnrichedEndpointStats.tenant.id",
-            "EnrichedEndpointStats.windowStart"), "acme|2026-01-05T10:00:00Z|60000", "tenant, window start, length"),
+            "EnrichedEndpointStats.windowStart"), "acme|2026-01-05T10:00:00Z|60000|p3",
+            "tenant, window start, length, source partition"),
     WINDOW_SOURCE_EVENTS("windows[].sourceEvents", List.of("EnrichedEndpointStats.header.eventId"), "7",
             "distinct endpoint-stats events merged into the window"),
     OVERVIEW_CALLS("windows[].overview.calls", List.of("EnrichedEndpointStats.count"), "120", "API calls in the window"),
@@ -29,6 +32,8 @@ public enum ControlPlaneField {
             "calls answered 400..599"),
     OVERVIEW_PROVIDERS("windows[].overview.providers", List.of("EnrichedEndpointStats.endpoint.host"), "2",
             "distinct API providers called"),
+    OVERVIEW_TOP_LIMIT("windows[].overview.topEndpointsLimit", List.of(), "5",
+            "`control-plane-forwarder.top-endpoints` (configuration)"),
     TOP_PROVIDER("windows[].overview.topEndpoints[].provider", List.of("EnrichedEndpointStats.endpoint.host"),
             "api.stripe.com", "one of the busiest endpoints: its provider"),
     TOP_METHOD("windows[].overview.topEndpoints[].method", List.of("EnrichedEndpointStats.endpoint.method"), "GET",
@@ -41,7 +46,8 @@ public enum ControlPlaneField {
 
     ENDPOINT_IDEMPOTENCY_KEY("windows[].endpoints[].idempotencyKey", List.of("EnrichedEndpointStats.tenant.id",
             "EnrichedEndpointStats.windowStart", "EnrichedEndpointStats.endpoint"),
-            "acme|2026-01-05T10:00:00Z|60000|api.stripe.com|GET /v1/charges", "tenant, window, endpoint"),
+            "acme|2026-01-05T10:00:00Z|60000|p3|api.stripe.com|GET /v1/charges",
+            "tenant, window, source partition, endpoint"),
     ENDPOINT_PROVIDER("windows[].endpoints[].provider", List.of("EnrichedEndpointStats.endpoint.host"),
             "api.stripe.com", "the API provider, lower case"),
     ENDPOINT_METHOD("windows[].endpoints[].method", List.of("EnrichedEndpointStats.endpoint.method"), "GET",
@@ -67,7 +73,13 @@ public enum ControlPlaneField {
             "largest provider latency, ms"),
     LATENCY_P95("windows[].endpoints[].latency.p95Ms", List.of("EnrichedEndpointStats.latencyBuckets",
             "EnrichedEndpointStats.latencyOverflowCount", "EnrichedEndpointStats.latencyMaxMs"), "193.75",
-            "95th percentile from the merged histograms, ms; null without one");
+            "95th percentile from the merged histograms, ms; null without one"),
+    LATENCY_BUCKET_BOUND("windows[].endpoints[].latency.buckets[].leMs", List.of("EnrichedEndpointStats.latencyBuckets"),
+            "250", "upper bound of a bucket of the merged latency histogram, ms"),
+    LATENCY_BUCKET_COUNT("windows[].endpoints[].latency.buckets[].count", List.of("EnrichedEndpointStats.latencyBuckets"),
+            "7", "calls in the bucket"),
+    LATENCY_OVERFLOW("windows[].endpoints[].latency.overflowCount",
+            List.of("EnrichedEndpointStats.latencyOverflowCount"), "0", "calls above the last bucket's bound");
 
     private final OutgoingField field;
 

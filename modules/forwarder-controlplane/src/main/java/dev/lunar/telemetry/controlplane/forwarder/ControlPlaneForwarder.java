@@ -31,7 +31,10 @@ import reactor.core.publisher.Sinks;
  * The control-plane forwarder: reads enriched endpoint stats ({@code control-plane-forwarder.topic}, read_committed)
  * with the consumer kit, aggregates those of {@code CONTROL_PLANE} tenants into event-time windows
  * ({@link WindowedEndpointAggregator}; other plans never leave — P2) and upserts each window into the control plane
- * ({@link ControlPlaneClient}), each tenant's windows in emission order, tenants independently.
+ * ({@link ControlPlaneClient}), each tenant's windows in emission order, tenants independently. Windows are partials
+ * of one source partition (the partition of the topic their events were read from); the control plane merges them at
+ * query time, so any number of instances can share the consumer group: each partition's partials are built by
+ * whichever instance reads it, and a partition that moves is read again from its committed offset.
  *
  * <h2>Delivery contract</h2>
  * A record's offset is committed only after every window holding it (and every window emitted before those) has been
@@ -68,7 +71,7 @@ public final class ControlPlaneForwarder implements AutoCloseable {
     private final AuditTrail audit;
     private final HeldBatches held = new HeldBatches();
     private final AtomicReference<Aggregation> aggregation = new AtomicReference<>();
-    private final TelemetryConsumer<EnrichedEndpointStats> consumer;
+    private final TelemetryConsumer<SourcedStats> consumer;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Per tenant, why its token is rejected; empty when every tenant's last answer was not an auth failure. */
@@ -96,10 +99,12 @@ public final class ControlPlaneForwarder implements AutoCloseable {
         Gauge.builder("lunar.forwarder.controlplane.windows.pending", held, HeldBatches::pendingWindows)
                 .description("windows emitted and not yet accepted by the control plane").register(registry);
         aggregation.set(new Aggregation());
-        this.consumer = TelemetryConsumer.builder(CONSUMER_NAME, EnrichedEndpointStats.class)
+        this.consumer = TelemetryConsumer.builder(CONSUMER_NAME, SourcedStats.class)
                 .kafka(kafka)
                 .groupId(settings.groupId())
-                .topic(settings.topic(), EnrichedEndpointStats.class)
+                // the source partition keys the partial aggregates
+                .positionedTopic(settings.topic(), EnrichedEndpointStats.class,
+                        (stats, position) -> new SourcedStats(stats, position.partition(), position.offset()))
                 .destination("control-plane")
                 .deadLetterTopic(settings.deadLetterTopic())
                 .batching(settings.batchMaxRecords(), MAX_BATCH_BYTES, settings.batchMaxWait())
@@ -129,13 +134,15 @@ public final class ControlPlaneForwarder implements AutoCloseable {
 
     // ---- from the kit: batches in, settlements out ---------------------------------------------------------------
 
-    private Mono<BatchResult> handle(List<EnrichedEndpointStats> batch) {
+    private Mono<BatchResult> handle(List<SourcedStats> batch) {
         // Only a batch with something the aggregator may keep waits for windows; the aggregator alone decides (P2).
-        boolean forwardable = batch.stream().anyMatch(ControlPlaneForwarder::mayBeForwarded);
+        boolean forwardable = batch.stream().map(SourcedStats::stats).anyMatch(ControlPlaneForwarder::mayBeForwarded);
         HeldBatches.Taken taken = held.take(batch.size(), forwardable);
         Aggregation current = aggregation.get();
         for (int i = 0; i < batch.size(); i++) {
-            if (current.input.tryEmitNext(new PositionedStats(batch.get(i), 0, taken.firstRecord() + i)).isFailure()) {
+            SourcedStats read = batch.get(i);
+            if (current.input.tryEmitNext(new PositionedStats(read.stats(), read.sourcePartition(),
+                    read.sourceOffset(), taken.firstRecord() + i)).isFailure()) {
                 held.forget(taken);
                 return Mono.just(BatchResult.retry("the aggregation is restarting"));
             }
@@ -276,6 +283,16 @@ public final class ControlPlaneForwarder implements AutoCloseable {
     /** What the aggregator did with the events it read (kept, dropped by plan, duplicates, too late...). */
     public AggregatorCounts counts() {
         return aggregator.counts();
+    }
+
+    /**
+     * A crash, for tests: the aggregation goes first — open windows, emitted ones and sends in flight are lost, as in
+     * a kill -9 (a request may have been stored without its answer being seen) — then the consumer stops, committing
+     * only what windows accepted before allowed.
+     */
+    void crash() {
+        aggregation.get().running.dispose();
+        close();
     }
 
     /**

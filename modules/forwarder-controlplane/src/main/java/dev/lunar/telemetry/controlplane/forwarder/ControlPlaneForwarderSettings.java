@@ -43,8 +43,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code control-plane-forwarder.topic}</td><td>{@code telemetry.endpoints.v1}</td><td>the enriched
  *       endpoint-stats topic to read ({@code read_committed})</td></tr>
  *   <tr><td>{@code control-plane-forwarder.group-id}</td><td>{@code control-plane-forwarder}</td><td>Kafka consumer
- *       group; run a single forwarder per group: a window's aggregate must see the events of every
- *       partition</td></tr>
+ *       group; any number of instances may share it (each sends partial aggregates of the partitions it reads,
+ *       which the control plane merges)</td></tr>
  *   <tr><td>{@code control-plane-forwarder.dead-letter-topic}</td><td>{@code telemetry.dlq.v1}</td><td>where
  *       undecodable records go</td></tr>
  *   <tr><td>{@code control-plane-forwarder.batch.max-records}</td><td>{@code 500}</td><td>records per batch handed

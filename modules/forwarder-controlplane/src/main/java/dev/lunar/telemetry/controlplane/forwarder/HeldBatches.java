@@ -12,12 +12,13 @@ import reactor.core.publisher.Sinks;
  * The control-plane forwarder's bookkeeping between the consumer kit's batches and the control plane's answers:
  * which batches may be acknowledged, given which windows were accepted.
  *
- * <p>Every record handed to the aggregator gets the next number of one sequence, which the aggregator sees as the
- * offsets of a single partition; so each emitted {@link CommittableWindow} says below which number no record is held
+ * <p>Every record handed to the aggregator gets the next number of one sequence, its
+ * {@link PositionedStats#sequence()}; so each emitted {@link CommittableWindow} says below which number no record is held
  * by a window not yet emitted. Windows are numbered in emission order. Once windows {@code 0..k} are all done
  * (accepted, or refused for good), every record numbered below window {@code k}'s commit number is in an accepted
  * window or in none, and every batch whose last record is below it is settled. One sequence for all partitions is
- * conservative — a record may wait for an older one of another partition — and needs no positions from the kit.
+ * conservative — a record may wait for an older one of another partition — and needs no offsets (a partition read
+ * again after a rebalance starts below where it was; the sequence only grows).
  *
  * <p>Thread-safe: batches are taken on the kit's thread, windows emitted on the aggregator's and answered on the
  * HTTP client's. Settlements complete outside the lock.
@@ -71,7 +72,7 @@ final class HeldBatches {
     /** Numbers an emitted window. */
     synchronized Numbered emitted(CommittableWindow w) {
         long index = nextWindow++;
-        commitOfWindow.put(index, w.commitOffsets().getOrDefault(0, 0L));
+        commitOfWindow.put(index, w.commitBefore());
         doneOfWindow.put(index, Boolean.FALSE);
         return new Numbered(index, w.aggregate());
     }

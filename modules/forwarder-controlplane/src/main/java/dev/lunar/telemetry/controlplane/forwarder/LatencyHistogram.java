@@ -30,6 +30,15 @@ final class LatencyHistogram {
         overflow += count;
     }
 
+    /** Calls per bucket upper bound, ascending (a copy). */
+    java.util.SortedMap<Long, Long> buckets() {
+        return new TreeMap<>(countsByUpperBound);
+    }
+
+    long overflow() {
+        return overflow;
+    }
+
     long total() {
         long n = overflow;
         for (long c : countsByUpperBound.values()) {

@@ -3,12 +3,23 @@ package dev.lunar.telemetry.controlplane.forwarder;
 import dev.lunar.telemetry.events.avro.EnrichedEndpointStats;
 import java.util.Objects;
 
-/** An endpoint-stats event with where it was read: a partition of the topic and its offset there. */
-public record PositionedStats(EnrichedEndpointStats stats, int partition, long offset) {
+/**
+ * An endpoint-stats event, the partition of the topic it was read from (its windows are that partition's partials),
+ * its offset there (-1 when not known) and its number in the one sequence of records the consumer handed over (what {@link CommittableWindow#commitBefore()}
+ * counts in).
+ */
+public record PositionedStats(EnrichedEndpointStats stats, int sourcePartition, long sourceOffset, long sequence) {
+
+    /** An event whose offset in its partition is not known (-1): only its sequence number. */
+    public PositionedStats(EnrichedEndpointStats stats, int sourcePartition, long sequence) {
+        this(stats, sourcePartition, -1, sequence);
+    }
+
     public PositionedStats {
         Objects.requireNonNull(stats, "stats");
-        if (partition < 0 || offset < 0) {
-            throw new IllegalArgumentException("partition and offset must not be negative: " + partition + "/" + offset);
+        if (sourcePartition < 0 || sequence < 0) {
+            throw new IllegalArgumentException("source partition and sequence must not be negative: " + sourcePartition
+                    + "/" + sequence);
         }
     }
 }

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything the control plane gets for one tenant's window: one aggregate per endpoint (ordered by
- * {@link EndpointKey}) and the window's overview. Emitted once when the window closes ({@code revision} 0) and again,
- * complete, after late data ({@code revision} 1, 2, ...): the same idempotency keys, so the control plane replaces
- * rows instead of adding them.
+ * Everything the control plane gets for one tenant's window from one source partition (a partial, which the control
+ * plane merges with the other partitions' at query time; partition -1: the whole window): one aggregate per endpoint
+ * (ordered by {@link EndpointKey}) and the partial's overview. Emitted once when the window closes
+ * ({@code revision} 0) and again, complete, after late data ({@code revision} 1, 2, ...): the same idempotency keys,
+ * so the control plane replaces rows instead of adding them.
  */
 public record WindowAggregate(String tenantId, Instant windowStart, Duration windowLength, int revision,
         List<EndpointAggregate> endpoints, WindowOverview overview) {
@@ -37,7 +38,12 @@ public record WindowAggregate(String tenantId, Instant windowStart, Duration win
         return windowStart.plus(windowLength);
     }
 
-    /** {@code tenant|windowStart|windowLengthMs}. */
+    /** The source partition of the partial, -1 for a whole window. */
+    public int sourcePartition() {
+        return overview.sourcePartition();
+    }
+
+    /** {@code tenant|windowStart|windowLengthMs|p<sourcePartition>}. */
     public String idempotencyKey() {
         return overview.idempotencyKey();
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -39,6 +40,16 @@ import reactor.core.scheduler.Schedulers;
  * {@code lunar.forwarder.controlplane.events{outcome=...}}), so their access metrics never leave the pipeline.
  * Events that break the schema's promises (negative counts, status counts adding up to more than {@code count},
  * blank endpoint fields, an invalid tenant id) are dropped as {@code invalid}.
+ *
+ * <h2>Partials per source partition</h2>
+ * Events read from a partitioned topic ({@link #aggregateCommittable}) are aggregated per source partition: each
+ * window is the partial of one partition, keyed by it, and has its own event time (below, "the watermark" is the
+ * partition's). The control plane merges a window's partials at query time. So any number of forwarder instances can
+ * share the topic: each partial is built from one partition's records only, whichever instance reads them, and a
+ * partition that moves to another instance is read again from its committed offset, which never passes a record of
+ * a window that can still change — the new owner rebuilds the same partials, never fewer events than were sent in
+ * the common case, and the control plane keeps the version with more source events. Events without a partition
+ * ({@link #aggregate}) make whole windows.
  *
  * <h2>Windows and time</h2>
  * <ul>
@@ -72,9 +83,9 @@ import reactor.core.scheduler.Schedulers;
  * </ul>
  *
  * <h2>Committing</h2>
- * {@link #aggregateCommittable} takes each event with its partition and offset and gives each emitted aggregate the
- * offsets that may be committed once it is accepted: per partition, the oldest record of a window that can still
- * change — one whose state is kept for corrections, emitted or not. A consumer that commits those after the control
+ * {@link #aggregateCommittable} takes each event with its number in the consumer's one sequence of records and
+ * gives each emitted aggregate how far records may be acknowledged once it is accepted: the oldest record of a window
+ * that can still change — one whose state is kept for corrections, emitted or not. A consumer that commits those after the control
  * plane's 2xx never loses a window on a crash, nor a late event: had the records of a sent window been committed, a
  * crash before its correction was accepted would rebuild the window from the late events alone, and the control
  * plane keeps the version with more source events. A window's records become committable with its last emission.
@@ -158,17 +169,18 @@ public final class WindowedEndpointAggregator {
      * {@code events} are passed on; its completion emits the remaining windows and completes.
      */
     public Flux<WindowAggregate> aggregate(Flux<EnrichedEndpointStats> events) {
-        return run(events.map(e -> new In(e, -1, -1))).filter(w -> !w.isCommitPoint())
+        return run(events.map(e -> new In(e, WHOLE, -1, -1))).filter(w -> !w.isCommitPoint())
                 .map(CommittableWindow::aggregate);
     }
 
     /**
-     * Like {@link #aggregate}, for events read from a partitioned log: each aggregate comes with the offsets that
-     * may be committed once it (and everything emitted before it) is accepted by the control plane — see
-     * {@link CommittableWindow#commitOffsets()}. This is how a consumer commits only what the control plane holds.
+     * Like {@link #aggregate}, for events read from a partitioned log: windows are partials of one source partition
+     * each ({@link PositionedStats#sourcePartition()}), and each aggregate comes with how far records may be
+     * acknowledged once it (and everything emitted before it) is accepted by the control plane — see
+     * {@link CommittableWindow#commitBefore()}. This is how a consumer commits only what the control plane holds.
      */
     public Flux<CommittableWindow> aggregateCommittable(Flux<PositionedStats> events) {
-        return run(events.map(p -> new In(p.stats(), p.partition(), p.offset())));
+        return run(events.map(p -> new In(p.stats(), p.sourcePartition(), p.sourceOffset(), p.sequence())));
     }
 
     private Flux<CommittableWindow> run(Flux<In> events) {
@@ -183,15 +195,18 @@ public final class WindowedEndpointAggregator {
         });
     }
 
-    /** One input event and where it was read (partition -1: not tracked). */
-    private record In(EnrichedEndpointStats stats, int partition, long offset) {}
+    /** Source partition of events read without one ({@link #aggregate}): whole windows. */
+    private static final int WHOLE = -1;
+
+    /** One input event, its source partition and offset, and its number in the consumer's sequence (-1: not known). */
+    private record In(EnrichedEndpointStats stats, int sourcePartition, long sourceOffset, long sequence) {}
 
     // ---- state of one subscription; signals arrive serially ------------------------------------------------------
 
-    private record WindowId(long startMs, String tenantId) {}
+    private record WindowId(long startMs, String tenantId, int sourcePartition) {}
 
-    private static final Comparator<WindowId> WINDOW_ORDER =
-            Comparator.comparingLong(WindowId::startMs).thenComparing(WindowId::tenantId);
+    private static final Comparator<WindowId> WINDOW_ORDER = Comparator.comparingLong(WindowId::startMs)
+            .thenComparing(WindowId::tenantId).thenComparingInt(WindowId::sourcePartition);
 
     private static final class EndpointState {
         long sourceEvents;
@@ -205,24 +220,61 @@ public final class WindowedEndpointAggregator {
     private static final class WindowState {
         final Map<EndpointKey, EndpointState> endpoints = new TreeMap<>();
         final Set<String> eventIds = new HashSet<>();
-        /** Per partition, the oldest offset merged into the window: held until the window can no longer change. */
-        final Map<Integer, Long> heldOffsets = new TreeMap<>();
+        /** The oldest record (sequence number) merged into the window: held until the window can no longer change. */
+        long heldFrom = Long.MAX_VALUE;
         int revision = -1;
         boolean dirty;
     }
 
+    /**
+     * Event time of one source partition. Each partition's windows close by its own watermark, so a partition's
+     * partials depend only on its own records (and idle time): whichever instance reads it computes the same ones.
+     */
+    private static final class PartitionClock {
+        long watermark = Long.MIN_VALUE;
+        long maxEventTime = Long.MIN_VALUE;
+        long lastArrival;
+        long lastOffset = -1;
+
+        /**
+         * An offset at or below the last one read: the partition is read again from its committed offset after it
+         * came back from another instance. Its event time starts over — meanwhile idle ticks moved the watermark on,
+         * and records the other instance held open would otherwise be dropped as too late — and is rebuilt from the
+         * records read again (duplicates of what the windows hold still count for time, never for figures).
+         */
+        void readAt(long offset) {
+            if (offset < 0) {
+                return;
+            }
+            if (offset <= lastOffset) {
+                watermark = Long.MIN_VALUE;
+                maxEventTime = Long.MIN_VALUE;
+            }
+            lastOffset = offset;
+        }
+
+        void observed(long eventTime, long now) {
+            lastArrival = now;
+            if (eventTime > maxEventTime) {
+                maxEventTime = eventTime;
+                watermark = Math.max(watermark, eventTime);
+            }
+        }
+    }
+
     private final class State {
         private final TreeMap<WindowId, WindowState> windows = new TreeMap<>(WINDOW_ORDER);
-        private long watermark = Long.MIN_VALUE;
-        private long maxEventTime = Long.MIN_VALUE;
-        private long lastArrival;
-        /** Per partition, the last offset read. */
-        private final Map<Integer, Long> lastOffsets = new TreeMap<>();
+        private final Map<Integer, PartitionClock> clocks = new HashMap<>();
+        /** The last sequence number read. */
+        private long lastSequence = -1;
 
         List<CommittableWindow> on(Object signal, long now) {
             if (signal == TICK) {
-                if (maxEventTime != Long.MIN_VALUE) {
-                    watermark = Math.max(watermark, maxEventTime + Math.max(0, now - lastArrival));
+                for (PartitionClock clock : clocks.values()) {
+                    if (clock.maxEventTime != Long.MIN_VALUE) {
+                        clock.watermark = Math.max(clock.watermark,
+                                clock.maxEventTime + Math.max(0, now - clock.lastArrival));
+                    }
                 }
                 return due(true);
             }
@@ -238,24 +290,23 @@ public final class WindowedEndpointAggregator {
                 return out;
             }
             In in = (In) signal;
-            if (in.partition() >= 0) {
-                lastOffsets.merge(in.partition(), in.offset(), Math::max);
+            if (in.sequence() >= 0) {
+                lastSequence = Math.max(lastSequence, in.sequence());
             }
             return onEvent(in, now);
         }
 
         /** @param last whether the window's state goes after this emission, so its records need not be held */
         private CommittableWindow emitCommittable(WindowId id, WindowState w, boolean last) {
-            return new CommittableWindow(emit(id, w), commitOffsets(last ? w : null));
+            return new CommittableWindow(emit(id, w), commitBefore(last ? w : null));
         }
 
-        /** Per partition, the oldest record held by a window (other than {@code except}), or one past the last read. */
-        private Map<Integer, Long> commitOffsets(WindowState except) {
-            Map<Integer, Long> commit = new TreeMap<>();
-            lastOffsets.forEach((partition, read) -> commit.put(partition, read + 1));
+        /** The oldest record held by a window (other than {@code except}), or one past the last read. */
+        private long commitBefore(WindowState except) {
+            long commit = lastSequence + 1;
             for (WindowState other : windows.values()) {
                 if (other != except) {
-                    other.heldOffsets.forEach((partition, held) -> commit.merge(partition, held, Math::min));
+                    commit = Math.min(commit, other.heldFrom);
                 }
             }
             return commit;
@@ -280,29 +331,28 @@ public final class WindowedEndpointAggregator {
                 invalid.incrementAndGet();
                 return List.of();
             }
+            PartitionClock clock = clocks.computeIfAbsent(in.sourcePartition(), p -> new PartitionClock());
+            clock.readAt(in.sourceOffset());
             long t = e.getWindowStart().toEpochMilli();
             long start = Math.floorDiv(t, windowMs) * windowMs;
-            if (watermark != Long.MIN_VALUE && start + windowMs + latenessMs + horizonMs <= watermark) {
+            if (clock.watermark != Long.MIN_VALUE && start + windowMs + latenessMs + horizonMs <= clock.watermark) {
                 tooLate.incrementAndGet();
                 return List.of();
             }
-            WindowId id = new WindowId(start, tenant.getId());
+            WindowId id = new WindowId(start, tenant.getId(), in.sourcePartition());
             WindowState w = windows.computeIfAbsent(id, k -> new WindowState());
             if (!w.eventIds.add(e.getHeader().getEventId())) {
                 duplicates.incrementAndGet();
+                clock.observed(t, now);
                 return List.of();
             }
             merge(w.endpoints.computeIfAbsent(key, k -> new EndpointState()), e);
             w.dirty = true;
-            if (in.partition() >= 0) {
-                w.heldOffsets.merge(in.partition(), in.offset(), Math::min);
+            if (in.sequence() >= 0) {
+                w.heldFrom = Math.min(w.heldFrom, in.sequence());
             }
             accepted.incrementAndGet();
-            lastArrival = now;
-            if (t > maxEventTime) {
-                maxEventTime = t;
-                watermark = Math.max(watermark, t);
-            }
+            clock.observed(t, now);
             return due(false);
         }
 
@@ -312,9 +362,10 @@ public final class WindowedEndpointAggregator {
             boolean releasedRecords = false;
             for (Iterator<Map.Entry<WindowId, WindowState>> it = windows.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<WindowId, WindowState> entry = it.next();
+                long watermark = clocks.get(entry.getKey().sourcePartition()).watermark;
                 long closesAt = entry.getKey().startMs() + windowMs + latenessMs;
                 if (closesAt > watermark) {
-                    break; // ordered by start: no later window is due either
+                    continue; // this partition's event time has not reached it yet
                 }
                 WindowState w = entry.getValue();
                 boolean expired = closesAt + horizonMs <= watermark;
@@ -325,11 +376,11 @@ public final class WindowedEndpointAggregator {
                 }
                 if (expired) {
                     it.remove();
-                    releasedRecords |= !sent && !w.heldOffsets.isEmpty();
+                    releasedRecords |= !sent && w.heldFrom != Long.MAX_VALUE;
                 }
             }
             if (releasedRecords) {
-                out.add(CommittableWindow.commitPoint(commitOffsets(null)));
+                out.add(CommittableWindow.commitPoint(commitBefore(null)));
             }
             return out;
         }
@@ -347,8 +398,9 @@ public final class WindowedEndpointAggregator {
         long errors = 0;
         for (Map.Entry<EndpointKey, EndpointState> e : w.endpoints.entrySet()) {
             EndpointState s = e.getValue();
-            endpoints.add(new EndpointAggregate(id.tenantId(), start, length, e.getKey(), s.sourceEvents, s.calls,
-                    s.classes, s.latencySumMs, s.latencyMaxMs, s.histogram.quantile(0.95, s.latencyMaxMs)));
+            endpoints.add(new EndpointAggregate(id.tenantId(), start, length, id.sourcePartition(), e.getKey(),
+                    s.sourceEvents, s.calls, s.classes, s.latencySumMs, s.latencyMaxMs,
+                    s.histogram.quantile(0.95, s.latencyMaxMs), s.histogram.buckets(), s.histogram.overflow()));
             providers.add(e.getKey().provider());
             calls += s.calls;
             errors += s.classes.errors();
@@ -360,8 +412,8 @@ public final class WindowedEndpointAggregator {
                 .limit(topEndpoints)
                 .map(a -> new WindowOverview.TopEndpoint(a.endpoint(), a.calls(), a.errors()))
                 .toList();
-        WindowOverview overview = new WindowOverview(id.tenantId(), start, length, w.eventIds.size(), calls, errors,
-                providers.size(), top);
+        WindowOverview overview = new WindowOverview(id.tenantId(), start, length, id.sourcePartition(),
+                w.eventIds.size(), calls, errors, providers.size(), top, topEndpoints);
         return new WindowAggregate(id.tenantId(), start, length, w.revision, endpoints, overview);
     }
 

@@ -20,7 +20,7 @@ class HeldBatchesTest {
     private static CommittableWindow window(long commitBelow) {
         WindowAggregate aggregate = new WindowedEndpointAggregator(ControlPlaneForwarderSettings.defaults(), null)
                 .aggregate(Flux.just(event("e").build())).blockFirst(Duration.ofSeconds(10));
-        return new CommittableWindow(aggregate, Map.of(0, commitBelow));
+        return new CommittableWindow(aggregate, commitBelow);
     }
 
     private static AtomicReference<String> watch(Mono<Void> settled) {

@@ -293,24 +293,47 @@ class WindowedEndpointAggregatorTest {
     }
 
     @Test
-    void eachEmissionSaysWhichOffsetsMayBeCommittedOnceItIsAccepted() {
+    void eventsOfEachSourcePartitionMakeTheirOwnPartialsClosedByTheirOwnEventTime() {
         List<PositionedStats> read = List.of(
-                new PositionedStats(event("p0-10").at(0).codes(200, 1).build(), 0, 10), // W0
-                new PositionedStats(event("p1-5").tenant("osco", TenantPlan.OPEN_SOURCE).at(0).codes(200, 1).build(), 1, 5),
-                new PositionedStats(event("p0-11").at(65).codes(200, 1).build(), 0, 11), // W1
-                new PositionedStats(event("p1-6").at(20).codes(200, 1).build(), 1, 6), // W0
-                new PositionedStats(event("p0-12").at(95).codes(200, 1).build(), 0, 12)); // W1; W0 closes
+                new PositionedStats(event("a").at(0).codes(200, 1).build(), 0, 0), // W0 of p0
+                new PositionedStats(event("o").tenant("osco", TenantPlan.OPEN_SOURCE).at(0).codes(200, 1).build(), 1, 1),
+                new PositionedStats(event("b").at(65).codes(200, 2).build(), 0, 2), // W1 of p0
+                new PositionedStats(event("c").at(20).codes(500, 4).build(), 1, 3), // W0 of p1
+                new PositionedStats(event("d").at(95).codes(200, 8).build(), 0, 4)); // p0 at 95: its W0 closes
 
         List<CommittableWindow> out = new WindowedEndpointAggregator(SETTINGS, null)
                 .aggregateCommittable(Flux.fromIterable(read)).collectList().block(Duration.ofSeconds(30));
 
-        assertThat(out).hasSize(2);
-        // W0 sent, but it may still be corrected: its records (p0 10, p1 6) stay uncommitted; p1-5 was dropped
-        assertThat(out.get(0).aggregate().windowStart()).isEqualTo(T0);
-        assertThat(out.get(0).commitOffsets()).containsExactly(Map.entry(0, 10L), Map.entry(1, 6L));
-        // W1 sent at the end of the input: both windows were within their correction horizon, so nothing more
-        assertThat(out.get(1).aggregate().windowStart()).isEqualTo(T0.plusSeconds(60));
-        assertThat(out.get(1).commitOffsets()).containsExactly(Map.entry(0, 10L), Map.entry(1, 6L));
+        // p1's W0 is not closed by p0's event time: it goes out at the end of the input, like p0's W1. Every window
+        // may still be corrected, so nothing from the first record on may be committed.
+        assertThat(out).extracting(w -> w.aggregate().idempotencyKey(), w -> w.aggregate().overview().calls(),
+                        w -> w.aggregate().overview().errors(), CommittableWindow::commitBefore)
+                .containsExactly(
+                        tuple("acme|2026-01-05T10:00:00Z|60000|p0", 1L, 0L, 0L),
+                        tuple("acme|2026-01-05T10:00:00Z|60000|p1", 4L, 4L, 0L),
+                        tuple("acme|2026-01-05T10:01:00Z|60000|p0", 10L, 0L, 0L));
+        assertThat(out.get(1).aggregate().endpoints()).singleElement().satisfies(e -> {
+            assertThat(e.sourcePartition()).isEqualTo(1);
+            assertThat(e.idempotencyKey()).isEqualTo("acme|2026-01-05T10:00:00Z|60000|p1|api.stripe.com|GET /v1/customers/{id}");
+        });
+    }
+
+    @Test
+    void aPartitionReadAgainAfterARebalanceStartsItsEventTimeOverSoItsRecordsAreNotTooLate() {
+        WindowedEndpointAggregator aggregator = new WindowedEndpointAggregator(SETTINGS, null);
+        List<PositionedStats> read = List.of(
+                new PositionedStats(event("a").at(0).codes(200, 1).build(), 0, 5, 0), // W0 of p0
+                new PositionedStats(event("b").at(300).codes(200, 2).build(), 0, 6, 1), // p0 at 300: W0 expires
+                // p0 went to another instance and came back: read again from its committed offset 5
+                new PositionedStats(event("a").at(0).codes(200, 1).build(), 0, 5, 2),
+                new PositionedStats(event("b").at(300).codes(200, 2).build(), 0, 6, 3));
+
+        List<CommittableWindow> out = aggregator.aggregateCommittable(Flux.fromIterable(read)).collectList()
+                .block(Duration.ofSeconds(30));
+
+        assertThat(aggregator.counts().tooLate()).isZero();
+        assertThat(out).extracting(w -> w.aggregate().windowStart().getEpochSecond() - T0.getEpochSecond(),
+                w -> w.aggregate().overview().calls()).contains(tuple(0L, 1L), tuple(300L, 2L));
     }
 
     @Test
@@ -325,7 +348,7 @@ class WindowedEndpointAggregatorTest {
                 .aggregateCommittable(Flux.fromIterable(read)).collectList().block(Duration.ofSeconds(30));
 
         assertThat(out).extracting(w -> w.aggregate().windowStart().getEpochSecond() - T0.getEpochSecond(),
-                w -> w.aggregate().revision(), w -> w.aggregate().overview().calls(), w -> w.commitOffsets().get(0))
+                w -> w.aggregate().revision(), w -> w.aggregate().overview().calls(), CommittableWindow::commitBefore)
                 .containsExactly(
                         // had "a" (offset 10) been committed with revision 0, a crash before the correction was
                         // accepted would rebuild W0 from "c" alone, and the control plane keeps the bigger row

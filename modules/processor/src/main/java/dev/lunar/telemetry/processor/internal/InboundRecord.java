@@ -1,0 +1,14 @@
+package dev.lunar.telemetry.processor.internal;
+
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * One raw record as the stream sees it, whatever library received it.
+ *
+ * @param acknowledge marks the record done (at-least-once): its offset may be committed once every earlier record
+ *                    of its partition is done too. Exactly-once commits offsets in the transaction instead.
+ * @param receivedAtNanos {@link System#nanoTime()} when it was received, for the latency metric
+ */
+record InboundRecord(String topic, int partition, long offset, byte[] key, byte[] value, List<Header> headers,
+                     long receivedAtNanos, Runnable acknowledge) {}

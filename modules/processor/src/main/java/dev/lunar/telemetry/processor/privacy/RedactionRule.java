@@ -1,0 +1,65 @@
+package dev.lunar.telemetry.processor.privacy;
+
+import com.google.re2j.Pattern;
+import dev.lunar.telemetry.processor.privacy.detectors.TextDetector;
+import java.util.List;
+
+/**
+ * One redaction rule: a regex for the linear-time engine (RE2/J), the name it is counted under, the literals one of
+ * which every match must contain (so the rule is skipped on text without them), and the check a match must pass.
+ *
+ * @param name     the rule's name: the {@code pattern} tag of {@code lunar.processor.redactions}
+ * @param regex    RE2 syntax; a group named {@code secret}, when present and matched, limits what is replaced
+ * @param triggers groups of lower-case literals: a match contains, ignoring case, one literal of each group; empty:
+ *                 the rule always runs. A necessary condition only (tested per rule), it never decides a match.
+ * @param minRun   0, or the length (at least {@link BuiltInRules#LONG_RUN}) of the run of {@code [A-Za-z0-9+_-]}
+ *                 every match lies in, give or take one character before it and two after it: only such runs are
+ *                 scanned, and only those holding a digit, a lower and an upper case letter or 32 hex digits in a
+ *                 row (what the built-in long-hex and base64 rules need)
+ * @param lineLocal whether no match spans a line break (only the lines holding the literals are then scanned;
+ *                 the check still sees the whole text)
+ * @param check    what is redacted for a match (and whether anything is)
+ */
+record RedactionRule(String name, String regex, Pattern pattern, boolean hasSecret, List<List<String>> triggers,
+                     int minRun, boolean lineLocal, MatchCheck check) {
+
+    /** A rule whose matches never span a line break (so only lines holding its literals are scanned). */
+    static RedactionRule of(String name, String regex, List<List<String>> triggers, int minRun, MatchCheck check) {
+        return of(name, regex, triggers, minRun, true, check);
+    }
+
+    static RedactionRule of(String name, String regex, List<List<String>> triggers, int minRun, boolean lineLocal,
+                            MatchCheck check) {
+        Pattern pattern = Pattern.compile(regex);
+        return new RedactionRule(name, regex, pattern, pattern.namedGroups().containsKey("secret"), triggers, minRun,
+                lineLocal, check);
+    }
+
+    /**
+     * Decides what a match redacts. Runs in time linear in what it reads; may read past the match (a YAML value
+     * continued on the next lines) and then returns where the scan goes on.
+     */
+    @FunctionalInterface
+    interface MatchCheck {
+
+        /**
+         * @param text        the scanned text
+         * @param matchStart  where the whole match starts
+         * @param matchEnd    where it ends
+         * @param secretStart the {@code secret} group's start, or {@code matchStart} without one
+         * @param secretEnd   its end, or {@code matchEnd}
+         * @param out         receives the spans to redact (none: the match is not a secret)
+         * @return where the scan continues, at least {@code matchEnd}
+         */
+        int accept(CharSequence text, int matchStart, int matchEnd, int secretStart, int secretEnd,
+                   TextDetector.SpanSink out);
+
+        /** The secret group (or the whole match), when not empty. */
+        MatchCheck SECRET = (text, matchStart, matchEnd, secretStart, secretEnd, out) -> {
+            if (secretEnd > secretStart) {
+                out.span(secretStart, secretEnd);
+            }
+            return matchEnd;
+        };
+    }
+}

@@ -1,0 +1,466 @@
+package dev.lunar.telemetry.processor.privacy;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import dev.lunar.telemetry.processor.privacy.detectors.TextDetector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Replaces secrets and personal data inside free text by {@link PrivacyDefaults#MARKER}: the spans found by the
+ * redaction rules ({@link BuiltInRules}, then {@code processor.redaction-patterns}), by the validated
+ * {@link TextDetector}s and the event's own literal secrets are merged (overlapping spans become one) and each merged
+ * span is replaced by one marker, counted under the name of its first rule.
+ *
+ * <p>Linear time on any input (DESIGN.md P3): every rule runs on RE2/J, an automaton engine without backtracking, so
+ * one rule's scan costs O(text × rule); a rule's check reads the match (and, for a YAML value, the lines continuing
+ * it) once, and the scan goes on after what it read. Rules are run one after the other, each skipped when the text
+ * lacks the literals every one of its matches holds ({@link RedactionRule#triggers()}), found on one lower-cased
+ * copy of the text. The scans read the text through {@link BudgetedText}, so the record's {@link ScrubBudget} holds
+ * inside a single long scan too. Thread-safe.
+ */
+public final class ValueRedactor {
+
+    static final int MIN_LITERAL_LENGTH = 4;
+    static final String LITERAL_RULE = "tenant-api-key";
+    private static final int MAX_REMEMBERED_KEYS = 4096;
+
+    private final RedactionRule[] rules;
+    private final TextDetector[] detectors;
+    /** Rule names, then detector names, then {@link #LITERAL_RULE}: a span's rule is an index into this. */
+    private final String[] names;
+    private final RuleLiterals literals;
+    private final Map<String, Boolean> secretKeys = new ConcurrentHashMap<>();
+
+    private ValueRedactor(List<RedactionRule> rules, List<TextDetector> detectors) {
+        this.rules = rules.toArray(RedactionRule[]::new);
+        this.detectors = detectors.toArray(TextDetector[]::new);
+        List<String> all = new ArrayList<>();
+        rules.forEach(r -> all.add(r.name()));
+        detectors.forEach(d -> all.add(d.name()));
+        all.add(LITERAL_RULE);
+        this.names = all.toArray(String[]::new);
+        this.literals = new RuleLiterals(rules);
+    }
+
+    /** As {@link #of(Map, List)} without detectors. */
+    public static ValueRedactor of(Map<String, String> patterns) {
+        return of(patterns, List.of());
+    }
+
+    /**
+     * @param patterns  name → RE2 regex, in priority order; an entry equal to a built-in rule
+     *                  ({@link PrivacyDefaults#REDACTION_PATTERNS}) is that rule, with its literals and check
+     * @param detectors validated detectors run after the patterns
+     * @throws IllegalArgumentException naming the pattern that does not compile or uses what the engine lacks
+     */
+    public static ValueRedactor of(Map<String, String> patterns, List<TextDetector> detectors) {
+        List<RedactionRule> rules = new ArrayList<>(patterns.size());
+        for (Map.Entry<String, String> entry : patterns.entrySet()) {
+            RedactionRule builtIn = builtIn(entry.getKey(), entry.getValue());
+            rules.add(builtIn != null ? builtIn : RedactionRule.of(entry.getKey(), check(entry.getKey(),
+                    entry.getValue()).pattern(), List.of(), 0, false, RedactionRule.MatchCheck.SECRET));
+        }
+        return new ValueRedactor(rules, List.copyOf(detectors));
+    }
+
+    private static RedactionRule builtIn(String name, String regex) {
+        for (RedactionRule rule : BuiltInRules.ALL) {
+            if (rule.name().equals(name) && rule.regex().equals(regex)) {
+                return rule;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Validates a configured pattern for the linear-time engine.
+     *
+     * @return the compiled pattern
+     * @throws IllegalArgumentException naming the pattern, what is wrong and how to fix it
+     */
+    static Pattern check(String name, String regex) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a redaction pattern has no name; give each regex a name, e.g. my-token");
+        }
+        if (regex == null || regex.isEmpty()) {
+            throw new IllegalArgumentException("redaction pattern '" + name + "' is empty; give a regex");
+        }
+        Pattern compiled;
+        try {
+            compiled = Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("redaction pattern '" + name + "' " + unsupported(regex, e), e);
+        }
+        if (compiled.matches("")) {
+            throw new IllegalArgumentException("redaction pattern '" + name
+                    + "' matches the empty string, so it would match everywhere; require at least one character");
+        }
+        for (String group : compiled.namedGroups().keySet()) {
+            if (!group.equals("secret")) {
+                throw new IllegalArgumentException("redaction pattern '" + name + "' has a named group '" + group
+                        + "'; only (?<secret>...) is allowed (it marks the part to replace)");
+            }
+        }
+        return compiled;
+    }
+
+    /** Why RE2/J refused {@code regex}, in the user's terms. */
+    private static String unsupported(String regex, PatternSyntaxException e) {
+        String engine = "; redaction patterns run on RE2/J, a linear-time engine (RE2 syntax: Java's without"
+                + " lookaround, back references, possessive quantifiers and atomic groups)";
+        if (regex.contains("(?=") || regex.contains("(?!") || regex.contains("(?<=") || regex.contains("(?<!")) {
+            return "uses lookahead or lookbehind, which the linear-time engine does not have: match the context too"
+                    + " and put the part to replace in (?<secret>...)" + engine;
+        }
+        if (regex.matches("(?s).*\\\\(?:[1-9]|k<).*")) {
+            return "uses a back reference, which the linear-time engine does not have; spell the repeated part out"
+                    + engine;
+        }
+        if (regex.contains("(?>") || e.getMessage() != null && e.getMessage().contains("nested repetition")) {
+            return "uses a possessive quantifier or an atomic group, which the linear-time engine does not need (it"
+                    + " never backtracks): write a+ instead of a++" + engine;
+        }
+        return "is not a valid regex: " + e.getMessage() + engine;
+    }
+
+    /** Rule names (patterns, then detectors), in priority order. */
+    List<String> names() {
+        return List.of(names).subList(0, names.length - 1);
+    }
+
+    /**
+     * The text with every secret replaced by the marker, or {@code text} itself (same instance) when nothing was
+     * found. Counts each replacement in {@code report} by rule name.
+     *
+     * @throws ScrubBudget.Exceeded when the report's budget runs out meanwhile
+     */
+    public String redact(String text, ScrubReport report) {
+        Spans spans = new Spans();
+        find(text, report.budget(), spans);
+        List<String> literals = report.literals();
+        for (int i = 0; i < literals.size(); i++) {
+            String literal = literals.get(i);
+            if (literal.length() >= MIN_LITERAL_LENGTH) {
+                for (int at = text.indexOf(literal); at >= 0; at = text.indexOf(literal, at + literal.length())) {
+                    spans.add(at, at + literal.length(), names.length - 1);
+                }
+            }
+        }
+        return spans.size == 0 ? text : spans.apply(text, names, report);
+    }
+
+    /**
+     * Whether {@code text} contains anything a rule, a detector or a literal of the report would redact. Meant for
+     * map and YAML keys, which repeat: answers for the rules are remembered (for a bounded number of keys).
+     */
+    public boolean containsSecret(String text, ScrubReport report) {
+        Boolean known = secretKeys.get(text);
+        if (known == null) {
+            Spans spans = new Spans();
+            find(text, report.budget(), spans);
+            known = spans.size > 0;
+            if (secretKeys.size() < MAX_REMEMBERED_KEYS) {
+                secretKeys.put(text, known);
+            }
+        }
+        if (known) {
+            return true;
+        }
+        for (String literal : report.literals()) {
+            if (literal.length() >= MIN_LITERAL_LENGTH && text.contains(literal)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Characters the rules' scans and checks read to redact {@code text}: for tests of linearity. */
+    long charactersRead(String text) {
+        return find(text, ScrubBudget.NONE, new Spans());
+    }
+
+    /** Whether the literal and run conditions let {@code rule} run on {@code text}: for tests of their soundness. */
+    static boolean allows(RedactionRule rule, String text) {
+        RuleLiterals one = new RuleLiterals(List.of(rule));
+        return TextShape.of(text, one).allows(one, 0, rule);
+    }
+
+    /** Adds the spans of every rule and detector to {@code spans}; returns the characters read. */
+    private long find(String text, ScrubBudget budget, Spans spans) {
+        budget.check();
+        if (text.isEmpty()) {
+            return 0;
+        }
+        BudgetedText input = new BudgetedText(text, budget);
+        TextShape shape = null;
+        for (int r = 0; r < rules.length; r++) {
+            RedactionRule rule = rules[r];
+            if (rule.minRun() > 0 || !rule.triggers().isEmpty()) {
+                shape = shape == null ? TextShape.of(text, literals) : shape;
+                if (!shape.allows(literals, r, rule)) {
+                    continue;
+                }
+            }
+            budget.check();
+            scan(input, shape == null ? null : shape.windows(rule), rule, r, spans);
+        }
+        for (int d = 0; d < detectors.length; d++) {
+            budget.check();
+            int rule = rules.length + d;
+            detectors[d].find(text, (start, end) -> spans.add(start, end, rule));
+        }
+        budget.check();
+        return input.reads();
+    }
+
+    /**
+     * Runs {@code rule} over the windows of {@code input} (start, end pairs in increasing order; null: the whole
+     * text). The rule's check sees the whole text, so it may read past a window (a YAML value continued below its
+     * key); the scan goes on where the check says, skipping what it read.
+     */
+    private static void scan(BudgetedText input, int[] windows, RedactionRule rule, int ruleIndex, Spans spans) {
+        TextDetector.SpanSink sink = (start, end) -> spans.add(start, end, ruleIndex);
+        int[] ranges = windows == null ? new int[] {0, input.length()} : windows;
+        int resume = 0;
+        for (int w = 0; w < ranges.length; w += 2) {
+            int offset = ranges[w];
+            int windowEnd = ranges[w + 1];
+            if (windowEnd < resume) {
+                continue;
+            }
+            CharSequence view = offset == 0 && windowEnd == input.length() ? input : input.window(offset, windowEnd);
+            Matcher m = rule.pattern().matcher(view);
+            int from = Math.max(0, resume - offset);
+            while (from <= windowEnd - offset && m.find(from)) {
+                int start = offset + m.start();
+                int end = offset + m.end();
+                int secretStart = start;
+                int secretEnd = end;
+                if (rule.hasSecret()) {
+                    int group = m.start("secret");
+                    if (group >= 0) {
+                        secretStart = offset + group;
+                        secretEnd = offset + m.end("secret");
+                    }
+                }
+                int next = rule.check().accept(input, start, end, secretStart, secretEnd, sink);
+                resume = Math.max(next, end > start ? end : end + 1);
+                from = resume - offset;
+            }
+        }
+    }
+
+    /**
+     * What the rules' literals are looked up in: the text folded to lower case; its longest run of
+     * {@code [A-Za-z0-9+_-]} and where the runs of at least {@link BuiltInRules#LONG_RUN} are (start, end pairs) that
+     * could hold a long hex or base64 secret.
+     */
+    private record TextShape(String text, String folded, long[] present, int longestRun, int[] runs) {
+
+        public static TextShape of(String text, RuleLiterals literals) {
+            char[] folded = new char[text.length()];
+            int run = 0;
+            int longest = 0;
+            int[] runs = new int[0];
+            int count = 0;
+            // Per run: which character classes it holds and its longest stretch of hex digits. A run with neither a
+            // digit, a lower and an upper case letter nor 32 hex digits in a row can only give matches the long-run
+            // rules' checks reject (base64) or none (long-hex), so it is not scanned: a UUID costs nothing.
+            boolean digit = false;
+            boolean lower = false;
+            boolean upper = false;
+            int hex = 0;
+            int longestHex = 0;
+            for (int i = 0; i <= folded.length; i++) {
+                char c = i < folded.length ? text.charAt(i) : ' ';
+                if (i < folded.length) {
+                    folded[i] = fold(c);
+                }
+                if (c < 128 && (Character.isLetterOrDigit(c) || c == '+' || c == '_' || c == '-')) {
+                    longest = Math.max(longest, ++run);
+                    boolean isDigit = c >= '0' && c <= '9';
+                    digit |= isDigit;
+                    lower |= c >= 'a' && c <= 'z';
+                    upper |= c >= 'A' && c <= 'Z';
+                    hex = isDigit || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' ? hex + 1 : 0;
+                    longestHex = Math.max(longestHex, hex);
+                } else {
+                    if (run >= BuiltInRules.LONG_RUN && (digit && lower && upper || longestHex >= BuiltInRules.LONG_RUN)) {
+                        if (count == runs.length) {
+                            runs = Arrays.copyOf(runs, Math.max(8, count * 2));
+                        }
+                        runs[count++] = i - run;
+                        runs[count++] = i;
+                    }
+                    run = 0;
+                    digit = false;
+                    lower = false;
+                    upper = false;
+                    hex = 0;
+                    longestHex = 0;
+                }
+            }
+            return new TextShape(text, new String(folded), literals.present(folded), longest,
+                    Arrays.copyOf(runs, count));
+        }
+
+        /**
+         * Where {@code rule} can match (start, end pairs, in order), or null for the whole text: a long-run rule
+         * within its runs, give or take one character before and two after; a rule whose matches stay on one line
+         * within the lines that hold its literals (adjacent ones joined).
+         */
+        int[] windows(RedactionRule rule) {
+            if (rule.minRun() > 0) {
+                int[] out = new int[runs.length];
+                int n = 0;
+                for (int i = 0; i < runs.length; i += 2) {
+                    if (runs[i + 1] - runs[i] >= rule.minRun()) {
+                        out[n++] = Math.max(0, runs[i] - 1);
+                        out[n++] = Math.min(text.length(), runs[i + 1] + 2);
+                    }
+                }
+                return Arrays.copyOf(out, n);
+            }
+            if (!rule.lineLocal() || rule.triggers().isEmpty() || text.indexOf('\n') < 0) {
+                return null;
+            }
+            int[] lineStarts = lineStarts();
+            boolean[] all = null;
+            for (List<String> group : rule.triggers()) {
+                boolean[] lines = new boolean[lineStarts.length];
+                for (String literal : group) {
+                    for (int at = folded.indexOf(literal); at >= 0; at = folded.indexOf(literal, at + 1)) {
+                        int line = Arrays.binarySearch(lineStarts, at);
+                        lines[line >= 0 ? line : -line - 2] = true;
+                    }
+                }
+                if (all != null) {
+                    for (int i = 0; i < lines.length; i++) {
+                        lines[i] &= all[i];
+                    }
+                }
+                all = lines;
+            }
+            int[] out = new int[8];
+            int n = 0;
+            for (int line = 0; line < lineStarts.length; line++) {
+                if (!all[line]) {
+                    continue;
+                }
+                int end = line + 1 < lineStarts.length ? lineStarts[line + 1] - 1 : text.length();
+                if (n > 0 && out[n - 1] == lineStarts[line] - 1) {
+                    out[n - 1] = end; // joined with the line before
+                } else {
+                    if (n == out.length) {
+                        out = Arrays.copyOf(out, n * 2);
+                    }
+                    out[n++] = lineStarts[line];
+                    out[n++] = end;
+                }
+            }
+            return Arrays.copyOf(out, n);
+        }
+
+        private int[] lineStarts() {
+            int[] starts = new int[16];
+            int n = 0;
+            starts[n++] = 0;
+            for (int at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+                if (n == starts.length) {
+                    starts = Arrays.copyOf(starts, n * 2);
+                }
+                starts[n++] = at + 1;
+            }
+            return Arrays.copyOf(starts, n);
+        }
+
+        boolean allows(RuleLiterals literals, int r, RedactionRule rule) {
+            return longestRun >= rule.minRun() && literals.allows(r, present);
+        }
+
+        /**
+         * The ASCII lower-case letter {@code c} folds to, or {@code c}. Characters outside ASCII that fold to an
+         * ASCII letter (the Kelvin sign, the long s...) are folded too: a case-insensitive rule matches them, so the
+         * literal check must see them as that letter.
+         */
+        private static char fold(char c) {
+            if (c < 128) {
+                return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+            }
+            char folded = Character.toLowerCase(Character.toUpperCase(c));
+            return folded < 128 ? folded : c;
+        }
+    }
+
+    /** Spans found in one text: start, end, rule index; merged and replaced by {@link #apply}. */
+    private static final class Spans {
+        int[] starts = new int[8];
+        int[] ends = new int[8];
+        int[] rules = new int[8];
+        int size;
+
+        void add(int start, int end, int rule) {
+            if (end <= start) {
+                return;
+            }
+            if (size == starts.length) {
+                starts = Arrays.copyOf(starts, size * 2);
+                ends = Arrays.copyOf(ends, size * 2);
+                rules = Arrays.copyOf(rules, size * 2);
+            }
+            starts[size] = start;
+            ends[size] = end;
+            rules[size] = rule;
+            size++;
+        }
+
+        String apply(String text, String[] names, ScrubReport report) {
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> starts[a] != starts[b] ? Integer.compare(starts[a], starts[b])
+                    : Integer.compare(rules[a], rules[b]));
+            StringBuilder out = new StringBuilder(text.length());
+            int last = 0;
+            int i = 0;
+            while (i < size) {
+                int first = order[i];
+                int start = starts[first];
+                int end = ends[first];
+                i++;
+                while (i < size && starts[order[i]] < end) {
+                    end = Math.max(end, ends[order[i]]);
+                    i++;
+                }
+                out.append(text, last, start).append(PrivacyDefaults.MARKER);
+                last = end;
+                report.countRedaction(names[rules[first]]);
+            }
+            return out.append(text, last, text.length()).toString();
+        }
+    }
+
+    /** The built-in rules followed by {@code extra}, which may not reuse a built-in name. */
+    public static Map<String, String> withDefaults(Map<String, String> extra) {
+        Map<String, String> all = new LinkedHashMap<>(PrivacyDefaults.REDACTION_PATTERNS);
+        List<String> clashes = new ArrayList<>();
+        for (Map.Entry<String, String> e : extra.entrySet()) {
+            if (all.containsKey(e.getKey()) || e.getKey().equals(LITERAL_RULE)) {
+                clashes.add(e.getKey());
+            }
+            all.put(e.getKey(), e.getValue());
+        }
+        if (!clashes.isEmpty()) {
+            throw new IllegalArgumentException("redaction patterns " + clashes + " have the names of built-in rules,"
+                    + " which cannot be replaced; choose other names");
+        }
+        return all;
+    }
+}
