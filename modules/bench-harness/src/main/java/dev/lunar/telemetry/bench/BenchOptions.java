@@ -21,11 +21,20 @@ import java.util.Set;
  *                       {@code paced}
  * @param workDir        where the broker keeps its data; null for a new temporary directory, deleted afterwards
  * @param profileDir     when set, every child JVM records a JFR profile ({@code settings=profile}) there
+ * @param input          {@code bench} (the generated bench records, {@link BenchRecords}) or {@code fleet} (the fleet
+ *                       simulator's seeded traffic, {@link FleetRecords})
+ * @param coldRecords    the cold phase: the first this many input records, from the child JVM's start; the rest,
+ *                       after them, is the warm phase
+ * @param stageJava      the {@code java} launcher of the child JVMs; null for this JVM's (e.g. a JDK 25 to measure its
+ *                       AOT cache)
+ * @param stageJvmOptions more options for the child JVMs, e.g. {@code -XX:SharedArchiveFile=...}
  */
 public record BenchOptions(int records, int partitions, long seed, int pacedSeconds, int downSeconds,
-                           String stageHeap, String downHeap, Set<String> stages, Path workDir, Path profileDir) {
+                           String stageHeap, String downHeap, Set<String> stages, Path workDir, Path profileDir,
+                           String input, int coldRecords, String stageJava, List<String> stageJvmOptions) {
 
     public static final List<String> ALL_STAGES = List.of("mirror", "processor", "datadog", "down", "paced");
+    public static final List<String> INPUTS = List.of("bench", "fleet");
 
     public BenchOptions {
         if (records < 100) {
@@ -37,7 +46,15 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
         if (pacedSeconds < 1 || downSeconds < 1) {
             throw new IllegalArgumentException("--paced-seconds and --down-seconds must be at least 1");
         }
+        if (!INPUTS.contains(input)) {
+            throw new IllegalArgumentException("--input: unknown input '" + input + "'; use " + INPUTS);
+        }
+        if (coldRecords < 1 || coldRecords >= records) {
+            throw new IllegalArgumentException("--cold must be at least 1 and below --records (" + records
+                    + "), was " + coldRecords + "; the records after the cold ones are the warm phase");
+        }
         stages = Set.copyOf(stages);
+        stageJvmOptions = List.copyOf(stageJvmOptions);
         for (String stage : stages) {
             if (!ALL_STAGES.contains(stage)) {
                 throw new IllegalArgumentException("--stages: unknown stage '" + stage + "'; use " + ALL_STAGES);
@@ -46,22 +63,40 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
     }
 
     public static BenchOptions defaults() {
-        return new BenchOptions(400_000, 6, 42, 15, 30, "1g", "512m", Set.copyOf(ALL_STAGES), null, null);
+        return new BenchOptions(400_000, 6, 42, 15, 30, "1g", "512m", Set.copyOf(ALL_STAGES), null, null, "bench",
+                100_000, null, List.of());
     }
 
     public BenchOptions withRecords(int n) {
         return new BenchOptions(n, partitions, seed, pacedSeconds, downSeconds, stageHeap, downHeap, stages, workDir,
-                profileDir);
+                profileDir, input, Math.min(coldRecords, n / 2), stageJava, stageJvmOptions);
     }
 
     public BenchOptions withDurations(int paced, int down) {
         return new BenchOptions(records, partitions, seed, paced, down, stageHeap, downHeap, stages, workDir,
-                profileDir);
+                profileDir, input, coldRecords, stageJava, stageJvmOptions);
     }
 
     public BenchOptions withStages(Set<String> only) {
         return new BenchOptions(records, partitions, seed, pacedSeconds, downSeconds, stageHeap, downHeap, only,
-                workDir, profileDir);
+                workDir, profileDir, input, coldRecords, stageJava, stageJvmOptions);
+    }
+
+    public BenchOptions withInput(String value) {
+        return new BenchOptions(records, partitions, seed, pacedSeconds, downSeconds, stageHeap, downHeap, stages,
+                workDir, profileDir, value, coldRecords, stageJava, stageJvmOptions);
+    }
+
+    /** {@code 30s}, {@code 10m}, {@code 1h} or plain seconds, as seconds. */
+    public static int seconds(String duration) {
+        String d = duration.trim().toLowerCase(Locale.ROOT);
+        int unit = d.endsWith("h") ? 3600 : d.endsWith("m") ? 60 : 1;
+        String number = d.endsWith("h") || d.endsWith("m") || d.endsWith("s") ? d.substring(0, d.length() - 1) : d;
+        try {
+            return Math.multiplyExact(Integer.parseInt(number), unit);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + duration + "' is not a duration; use e.g. 30s, 10m or 1h");
+        }
     }
 
     public boolean runs(String stage) {
@@ -69,7 +104,9 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
     }
 
     /** {@code --records=N --partitions=P --seed=S --paced-seconds=T --down-seconds=T --stage-heap=1g
-     * --down-heap=512m --stages=mirror,processor,... --work-dir=DIR --profile=DIR}. */
+     * --down-heap=512m --stages=mirror,processor,... --work-dir=DIR --profile=DIR --input=bench|fleet --cold=N
+     * --outage=10m --stage-java=PATH --stage-jvm-options="-XX:..."} ({@code --outage} is {@code --down-seconds} as a
+     * duration). */
     public static BenchOptions parse(String... args) {
         BenchOptions o = defaults();
         int records = o.records;
@@ -82,6 +119,10 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
         Set<String> stages = o.stages;
         Path workDir = null;
         Path profileDir = null;
+        String input = o.input;
+        int cold = -1;
+        String stageJava = null;
+        List<String> jvmOptions = List.of();
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0) {
@@ -95,6 +136,11 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
                 case "seed" -> seed = Long.parseLong(value);
                 case "paced-seconds" -> paced = Integer.parseInt(value);
                 case "down-seconds" -> down = Integer.parseInt(value);
+                case "outage" -> down = seconds(value);
+                case "input" -> input = value;
+                case "stage-java" -> stageJava = value;
+                case "stage-jvm-options" -> jvmOptions = List.of(value.trim().split("\\s+"));
+                case "cold" -> cold = Integer.parseInt(value.replace("_", "").replace("k", "000"));
                 case "stage-heap" -> stageHeap = value;
                 case "down-heap" -> downHeap = value;
                 case "stages" -> stages = new LinkedHashSet<>(Arrays.asList(value.split(",")));
@@ -104,6 +150,12 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
             }
         }
         return new BenchOptions(records, partitions, seed, paced, down, stageHeap, downHeap, stages, workDir,
-                profileDir);
+                profileDir, input, cold > 0 ? cold : defaultCold(records), stageJava, jvmOptions);
+    }
+
+    /** 300,000 records when there are at least 1,300,000 (the issue's cold phase before ≥ 1,000,000 warm ones), else a
+     * quarter of them. */
+    public static int defaultCold(int records) {
+        return records >= 1_300_000 ? 300_000 : Math.max(1, records / 4);
     }
 }

@@ -65,15 +65,15 @@ public final class BenchRecords {
     /** One raw record, ready to produce: kind, key (proxy id), Avro single-object value, and its event id. */
     public record Raw(EventKind kind, byte[] key, byte[] value, String eventId) {}
 
-    /** A generated data set: tenants, records, and what the Datadog intake should receive for them. */
+    /**
+     * A generated data set: tenants, records, and what should arrive for them: {@code expectedEnriched} records on the
+     * enriched topics (fewer than the records when the processor drops some whole, P1/P4), of which
+     * {@code datadogRecords} are of the kinds the Datadog forwarder reads (logs, resources, heartbeats, policies), and
+     * the log entries and series points the Datadog intake should then receive.
+     */
     public record DataSet(List<TenantMetadata> tenants, List<Raw> records, Map<EventKind, Integer> countByKind,
-                      long totalValueBytes, long expectedLogEntries, long expectedSeriesPoints) {
-
-        /** Records of the kinds the Datadog forwarder reads (logs, resources, heartbeats, policies). */
-        public long datadogRecords() {
-            return records.size() - countByKind.getOrDefault(EventKind.ENDPOINTS, 0);
-        }
-    }
+                      long totalValueBytes, long expectedLogEntries, long expectedSeriesPoints, long expectedEnriched,
+                      long datadogRecords) {}
 
     private final SplittableRandom random;
     private final long now;
@@ -214,7 +214,7 @@ public final class BenchRecords {
             records.add(new Raw(kind, proxy.key(), value, eventId));
         }
         return new DataSet(tenants.stream().map(Tenant::metadata).toList(), List.copyOf(records), Map.copyOf(counts),
-                bytes, logEntries, points);
+                bytes, logEntries, points, records.size(), records.size() - counts.getOrDefault(EventKind.ENDPOINTS, 0));
     }
 
     private EventKind pickKind(EventKind[] kinds) {

@@ -28,7 +28,7 @@ final class ChildStage implements AutoCloseable {
     /** What the child reported after STOP. */
     record Result(String stage, long readyAt, long stopAt, long heapPeakUsedBytes, long heapAfterGcMaxBytes,
                   long heapMaxBytes, long gcCount, long gcMillis, List<JvmStats.CpuSample> cpu,
-                  Map<String, Long> topThreadsCpuMillis, JsonNode extra) {}
+                  Map<String, Long> topThreadsCpuMillis, JsonNode extra, long jvmStartMillis) {}
 
     private final Process process;
     private final Writer stdin;
@@ -47,8 +47,14 @@ final class ChildStage implements AutoCloseable {
 
     /** Starts {@code stage} with {@code settings} in a JVM with {@code jvmOptions}; returns once it is ready. */
     static ChildStage start(String stage, List<String> jvmOptions, Map<String, String> settings) throws Exception {
+        return start(null, stage, jvmOptions, settings);
+    }
+
+    /** {@link #start(String, List, Map)} with another {@code java} launcher (null: this JVM's). */
+    static ChildStage start(String java, String stage, List<String> jvmOptions, Map<String, String> settings)
+            throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command()
+        command.add(java != null ? java : ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.add("-Dlog4j2.configurationFile=log4j2-benchmarks.xml");
@@ -123,7 +129,9 @@ final class ChildStage implements AutoCloseable {
     private static Result parse(JsonNode r) {
         List<JvmStats.CpuSample> cpu = new ArrayList<>();
         for (int i = 0; i < r.get("cpuWallMillis").size(); i++) {
-            cpu.add(new JvmStats.CpuSample(r.get("cpuWallMillis").get(i).asLong(), r.get("cpuNanos").get(i).asLong()));
+            cpu.add(new JvmStats.CpuSample(r.get("cpuWallMillis").get(i).asLong(), r.get("cpuNanos").get(i).asLong(),
+                    r.get("jitMillis").get(i).asLong(), r.get("gcMillisSamples").get(i).asLong(),
+                    r.get("gcCountSamples").get(i).asLong(), r.get("heapUsedSamples").get(i).asLong()));
         }
         Map<String, Long> threads = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = r.get("topThreadsCpuMillis").fields(); it.hasNext(); ) {
@@ -133,7 +141,7 @@ final class ChildStage implements AutoCloseable {
         return new Result(r.get("stage").asText(), r.get("readyAt").asLong(), r.get("stopAt").asLong(),
                 r.get("heapPeakUsedBytes").asLong(), r.get("heapAfterGcMaxBytes").asLong(),
                 r.get("heapMaxBytes").asLong(), r.get("gcCount").asLong(), r.get("gcMillis").asLong(), cpu, threads,
-                r.get("extra"));
+                r.get("extra"), r.get("jvmStartMillis").asLong());
     }
 
     private static String cause(Throwable e) {
@@ -149,7 +157,8 @@ final class ChildStage implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                // long enough for a JVM that writes a CDS archive or an AOT configuration at exit
+                if (!process.waitFor(120, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
             } catch (InterruptedException e) {

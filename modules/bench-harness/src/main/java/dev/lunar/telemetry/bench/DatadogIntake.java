@@ -46,6 +46,9 @@ final class DatadogIntake implements AutoCloseable {
     final Set<String> distinctEventIds = ConcurrentHashMap.newKeySet();
     final Queue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
     private final AtomicLong malformed = new AtomicLong();
+    /** When each log entry arrived (epoch ms), in arrival order: the phases of a drain ({@link PhaseFigures}). */
+    private long[] entryTimes = new long[1 << 16];
+    private int entryCount;
 
     private DatadogIntake(boolean down, boolean trackArrivals) {
         this.down = down;
@@ -125,6 +128,7 @@ final class DatadogIntake implements AutoCloseable {
                     }
                 }
                 logEntries.incrementAndGet();
+                entryArrived(now);
                 if (eventId != null) {
                     distinctEventIds.add(eventId);
                     if (trackArrivals) {
@@ -163,6 +167,20 @@ final class DatadogIntake implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private synchronized void entryArrived(long now) {
+        if (entryCount == entryTimes.length) {
+            entryTimes = java.util.Arrays.copyOf(entryTimes, entryCount * 2);
+        }
+        entryTimes[entryCount++] = now;
+    }
+
+    /** Arrival times of every log entry so far, sorted. */
+    synchronized long[] sortedEntryTimes() {
+        long[] sorted = java.util.Arrays.copyOf(entryTimes, entryCount);
+        java.util.Arrays.sort(sorted);
+        return sorted;
     }
 
     @Override

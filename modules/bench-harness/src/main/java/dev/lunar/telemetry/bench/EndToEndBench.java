@@ -70,6 +70,8 @@ public final class EndToEndBench {
     static final String PACED_PROCESSOR = "paced-p.";
     static final String PACED_DATADOG = "paced-d.";
     private static final long NO_PROGRESS_TIMEOUT_MILLIS = 60_000;
+    /** Fleet input: the paced processor run cycles through (the enriched ones of) this many records. */
+    private static final int PACED_ITEMS = 200_000;
     /** Paced runs send at least this long before latencies count (and until the system has caught up). */
     static final int WARMUP_SECONDS = 5;
     /** ... and at most this long. */
@@ -122,10 +124,11 @@ public final class EndToEndBench {
     }
 
     private BenchReport runAll() throws Exception {
-        say("generating %,d records (seed %d)", options.records(), options.seed());
-        data = BenchRecords.generate(options.records(), options.seed());
-        say("%,d records, %.1f MB of values: %s", data.records().size(), data.totalValueBytes() / 1e6,
-                data.countByKind());
+        say("generating %,d records (input %s, seed %d)", options.records(), options.input(), options.seed());
+        data = options.input().equals("fleet") ? FleetRecords.generate(options.records(), options.seed())
+                : BenchRecords.generate(options.records(), options.seed());
+        say("%,d records, %.1f MB of values: %s; %,d to reach the enriched topics", data.records().size(),
+                data.totalValueBytes() / 1e6, data.countByKind(), data.expectedEnriched());
         createTopics();
         produceTenants(BENCH);
         long began = System.nanoTime();
@@ -160,7 +163,7 @@ public final class EndToEndBench {
             datadog.filter(BenchReport.Stage::completed).ifPresent(s -> paced(s, this::pacedDatadog));
         }
         return new BenchReport(options, data.records().size(), data.totalValueBytes(), List.copyOf(report.stages),
-                List.copyOf(report.paced), Optional.ofNullable(report.down), List.copyOf(report.problems));
+                List.copyOf(report.phases), List.copyOf(report.paced), Optional.ofNullable(report.down), List.copyOf(report.problems));
     }
 
     // ------------------------------------------------------------------------------------------------ topics
@@ -210,7 +213,7 @@ public final class EndToEndBench {
     private BenchReport.Stage mirrorStage(String name, String label, String outPrefix) throws Exception {
         say("%s: draining %,d records", label, data.records().size());
         List<String> out = topics(outPrefix, List.of(EventKind.values()), false);
-        ChildStage child = ChildStage.start("mirror", jvm(options.stageHeap(), name), Map.of("bootstrap", bootstrap,
+        ChildStage child = child("mirror", jvm(options.stageHeap(), name), Map.of("bootstrap", bootstrap,
                 "group", "bench-" + name, "topics", mirrorTopics(BENCH, outPrefix)));
         boolean arrived = await(() -> kafka.count(out), data.records().size());
         ChildStage.Result result = child.stop();
@@ -224,9 +227,9 @@ public final class EndToEndBench {
         String deadLetters = BENCH + Topics.DEAD_LETTERS;
         List<String> all = new ArrayList<>(out);
         all.add(deadLetters);
-        ChildStage child = ChildStage.start("processor", jvm(options.stageHeap(), "processor"), Map.of("bootstrap",
+        ChildStage child = child("processor", jvm(options.stageHeap(), "processor"), Map.of("bootstrap",
                 bootstrap, "prefix", BENCH, "group", "bench-processor"));
-        boolean arrived = await(() -> kafka.count(all), data.records().size());
+        boolean arrived = await(() -> kafka.count(all), data.expectedEnriched());
         ChildStage.Result result = child.stop();
         KafkaIo.Scan scan = kafka.scan(out, false);
         long dead = kafka.count(List.of(deadLetters));
@@ -236,16 +239,18 @@ public final class EndToEndBench {
 
     private BenchReport.Stage kafkaStage(String name, String label, KafkaIo.Scan scan, long deadLettered,
                                          boolean arrived, long inputBytes, long readyAt, ChildStage.Result result) {
-        long expected = data.records().size();
+        long expected = name.equals("processor") ? data.expectedEnriched() : data.records().size();
         long delivered = scan.distinctEventIds().size();
         boolean complete = arrived && delivered + deadLettered >= expected;
         if (!complete) {
             report.problems.add(String.format(Locale.ROOT, "%s: %d of %d records reached the destination (%d"
                     + " dead-lettered)", name, delivered, expected, deadLettered));
         } else if (deadLettered > 0) {
-            report.problems.add(name + ": " + deadLettered + " records were dead-lettered; the benchmark records are"
-                    + " all valid, so this is a bug");
+            report.problems.add(name + ": " + deadLettered + " records were dead-lettered; the processor's own"
+                    + " transform enriched all of them when the input was generated, so this is a bug");
         }
+        report.phases.addAll(PhaseFigures.of(name, scan.sortedTimestamps(), data.records().size(),
+                options.coldRecords(), result.jvmStartMillis(), result.readyAt(), result.cpu()));
         BenchReport.Stage stage = stage(name, label, expected, delivered, scan.duplicates(), deadLettered, complete,
                 scan.firstTimestamp(), scan.lastTimestamp(), inputBytes, readyAt, result);
         report.stages.add(stage);
@@ -258,7 +263,7 @@ public final class EndToEndBench {
         long enrichedBytes = kafka.scan(topics(BENCH, DATADOG_KINDS, true), false).valueBytes();
         long deadBefore = kafka.count(List.of(BENCH + Topics.DEAD_LETTERS));
         try (DatadogIntake intake = DatadogIntake.accepting(false)) {
-            ChildStage child = ChildStage.start("datadog", jvm(options.stageHeap(), "datadog"),
+            ChildStage child = child("datadog", jvm(options.stageHeap(), "datadog"),
                     datadogSettings(intake, BENCH, "bench-datadog", Map.of()));
             long logs = data.expectedLogEntries();
             long points = data.expectedSeriesPoints();
@@ -282,6 +287,9 @@ public final class EndToEndBench {
                     intake.logEntries.get() - intake.distinctEventIds.size(), dead, complete,
                     intake.firstArrival.get(), intake.lastArrival.get(), enrichedBytes, child.readyAt(), result);
             report.stages.add(stage);
+            report.phases.addAll(PhaseFigures.of("datadog", intake.sortedEntryTimes(), expected,
+                    Math.round((double) options.coldRecords() * expected / data.records().size()),
+                    result.jvmStartMillis(), result.readyAt(), result.cpu()));
             return stage;
         }
     }
@@ -309,7 +317,7 @@ public final class EndToEndBench {
         say("(d) datadog forwarder, destination answering 503 for %d s", options.downSeconds());
         String group = "bench-datadog-down";
         try (DatadogIntake intake = DatadogIntake.down()) {
-            ChildStage child = ChildStage.start("datadog", jvm(options.downHeap(), "down"), datadogSettings(intake,
+            ChildStage child = child("datadog", jvm(options.downHeap(), "down"), datadogSettings(intake,
                     BENCH, group, Map.of("retryInitial", "PT0.05S", "retryMax", "PT0.5S", "shutdownTimeout", "PT2S")));
             Thread.sleep(options.downSeconds() * 1000L);
             ChildStage.Result result = child.stop();
@@ -392,7 +400,7 @@ public final class EndToEndBench {
 
     private BenchReport.Paced pacedMirror(double rate) throws Exception {
         List<String> out = topics(PACED_MIRROR_OUT, List.of(EventKind.values()), false);
-        ChildStage child = ChildStage.start("mirror", jvm(options.stageHeap(), "paced-mirror"), Map.of("bootstrap",
+        ChildStage child = child("mirror", jvm(options.stageHeap(), "paced-mirror"), Map.of("bootstrap",
                 bootstrap, "group", "paced-mirror", "topics", mirrorTopics(PACED_MIRROR_IN, PACED_MIRROR_OUT)));
         return pacedKafka("mirror", "(a) mirror, plain kafka-clients", rate, rawItems(PACED_MIRROR_IN), child, out,
                 out);
@@ -403,9 +411,23 @@ public final class EndToEndBench {
         List<String> out = topics(PACED_PROCESSOR, List.of(EventKind.values()), true);
         List<String> counted = new ArrayList<>(out);
         counted.add(PACED_PROCESSOR + Topics.DEAD_LETTERS);
-        ChildStage child = ChildStage.start("processor", jvm(options.stageHeap(), "paced-processor"),
+        ChildStage child = child("processor", jvm(options.stageHeap(), "paced-processor"),
                 Map.of("bootstrap", bootstrap, "prefix", PACED_PROCESSOR, "group", "paced-processor"));
-        return pacedKafka("processor", "(b) processor", rate, rawItems(PACED_PROCESSOR), child, out, counted);
+        List<Item> items = rawItems(PACED_PROCESSOR);
+        if (options.input().equals("fleet")) {
+            // only what the processor writes somewhere: records it drops whole would never arrive
+            EnrichmentPipeline pipeline = EnrichmentPipeline.withTenants(ProcessorSettings.builder(bootstrap).build(),
+                    data.tenants(), new SimpleMeterRegistry());
+            List<Item> kept = new ArrayList<>();
+            for (int i = 0; i < Math.min(items.size(), PACED_ITEMS); i++) {
+                BenchRecords.Raw r = data.records().get(i);
+                if (!(pipeline.apply(r.kind(), r.value()) instanceof EnrichmentResult.Dropped)) {
+                    kept.add(items.get(i));
+                }
+            }
+            items = kept;
+        }
+        return pacedKafka("processor", "(b) processor", rate, items, child, out, counted);
     }
 
     private BenchReport.Paced pacedKafka(String name, String label, double rate, List<Item> items, ChildStage child,
@@ -434,11 +456,15 @@ public final class EndToEndBench {
         EnrichmentPipeline pipeline = EnrichmentPipeline.withTenants(ProcessorSettings.builder(bootstrap).build(),
                 data.tenants(), new SimpleMeterRegistry());
         List<Item> items = new ArrayList<>();
-        for (BenchRecords.Raw r : data.records()) {
+        List<BenchRecords.Raw> records = options.input().equals("fleet")
+                ? data.records().subList(0, Math.min(PACED_ITEMS, data.records().size())) : data.records();
+        for (BenchRecords.Raw r : records) {
             if (!DATADOG_KINDS.contains(r.kind())) {
                 continue;
             }
-            EnrichmentResult.Enriched e = (EnrichmentResult.Enriched) pipeline.apply(r.kind(), r.value());
+            if (!(pipeline.apply(r.kind(), r.value()) instanceof EnrichmentResult.Enriched e)) {
+                continue; // dropped whole by the processor (fleet traffic's request lines and debug lines)
+            }
             int points = switch (r.kind()) {
                 case RESOURCES -> 4 + 2 * ((EnrichedResourceUsage) e.record()).getProcesses().size();
                 case HEARTBEATS -> 3;
@@ -449,7 +475,7 @@ public final class EndToEndBench {
         }
         say("paced datadog at %,.0f records/s for %d s", rate, options.pacedSeconds());
         try (DatadogIntake intake = DatadogIntake.accepting(true)) {
-            ChildStage child = ChildStage.start("datadog", jvm(options.stageHeap(), "paced-datadog"),
+            ChildStage child = child("datadog", jvm(options.stageHeap(), "paced-datadog"),
                     datadogSettings(intake, PACED_DATADOG, "paced-datadog", Map.of()));
             Sent sent;
             boolean arrived;
@@ -588,8 +614,15 @@ public final class EndToEndBench {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
+    private ChildStage child(String stage, List<String> jvm, Map<String, String> settings) throws Exception {
+        return ChildStage.start(options.stageJava(), stage, jvm, settings);
+    }
+
     private List<String> jvm(String heap, String name) throws IOException {
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
+        for (String option : options.stageJvmOptions()) {
+            jvm.add(option.replace("{stage}", name)); // e.g. -XX:SharedArchiveFile=cds/{stage}.jsa
+        }
         if (options.profileDir() != null) {
             Path dir = Files.createDirectories(options.profileDir());
             jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve(name + ".jfr").toAbsolutePath()

@@ -3,6 +3,7 @@ package dev.lunar.telemetry.bench;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -33,8 +34,17 @@ import javax.management.openmbean.CompositeData;
  */
 final class JvmStats implements AutoCloseable {
 
-    /** One process CPU sample: wall clock (epoch ms) and process CPU time (ns). */
-    record CpuSample(long wallMillis, long cpuNanos) {}
+    /**
+     * One sample of the process, every 100 ms: wall clock (epoch ms), process CPU time (ns), JIT compilation time
+     * (ms, {@code CompilationMXBean}), GC time (ms) and collections (GC MXBeans) — all since the JVM started — and
+     * the heap in use.
+     */
+    record CpuSample(long wallMillis, long cpuNanos, long jitMillis, long gcMillis, long gcCount, long heapUsedBytes) {
+
+        CpuSample(long wallMillis, long cpuNanos) {
+            this(wallMillis, cpuNanos, 0, 0, 0, 0);
+        }
+    }
 
     /** One machine-wide sample from /proc/stat: wall clock (epoch ms), busy and total CPU time (clock ticks). */
     record MachineSample(long wallMillis, long busyTicks, long totalTicks) {}
@@ -106,7 +116,7 @@ final class JvmStats implements AutoCloseable {
             long now = System.currentTimeMillis();
             if (now >= nextCpu) {
                 synchronized (cpu) {
-                    cpu.add(new CpuSample(now, os.getProcessCpuTime()));
+                    cpu.add(now(now));
                     if (sampleMachine) {
                         machineSample(now).ifPresent(machine::add);
                     }
@@ -147,7 +157,7 @@ final class JvmStats implements AutoCloseable {
 
     Snapshot snapshot(Map<String, Long> busiestThreads) {
         synchronized (cpu) {
-            cpu.add(new CpuSample(System.currentTimeMillis(), os.getProcessCpuTime()));
+            cpu.add(now(System.currentTimeMillis()));
         }
         List<CpuSample> samples;
         synchronized (cpu) {
@@ -155,6 +165,13 @@ final class JvmStats implements AutoCloseable {
         }
         return new Snapshot(peakUsed.get(), peakLive.get(), Runtime.getRuntime().maxMemory(),
                 gcCount() - gcCountAtStart, gcMillis() - gcMillisAtStart, samples, busiestThreads);
+    }
+
+    private CpuSample now(long wallMillis) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long jitMillis = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        return new CpuSample(wallMillis, os.getProcessCpuTime(), jitMillis, gcMillis(), gcCount(),
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
 
     private static final Path PROC_STAT = Path.of("/proc/stat");

@@ -91,7 +91,7 @@ final class KafkaIo implements AutoCloseable {
 
     /** What one read of destination topics found. */
     record Scan(long records, long valueBytes, Map<String, Long> valueBytesByTopic, Set<String> distinctEventIds,
-                long firstTimestamp, long lastTimestamp, List<DatadogIntake.Arrival> arrivals) {
+                long firstTimestamp, long lastTimestamp, List<DatadogIntake.Arrival> arrivals, long[] sortedTimestamps) {
         long duplicates() {
             return records - distinctEventIds.size();
         }
@@ -111,12 +111,17 @@ final class KafkaIo implements AutoCloseable {
             long last = Long.MIN_VALUE;
             Set<String> ids = new HashSet<>();
             List<DatadogIntake.Arrival> arrivals = new ArrayList<>();
+            long[] timestamps = new long[1 << 16];
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (!caughtUp(consumer, end)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topics + " to the end within 5 minutes");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (records == timestamps.length) {
+                        timestamps = java.util.Arrays.copyOf(timestamps, timestamps.length * 2);
+                    }
+                    timestamps[(int) records] = r.timestamp();
                     records++;
                     bytes += r.value() == null ? 0 : r.value().length;
                     bytesByTopic.merge(r.topic(), (long) (r.value() == null ? 0 : r.value().length), Long::sum);
@@ -129,7 +134,9 @@ final class KafkaIo implements AutoCloseable {
                     }
                 }
             }
-            return new Scan(records, bytes, bytesByTopic, ids, first, last, arrivals);
+            long[] sorted = java.util.Arrays.copyOf(timestamps, (int) records);
+            java.util.Arrays.sort(sorted);
+            return new Scan(records, bytes, bytesByTopic, ids, first, last, arrivals, sorted);
         }
     }
 

@@ -135,6 +135,12 @@ public final class StageMain {
             result.put("gcMillis", snapshot.gcMillis());
             result.put("cpuWallMillis", snapshot.cpu().stream().mapToLong(JvmStats.CpuSample::wallMillis).toArray());
             result.put("cpuNanos", snapshot.cpu().stream().mapToLong(JvmStats.CpuSample::cpuNanos).toArray());
+            result.put("jitMillis", snapshot.cpu().stream().mapToLong(JvmStats.CpuSample::jitMillis).toArray());
+            result.put("gcMillisSamples", snapshot.cpu().stream().mapToLong(JvmStats.CpuSample::gcMillis).toArray());
+            result.put("gcCountSamples", snapshot.cpu().stream().mapToLong(JvmStats.CpuSample::gcCount).toArray());
+            result.put("heapUsedSamples", snapshot.cpu().stream().mapToLong(JvmStats.CpuSample::heapUsedBytes)
+                    .toArray());
+            result.put("jvmStartMillis", ManagementFactory.getRuntimeMXBean().getStartTime());
             result.put("topThreadsCpuMillis", snapshot.topThreadsCpuMillis());
             result.put("extra", extra);
             out.println(PREFIX + "RESULT " + new ObjectMapper().writeValueAsString(result));

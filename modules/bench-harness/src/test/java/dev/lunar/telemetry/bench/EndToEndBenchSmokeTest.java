@@ -40,6 +40,16 @@ class EndToEndBenchSmokeTest {
             assertThat(s.recordsPerSecond()).as(s.name()).isPositive();
             assertThat(s.heapPeakUsedBytes()).as(s.name()).isPositive();
         }
+        for (String stage : new String[] {"mirror", "processor", "datadog", "mirror2"}) {
+            assertThat(report.phases()).as(stage).filteredOn(p -> p.stage().equals(stage))
+                    .extracting(BenchReport.Phase::phase).containsExactly("cold", "warm");
+        }
+        for (BenchReport.Phase p : report.phases()) {
+            assertThat(p.cpuMicrosPerRecord()).as(p.stage() + " " + p.phase()).isPositive();
+            assertThat(p.recordsPerSecond()).as(p.stage() + " " + p.phase()).isPositive();
+        }
+        assertThat(report.phases()).filteredOn(p -> p.phase().equals("cold"))
+                .allSatisfy(p -> assertThat(p.startupMillis()).isPositive());
         assertThat(report.processorToMirror()).isPresent();
         assertThat(report.datadogToMirror()).isPresent();
 
@@ -67,5 +77,14 @@ class EndToEndBenchSmokeTest {
         assertThat(o.pacedSeconds()).isEqualTo(3);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse("--stages=mirror,fast"))
                 .hasMessageContaining("unknown stage 'fast'");
+
+        BenchOptions fleet = BenchOptions.parse("--input=fleet", "--records=1300000", "--outage=10m");
+        assertThat(fleet.input()).isEqualTo("fleet");
+        assertThat(fleet.downSeconds()).isEqualTo(600);
+        assertThat(fleet.coldRecords()).isEqualTo(300_000);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse("--input=prod"))
+                .hasMessageContaining("unknown input 'prod'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse("--records=1000", "--cold=1000"))
+                .hasMessageContaining("--cold");
     }
 }

@@ -53,6 +53,10 @@ public final class JmhMain {
             }
             String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
             String kind = result.getParams().getParam("kind");
+            String input = result.getParams().getParam("input");
+            if (kind != null && input != null && !input.equals("bench")) {
+                kind = kind + "/" + input; // one ratio per input
+            }
             byKind.computeIfAbsent(kind == null ? "-" : kind, k -> new TreeMap<>())
                     .put(benchmark.contains("Transform") ? "transform." + method : "denylist." + method,
                             result.getPrimaryResult().getScore());

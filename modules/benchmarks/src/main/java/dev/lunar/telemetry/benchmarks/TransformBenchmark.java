@@ -1,6 +1,7 @@
 package dev.lunar.telemetry.benchmarks;
 
 import dev.lunar.telemetry.bench.BenchRecords;
+import dev.lunar.telemetry.bench.FleetRecords;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.processor.EnrichmentPipeline;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The processor's per-record transform — {@link EnrichmentPipeline#apply}: decode → tenant → denylist and
  * redaction → encode — against a plain copy of the same records (the raw codec's decode then encode), one thread,
- * records/s. Target: {@code transform} at least 0.5 × {@code copy}. {@code kind} is {@code ALL} (the benchmark mix) or one
+ * records/s. Target: {@code transform} at least 0.5 × {@code copy}. {@code -p input=fleet} measures the fleet
+ * simulator's traffic instead of the bench records. {@code kind} is {@code ALL} (the benchmark mix) or one
  * {@link EventKind} name, e.g. {@code -p kind=POLICIES}.
  */
 @State(Scope.Benchmark)
@@ -44,6 +46,10 @@ public class TransformBenchmark {
     @Param({"ALL"})
     public String kind;
 
+    /** {@code bench} (the bench records) or {@code fleet} (the fleet simulator's traffic): {@code -p input=fleet}. */
+    @Param({"bench"})
+    public String input;
+
     private EnrichmentPipeline pipeline;
     private EventKind[] kinds;
     private byte[][] values;
@@ -52,7 +58,9 @@ public class TransformBenchmark {
     @Setup
     @SuppressWarnings("unchecked")
     public void setUp() {
-        BenchRecords.DataSet data = BenchRecords.generate(kind.equals("ALL") ? SAMPLE : 60 * SAMPLE, 42);
+        int count = kind.equals("ALL") ? SAMPLE : 60 * SAMPLE;
+        BenchRecords.DataSet data = input.equals("fleet") ? FleetRecords.generate(count, 42)
+                : BenchRecords.generate(count, 42);
         pipeline = EnrichmentPipeline.withTenants(ProcessorSettings.builder("127.0.0.1:9").build(), data.tenants(),
                 new SimpleMeterRegistry());
         kinds = new EventKind[SAMPLE];

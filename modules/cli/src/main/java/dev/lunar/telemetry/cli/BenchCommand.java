@@ -43,6 +43,28 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: 30).")
     int downSeconds = DEFAULTS.downSeconds();
 
+    @Option(names = "--outage", paramLabel = "DURATION", description = "Length of the destination-down run as a"
+            + " duration, e.g. 10m (overrides --down-seconds).")
+    String outage;
+
+    @Option(names = "--input", paramLabel = "INPUT", description = "bench (the generated bench records, default) or"
+            + " fleet (the fleet simulator's seeded traffic: 60 proxies, 9 tenants, planted secrets and request lines).")
+    String input = DEFAULTS.input();
+
+    @Option(names = "--stage-java", paramLabel = "PATH", description = "The java launcher of the systems under test"
+            + " (default: this one's), e.g. a JDK 25 to measure its AOT cache.")
+    String stageJava;
+
+    @Option(names = "--stage-jvm-option", paramLabel = "OPTION", description = "A JVM option for the systems under"
+            + " test (repeatable); {stage} is replaced by the stage's name, e.g."
+            + " -XX:SharedArchiveFile=cds/{stage}.jsa (see README, \"Warm-up\").")
+    List<String> stageJvmOptions = List.of();
+
+    @Option(names = "--cold", paramLabel = "N", description = "The cold phase: the first N input records from the"
+            + " stage JVM's start; the rest is the warm phase (default: 300000 from 1300000 records on, else a"
+            + " quarter).")
+    Integer cold;
+
     @Option(names = "--stage-heap", paramLabel = "SIZE", description = "-Xmx of the systems under test"
             + " (default: 1g).")
     String stageHeap = DEFAULTS.stageHeap();
@@ -65,8 +87,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchOptions options = new BenchOptions(records, partitions, seed, pacedSeconds, downSeconds, stageHeap,
-                downHeap, new LinkedHashSet<>(stages), workDir, profileDir);
+        BenchOptions options = new BenchOptions(records, partitions, seed, pacedSeconds,
+                outage == null ? downSeconds : BenchOptions.seconds(outage), stageHeap, downHeap,
+                new LinkedHashSet<>(stages), workDir, profileDir, input,
+                cold == null ? BenchOptions.defaultCold(records) : cold, stageJava, stageJvmOptions);
         BenchReport report = EndToEndBench.run(options, System.err);
         report.print(new PrintStream(System.out, true, StandardCharsets.UTF_8));
         return report.complete() ? 0 : 1;

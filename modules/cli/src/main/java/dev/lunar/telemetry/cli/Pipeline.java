@@ -24,6 +24,7 @@ import dev.lunar.telemetry.events.Topics;
 import dev.lunar.telemetry.kafka.embedded.EmbeddedKafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.KafkaTopics;
 import dev.lunar.telemetry.kafka.embedded.TopicSpec;
+import dev.lunar.telemetry.kafka.embedded.cluster.LocalKafkaCluster;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -51,6 +52,9 @@ final class Pipeline implements AutoCloseable {
     private String bootstrapServers;
     private OpsServer ops;
     private EmbeddedKafkaBroker embeddedBroker;
+    private LocalKafkaCluster localCluster;
+    /** {@code run --brokers N}: how many local broker processes replace the in-process broker (1 = none). */
+    private int localBrokers = 1;
     private ControlPlaneServer controlPlane;
 
     private Pipeline() {
@@ -89,7 +93,17 @@ final class Pipeline implements AutoCloseable {
     /** As above; {@code tenantTokens} are added on both sides of the control plane (run --demo's tenants). */
     static Pipeline start(ConfigSource config, CoreSettings core, PrintWriter out, boolean embeddedAllowed,
             Set<Service> services, Map<String, String> tenantTokens) {
+        return start(config, core, out, embeddedAllowed, services, tenantTokens, 1);
+    }
+
+    /**
+     * As above; {@code brokers} above 1 ({@code run --brokers 3}) starts that many local broker processes
+     * ({@link LocalKafkaCluster}: replication 3, {@code min.insync.replicas=2}) instead of the in-process broker.
+     */
+    static Pipeline start(ConfigSource config, CoreSettings core, PrintWriter out, boolean embeddedAllowed,
+            Set<Service> services, Map<String, String> tenantTokens, int brokers) {
         Pipeline pipeline = new Pipeline();
+        pipeline.localBrokers = brokers;
         try {
             AuditSettings audit = AuditConfig.bind(config);
             if (embeddedAllowed) {
@@ -145,7 +159,14 @@ final class Pipeline implements AutoCloseable {
     }
 
     private void startKafka(CoreSettings core, AuditSettings audit, PrintWriter out) {
-        if (core.embedded()) {
+        if (localBrokers > 1) {
+            if (!core.embedded()) {
+                throw new IllegalStateException("--brokers " + localBrokers + " starts local brokers, but"
+                        + " kafka.bootstrap-servers is set to " + core.bootstrapServers().orElseThrow()
+                        + "; remove kafka.bootstrap-servers (LUNAR_KAFKA_BOOTSTRAP_SERVERS) or drop --brokers");
+            }
+            startLocalCluster(core, out);
+        } else if (core.embedded()) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
                     .port(core.embeddedPort())
                     .dataDirectory(core.dataDirectory().toAbsolutePath().normalize())
@@ -171,6 +192,24 @@ final class Pipeline implements AutoCloseable {
         out.flush();
     }
 
+    private void startLocalCluster(CoreSettings core, PrintWriter out) {
+        long began = System.nanoTime();
+        LocalKafkaCluster cluster = LocalKafkaCluster.builder()
+                .nodes(localBrokers)
+                .firstPort(core.embeddedPort())
+                .dataDirectory(core.dataDirectory().toAbsolutePath().normalize().resolve("kafka-cluster"))
+                .defaultPartitions(core.partitions())
+                .build();
+        stack.add("local Kafka cluster", cluster);
+        cluster.start();
+        bootstrapServers = cluster.bootstrapServers();
+        localCluster = cluster;
+        out.printf("Kafka (%d local broker processes, KRaft, replication %d, min.insync.replicas %d) listening on %s,"
+                + " data in %s (started in %d ms)%n", localBrokers, Math.min(3, localBrokers),
+                Math.min(2, localBrokers), bootstrapServers, cluster.dataDirectory(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+    }
+
     private void startOps(CoreSettings core, PrintWriter out) {
         if (core.opsPort() < 0) {
             return;
@@ -180,6 +219,13 @@ final class Pipeline implements AutoCloseable {
             EmbeddedKafkaBroker broker = embeddedBroker;
             ops.register("kafka", HealthCheck.of(broker::isRunning,
                     () -> broker.isRunning() ? "embedded broker on " + bootstrapServers : "embedded broker stopped"));
+        }
+        if (localCluster != null) {
+            LocalKafkaCluster cluster = localCluster;
+            ops.register("kafka", HealthCheck.of(
+                    () -> cluster.nodeIds().stream().allMatch(cluster::isRunning),
+                    () -> "local brokers " + cluster.nodeIds().stream().filter(cluster::isRunning).toList()
+                            + " of " + cluster.nodeIds() + " running on " + bootstrapServers));
         }
         out.printf("Metrics: %s/metrics   Health: %s/health%n", ops.url(), ops.url());
     }

@@ -26,6 +26,12 @@ final class RunCommand implements Callable<Integer> {
                     + " from the configuration, else ${bundle:setting.data-dir}).")
     Path dataDir;
 
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+            description = "Local Kafka brokers (default 1, in-process). 3 starts three broker processes on 127.0.0.1"
+                    + " (ports kafka.embedded.port and the next two; topics replicated 3, min.insync.replicas=2),"
+                    + " state under --data-dir/kafka-cluster, so failover can be watched on one machine.")
+    int brokers;
+
     @Option(names = "--demo", description = "Also run a small simulated proxy fleet (10 proxies, one tenant per plan,"
             + " 50 events/s, planted secrets included), so data reaches the Datadog outbox and the dashboard.")
     boolean demo;
@@ -40,11 +46,15 @@ final class RunCommand implements Callable<Integer> {
         if (dataDir != null) {
             core = core.withDataDirectory(dataDir);
         }
+        if (brokers < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--brokers must be at least 1 (3 for a replicated cluster), was " + brokers);
+        }
         PrintWriter out = spec.commandLine().getOut();
         // The demo's control-plane tenants get a fresh dashboard token, known to both the control plane and the forwarder.
         java.util.Map<String, String> demoTokens = demo ? DemoFleet.dashboardTokens() : java.util.Map.of();
         try (Pipeline pipeline = Pipeline.start(config, core, out, true,
-                java.util.EnumSet.allOf(Pipeline.Service.class), demoTokens)) {
+                java.util.EnumSet.allOf(Pipeline.Service.class), demoTokens, brokers)) {
             if (demo) {
                 pipeline.attach("demo fleet", DemoFleet.start(pipeline.bootstrapServers(), out));
                 pipeline.controlPlane().ifPresent(cp -> demoTokens.forEach((tenant, token) -> out.printf(

@@ -37,6 +37,7 @@ public final class ControlPlaneServer implements AutoCloseable, HealthCheck {
     private final SentStore sent;
     private final MeterRegistry meters;
     private volatile AuditFollower auditFollower;
+    private final reactor.core.Disposable sentRetention;
     private volatile boolean closed;
 
     private ControlPlaneServer(ControlPlaneSettings settings, TenantTokens tokens, AggregateStore store,
@@ -52,6 +53,30 @@ public final class ControlPlaneServer implements AutoCloseable, HealthCheck {
         this.server = server;
         String host = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
         this.url = URI.create("http://" + host + ":" + server.port());
+        this.sentRetention = reactor.core.publisher.Flux.interval(java.time.Duration.ZERO,
+                        retentionPeriod(settings.sentRetention()), blocking)
+                .subscribe(tick -> deleteExpiredSent(Clock.systemUTC()));
+    }
+
+    /** How often expired sent rows are deleted: a hundredth of the retention, between 1 s and 1 h. */
+    static java.time.Duration retentionPeriod(java.time.Duration retention) {
+        java.time.Duration period = retention.dividedBy(100);
+        java.time.Duration second = java.time.Duration.ofSeconds(1);
+        java.time.Duration hour = java.time.Duration.ofHours(1);
+        return period.compareTo(second) < 0 ? second : period.compareTo(hour) > 0 ? hour : period;
+    }
+
+    private void deleteExpiredSent(Clock clock) {
+        try {
+            int deleted = sent.deleteRecordedBefore(clock.millis() - settings.sentRetention().toMillis());
+            if (deleted > 0) {
+                LOG.info("Deleted {} sent rows older than {} ({})", deleted, settings.sentRetention(),
+                        ControlPlaneSettings.SENT_RETENTION.key());
+            }
+        } catch (RuntimeException e) {
+            // the next period tries again; a failure here must not stop the schedule
+            LOG.warn("Deleting expired sent rows failed: {}", e.getMessage());
+        }
     }
 
     /**
@@ -178,6 +203,7 @@ public final class ControlPlaneServer implements AutoCloseable, HealthCheck {
         if (follower != null) {
             follower.close();
         }
+        sentRetention.dispose();
         try {
             server.disposeNow(settings.shutdownTimeout());
         } catch (RuntimeException e) {

@@ -33,7 +33,8 @@ public record ControlPlaneSettings(
         int maxBodyBytes,
         Duration queryMaxRange,
         int queryMaxRows,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Duration sentRetention) {
 
     public static final Setting<String> HOST = Setting.text("control-plane.host", "127.0.0.1",
             "where the API and dashboards listen");
@@ -62,11 +63,15 @@ public record ControlPlaneSettings(
     public static final Setting<Duration> SHUTDOWN_TIMEOUT = Setting.positiveDuration(
             "control-plane.shutdown-timeout", Duration.ofSeconds(10), Duration.ofHours(1),
             "how long a stop waits for requests in flight");
+    public static final Setting<Duration> SENT_RETENTION = Setting.duration("control-plane.sent-retention",
+            Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofDays(3660),
+            "how long the copy of what was sent (`/sent`, table `cp_sent_requests`) is kept; older rows are deleted"
+                    + " at start-up and then every hundredth of it (1 s .. 1 h)");
 
     /** The control plane's keys, in the README's order. */
     public static final SettingsTable SETTINGS = SettingsTable.of("control-plane", HOST, PORT, JDBC_URL, JDBC_USER,
             JDBC_PASSWORD, POOL_SIZE, TENANT_TOKENS, MAX_BODY_SIZE, QUERY_MAX_RANGE, QUERY_MAX_ROWS,
-            SHUTDOWN_TIMEOUT);
+            SHUTDOWN_TIMEOUT, SENT_RETENTION);
 
     public ControlPlaneSettings {
         HOST.require(host != null && !host.isBlank(), "must be set: use 127.0.0.1 (the default) or another local"
@@ -104,6 +109,7 @@ public record ControlPlaneSettings(
         QUERY_MAX_RANGE.check(queryMaxRange);
         QUERY_MAX_ROWS.check(queryMaxRows);
         SHUTDOWN_TIMEOUT.check(shutdownTimeout);
+        SENT_RETENTION.check(sentRetention);
     }
 
     /** The embedded H2 database file's base path (H2 adds {@code .mv.db}). */
@@ -124,7 +130,7 @@ public record ControlPlaneSettings(
                 + ", jdbcPassword=" + (jdbcPassword.isPresent() ? "(set)" : "(none)")
                 + ", poolSize=" + poolSize + ", tenantTokens=" + tenantTokens.keySet() + " (tokens hidden)"
                 + ", maxBodyBytes=" + maxBodyBytes + ", queryMaxRange=" + queryMaxRange
-                + ", queryMaxRows=" + queryMaxRows + ", shutdownTimeout=" + shutdownTimeout + "]";
+                + ", queryMaxRows=" + queryMaxRows + ", shutdownTimeout=" + shutdownTimeout + ", sentRetention=" + sentRetention + "]";
     }
 
     public static ControlPlaneSettings defaults() {
@@ -149,6 +155,7 @@ public record ControlPlaneSettings(
         b.queryMaxRange = queryMaxRange;
         b.queryMaxRows = queryMaxRows;
         b.shutdownTimeout = shutdownTimeout;
+        b.sentRetention = sentRetention;
         return b;
     }
 
@@ -166,6 +173,7 @@ public record ControlPlaneSettings(
         private Duration queryMaxRange = QUERY_MAX_RANGE.defaultValue();
         private int queryMaxRows = QUERY_MAX_ROWS.defaultValue();
         private Duration shutdownTimeout = SHUTDOWN_TIMEOUT.defaultValue();
+        private Duration sentRetention = SENT_RETENTION.defaultValue();
 
         private Builder() {}
 
@@ -242,6 +250,12 @@ public record ControlPlaneSettings(
         }
 
         /** {@code control-plane.shutdown-timeout}. */
+        /** How long rows of {@code cp_sent_requests} are kept (at least 1m). */
+        public Builder sentRetention(Duration sentRetention) {
+            this.sentRetention = sentRetention;
+            return this;
+        }
+
         public Builder shutdownTimeout(Duration shutdownTimeout) {
             this.shutdownTimeout = shutdownTimeout;
             return this;
@@ -250,7 +264,7 @@ public record ControlPlaneSettings(
         public ControlPlaneSettings build() {
             return new ControlPlaneSettings(host, port, dataDir, Optional.ofNullable(jdbcUrl),
                     Optional.ofNullable(jdbcUser), Optional.ofNullable(jdbcPassword), poolSize, tenantTokens,
-                    maxBodyBytes, queryMaxRange, queryMaxRows, shutdownTimeout);
+                    maxBodyBytes, queryMaxRange, queryMaxRows, shutdownTimeout, sentRetention);
         }
     }
 }

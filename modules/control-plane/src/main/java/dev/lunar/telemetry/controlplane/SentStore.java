@@ -41,6 +41,18 @@ final class SentStore {
         }
     }
 
+    /** Deletes the rows recorded before {@code cutoffMs}; answers how many. */
+    int deleteRecordedBefore(long cutoffMs) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE + " WHERE recorded_at_ms < ?")) {
+            ps.setLong(1, cutoffMs);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new AggregateStore.StorageException("deleting old rows of " + TABLE + " in " + description
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Stores the shares in one transaction; those already stored are left as they are. */
     void store(List<SentEntries.Share> shares) {
         if (shares.isEmpty()) {

@@ -80,11 +80,12 @@ final class ControlPlaneOutcome {
         storedUnanswered = cp.relay.storedUnanswered();
         givenUp = cp.relay.givenUp();
         relayProblems = cp.relay.problems();
-        timeoutsLogged = run.controlPlaneForwarder.linesContaining(FaultRun.FORWARDER_TIMEOUT_LOG);
+        timeoutsLogged = run.controlPlaneForwarders.stream()
+                .mapToLong(f -> f.linesContaining(FaultRun.FORWARDER_TIMEOUT_LOG)).sum();
         this.commitViolations = List.copyOf(commitViolations);
         commitSnapshots = run.commitSnapshots.size();
-        forwarderKills = run.controlPlaneForwarder.kills();
-        forwarderErrors = run.controlPlaneForwarder.errors();
+        forwarderKills = FaultRun.kills(run.controlPlaneForwarders);
+        forwarderErrors = FaultRun.errors(run.controlPlaneForwarders);
     }
 
     private void compare(String tenant, Held h) {

@@ -12,6 +12,7 @@ import dev.lunar.telemetry.events.avro.TenantPlan;
 import dev.lunar.telemetry.kafka.embedded.EmbeddedKafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.KafkaTopics;
 import dev.lunar.telemetry.kafka.embedded.TopicSpec;
+import dev.lunar.telemetry.kafka.embedded.cluster.LocalKafkaCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,6 +63,8 @@ final class FaultRun implements AutoCloseable {
 
     static final String API_KEY = "fault-suite-dd-key-6f1c0e2a";
     static final int PARTITIONS = 3;
+    /** Partitions per topic on a three-broker cluster: two per broker, so every broker leads some. */
+    static final int CLUSTER_PARTITIONS = 6;
     /** The control-plane forwarder's tumbling window: short, so that a run's last windows close soon. */
     static final Duration CONTROL_PLANE_WINDOW = Duration.ofSeconds(2);
     /** Its request timeout: a control plane that does not answer within it has timed out. */
@@ -70,6 +73,15 @@ final class FaultRun implements AutoCloseable {
     static final double CONTROL_PLANE_TIME_SCALE = 12;
     /** What the control-plane forwarder logs when a request of its got no answer in time. */
     static final String FORWARDER_TIMEOUT_LOG = "not accepted (no answer from";
+
+    /**
+     * How the pipeline is laid out: broker processes (1 = the embedded broker in this JVM, 3 = a
+     * {@link LocalKafkaCluster}) and instances of each service (each in a JVM of its own, one consumer group per
+     * service).
+     */
+    record Shape(int brokers, int instances) {
+        static final Shape SINGLE = new Shape(1, 1);
+    }
 
     /** A fault, taken once {@code share} of the expected Datadog log entries have arrived. */
     record Step(double share, String what, Runnable action) {}
@@ -91,12 +103,29 @@ final class FaultRun implements AutoCloseable {
     final Destinations destinations;
     final List<String> log = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** Set unless the run has a {@link #cluster}. */
     EmbeddedKafkaBroker broker;
+    /** Set for a run on three broker processes ({@link Shape#brokers()} 3). */
+    LocalKafkaCluster cluster;
+    final Shape shape;
+    final int partitions;
     LoopbackDatadog datadog;
+    /** The first instance of each service (the only one unless the shape has more). */
     ServiceProcess processor;
     ServiceProcess forwarder;
     LoopbackControlPlane controlPlane;
     ServiceProcess controlPlaneForwarder;
+    final List<ServiceProcess> processors = new ArrayList<>();
+    final List<ServiceProcess> forwarders = new ArrayList<>();
+    final List<ServiceProcess> controlPlaneForwarders = new ArrayList<>();
+    /** The faults' time spans, for {@link LatencyByPhase}. */
+    final List<LatencyByPhase.Phase> phases = new ArrayList<>();
+    int brokerFaults;
+    /**
+     * Whether the traffic is cut in equal slices, one before the first step and one more released as each step
+     * begins: every fault then has traffic flowing during it, however long the faults before it took.
+     */
+    boolean slicePerStep;
     final List<CommitSnapshot> commitSnapshots = new ArrayList<>();
     ControlPlaneOutcome controlPlaneOutcome;
     PacedProducer producer;
@@ -114,6 +143,13 @@ final class FaultRun implements AutoCloseable {
      */
     FaultRun(String scenario, String delivery, FaultSuiteSettings settings, long seed, boolean withControlPlane,
              double rateFactor) {
+        this(scenario, delivery, settings, seed, withControlPlane, rateFactor, Shape.SINGLE);
+    }
+
+    FaultRun(String scenario, String delivery, FaultSuiteSettings settings, long seed, boolean withControlPlane,
+             double rateFactor, Shape shape) {
+        this.shape = shape;
+        this.partitions = shape.brokers() > 1 ? CLUSTER_PARTITIONS : PARTITIONS;
         this.scenario = scenario;
         this.delivery = delivery;
         this.settings = settings;
@@ -132,31 +168,56 @@ final class FaultRun implements AutoCloseable {
     void start() {
         startNanos = System.nanoTime();
         deleteRecursively(directory);
-        broker = closeLater(EmbeddedKafkaBroker.builder().port(0).dataDirectory(directory.resolve("kafka-data"))
-                .defaultPartitions(PARTITIONS).build());
-        broker.start();
-        note("broker on %s, data in %s", broker.bootstrapServers(), broker.logDirectory());
+        if (shape.brokers() > 1) {
+            cluster = closeLater(LocalKafkaCluster.builder().nodes(shape.brokers())
+                    .dataDirectory(directory.resolve("kafka-cluster")).defaultPartitions(partitions).build());
+            cluster.start();
+            note("%d broker processes on %s (replication 3, min.insync.replicas 2), data in %s", shape.brokers(),
+                    bootstrap(), cluster.dataDirectory());
+        } else {
+            broker = closeLater(EmbeddedKafkaBroker.builder().port(0).dataDirectory(directory.resolve("kafka-data"))
+                    .defaultPartitions(partitions).build());
+            broker.start();
+            note("broker on %s, data in %s", bootstrap(), broker.logDirectory());
+        }
         List<TopicSpec> topics = Topics.all().stream()
-                .map(t -> new TopicSpec(prefix + t.name(), PARTITIONS, t.compacted(), Map.of())).toList();
-        KafkaTopics.createTopics(broker.bootstrapServers(), topics, Duration.ofSeconds(60));
+                .map(t -> new TopicSpec(prefix + t.name(), partitions, t.compacted(), Map.of())).toList();
+        KafkaTopics.createTopics(bootstrap(), topics, Duration.ofSeconds(60));
         writeTenants();
         datadog = closeLater(new LoopbackDatadog(API_KEY, traffic.datadogIds, traffic.refusedIds, canaries));
-        processor = closeLater(new ServiceProcess("processor", "processor", processorEnvironment(), directory));
-        forwarder = closeLater(new ServiceProcess("forwarder", "forward-datadog", forwarderEnvironment(), directory));
-        processor.start();
-        forwarder.start();
+        for (int i = 1; i <= shape.instances(); i++) {
+            processors.add(closeLater(new ServiceProcess(instanceName("processor", i), "processor",
+                    processorEnvironment(i), directory)));
+            forwarders.add(closeLater(new ServiceProcess(instanceName("forwarder", i), "forward-datadog",
+                    forwarderEnvironment(i), directory)));
+        }
+        processor = processors.get(0);
+        forwarder = forwarders.get(0);
+        // several instances start one after another: a dozen JVMs starting at once on two shared cores time out
+        boolean oneByOne = shape.instances() > 1;
+        for (ServiceProcess service : processorsThenForwarders()) {
+            service.start();
+            if (oneByOne) {
+                service.awaitRunning(settings.patience());
+            }
+        }
         if (withControlPlane) {
             controlPlane = closeLater(new LoopbackControlPlane(directory, traffic.tenants, seed, canaries));
-            controlPlaneForwarder = closeLater(new ServiceProcess("cp-forwarder", "forward-controlplane",
-                    List.of("--config", controlPlane.configFile.toString()), controlPlaneForwarderEnvironment(),
-                    directory));
-            controlPlaneForwarder.start();
+            for (int i = 1; i <= shape.instances(); i++) {
+                ServiceProcess added = addControlPlaneForwarder();
+                added.start();
+                if (oneByOne) {
+                    added.awaitRunning(settings.patience());
+                }
+            }
+            controlPlaneForwarder = controlPlaneForwarders.get(0);
         }
-        processor.awaitRunning(settings.patience());
-        forwarder.awaitRunning(settings.patience());
-        note("processor (%s) and Datadog forwarder running as separate JVMs", delivery);
+        processors.forEach(p -> p.awaitRunning(settings.patience()));
+        forwarders.forEach(f -> f.awaitRunning(settings.patience()));
+        note("%d processor(s) (%s) and %d Datadog forwarder(s) running as separate JVMs", processors.size(), delivery,
+                forwarders.size());
         if (withControlPlane) {
-            controlPlaneForwarder.awaitRunning(settings.patience());
+            controlPlaneForwarders.forEach(f -> f.awaitRunning(settings.patience()));
             note("control plane on %s (%s), behind a relay on %s; control-plane forwarder running (windows of %s)",
                     controlPlane.url(), controlPlane.settings.effectiveJdbcUrl(), controlPlane.forwarderUrl(),
                     CONTROL_PLANE_WINDOW);
@@ -165,19 +226,31 @@ final class FaultRun implements AutoCloseable {
 
     /** Produces the traffic and takes the steps in order of their share. */
     void drive(List<Step> steps) {
-        producer = closeLater(new PacedProducer(broker.bootstrapServers(), traffic.records,
+        producer = closeLater(new PacedProducer(bootstrap(), traffic.records,
                 raw -> prefix + raw.kind().rawTopic(), perSecond));
+        if (slicePerStep) {
+            int slices = steps.size() + 1;
+            producer.holdAt(java.util.stream.IntStream.range(1, slices).mapToObj(i -> (double) i / slices).toList());
+        }
         producer.start();
         note("producing %,d records (%,d events + %,d poison) at %.0f/s", traffic.records.size(),
                 traffic.eventCount(), traffic.poisonCount(), perSecond);
         List<Step> ordered = steps.stream().sorted(Comparator.comparingDouble(Step::share)).toList();
         int expected = traffic.datadogIds.size();
-        for (Step step : ordered) {
+        for (int i = 0; i < ordered.size(); i++) {
+            Step step = ordered.get(i);
             int target = (int) Math.ceil(step.share() * expected);
             waitFor(String.format(Locale.ROOT, "%.0f %% of the Datadog entries (%d) before: %s", step.share() * 100,
                     target, step.what()), () -> datadog.progress() >= target);
             note("at %d/%d Datadog entries: %s", datadog.progress(), expected, step.what());
+            long began = System.nanoTime();
+            if (slicePerStep) {
+                note("releasing the fleet's next slice (%,d of %,d records produced so far)", producer.sent(),
+                        traffic.records.size());
+                producer.release();
+            }
             step.action().run();
+            phases.add(new LatencyByPhase.Phase(step.what(), began, System.nanoTime()));
         }
     }
 
@@ -190,8 +263,8 @@ final class FaultRun implements AutoCloseable {
         producer.done().join();
         waitOrNote("every expected log entry at Datadog", () -> datadog.progress() == traffic.datadogIds.size());
         List<String> enrichedTopics = Stream.of(EventKind.values()).map(k -> prefix + k.enrichedTopic()).toList();
-        try (TopicTail enriched = new TopicTail(broker.bootstrapServers(), enrichedTopics, destinations::enriched);
-             TopicTail letters = new TopicTail(broker.bootstrapServers(), List.of(prefix + Topics.DEAD_LETTERS),
+        try (TopicTail enriched = new TopicTail(bootstrap(), enrichedTopics, destinations::enriched);
+             TopicTail letters = new TopicTail(bootstrap(), List.of(prefix + Topics.DEAD_LETTERS),
                      destinations::deadLetter)) {
             waitOrNote("every event in its enriched topic, every poison and refused record dead-lettered", () -> {
                 enriched.catchUp(settings.patience());
@@ -206,11 +279,9 @@ final class FaultRun implements AutoCloseable {
                 snapshotCommits("destinations complete");
             }
             note("destinations complete; stopping the services (SIGTERM)");
-            if (withControlPlane) {
-                controlPlaneForwarder.stop(Duration.ofSeconds(60));
-            }
-            forwarder.stop(Duration.ofSeconds(60));
-            processor.stop(Duration.ofSeconds(60));
+            controlPlaneForwarders.forEach(f -> f.stop(Duration.ofSeconds(60)));
+            forwarders.forEach(f -> f.stop(Duration.ofSeconds(60)));
+            processors.forEach(p -> p.stop(Duration.ofSeconds(60)));
             enriched.catchUp(settings.patience());
             letters.catchUp(settings.patience());
         }
@@ -298,7 +369,7 @@ final class FaultRun implements AutoCloseable {
      * acceptance reached it: a commit it made had to follow the acceptance of every window of what it committed.
      */
     void snapshotCommits(String when) {
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         String topic = prefix + EventKind.ENDPOINTS.enrichedTopic();
         Map<Integer, Long> committed = new TreeMap<>();
         try (Admin admin = Admin.create(config)) {
@@ -353,12 +424,125 @@ final class FaultRun implements AutoCloseable {
         return violations;
     }
 
+    // ------------------------------------------------------------------ cluster faults
+
+    /**
+     * kill -9 of the broker that leads the most partitions of the raw logs topic (the busiest: most of the fleet's
+     * records are logs), until its partitions have new leaders; then it is started again on its data directory and
+     * the run waits until every partition has its full ISR.
+     */
+    void killBusiestLeader() {
+        Map<TopicPartition, Integer> leaders = cluster.leaders(List.of(prefix + EventKind.LOGS.rawTopic()));
+        Map<Integer, Long> led = new TreeMap<>();
+        leaders.values().forEach(id -> led.merge(id, 1L, Long::sum));
+        int victim = led.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        long began = System.nanoTime();
+        cluster.kill(victim);
+        brokerFaults++;
+        note("kill -9 of broker %d, leader of %d of the %d partitions of %s", victim, led.get(victim), leaders.size(),
+                prefix + EventKind.LOGS.rawTopic());
+        waitFor("new leaders for the partitions broker " + victim + " led", () -> cluster.leaders(
+                List.of(prefix + EventKind.LOGS.rawTopic())).values().stream().noneMatch(id -> id == victim || id < 0));
+        note("partitions of broker %d led by the others after %d ms", victim, millisSince(began));
+        bringBack(victim, began);
+    }
+
+    /** kill -9 of the active controller, until another voter leads the quorum; then back, and full ISR. */
+    void killActiveController() {
+        int controller = cluster.activeController();
+        long began = System.nanoTime();
+        cluster.kill(controller);
+        brokerFaults++;
+        note("kill -9 of broker %d, the active controller", controller);
+        waitFor("a new active controller", () -> {
+            try {
+                int now = cluster.activeController();
+                return now != controller && now >= 0;
+            } catch (IllegalStateException notYet) {
+                return false;
+            }
+        });
+        note("broker %d is the active controller after %d ms", cluster.activeController(), millisSince(began));
+        bringBack(controller, began);
+    }
+
+    /** A rolling restart: each broker stopped gracefully, started, and back in every ISR before the next. */
+    void rollingRestart() {
+        for (int id : new java.util.TreeSet<>(cluster.nodeIds())) {
+            long began = System.nanoTime();
+            cluster.stop(id);
+            cluster.start(id);
+            cluster.awaitFullIsr();
+            brokerFaults++;
+            note("rolling restart: broker %d stopped, started and back in every ISR in %d ms", id, millisSince(began));
+        }
+    }
+
+    /** A third control-plane forwarder joins its group; once it runs, the first one is killed with SIGKILL. */
+    void addControlPlaneForwarderThenKillOne() {
+        ServiceProcess added = addControlPlaneForwarder();
+        added.start();
+        added.awaitRunning(settings.patience());
+        note("%s joined the group: %d control-plane forwarders", added.name(), controlPlaneForwarders.size());
+        ServiceProcess victim = controlPlaneForwarders.get(0);
+        snapshotCommits("before kill -9 of " + victim.name());
+        victim.kill();
+        evictMembers(controlPlaneForwarderGroup());
+        note("%s killed with SIGKILL (not restarted): %d control-plane forwarders remain", victim.name(),
+                controlPlaneForwarders.size() - 1);
+    }
+
+    private void bringBack(int id, long began) {
+        cluster.start(id);
+        cluster.awaitFullIsr();
+        note("broker %d started again on its data directory; every partition has its full ISR (%d ms after the kill)",
+                id, millisSince(began));
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+    }
+
+    private ServiceProcess addControlPlaneForwarder() {
+        int instance = controlPlaneForwarders.size() + 1;
+        ServiceProcess added = closeLater(new ServiceProcess(instanceName("cp-forwarder", instance),
+                "forward-controlplane", List.of("--config", controlPlane.configFile.toString()),
+                controlPlaneForwarderEnvironment(instance), directory));
+        controlPlaneForwarders.add(added);
+        return added;
+    }
+
+    private List<ServiceProcess> processorsThenForwarders() {
+        List<ServiceProcess> all = new ArrayList<>(processors);
+        all.addAll(forwarders);
+        return all;
+    }
+
+    /** Kills of all instances of a service. */
+    static int kills(List<ServiceProcess> instances) {
+        return instances.stream().mapToInt(ServiceProcess::kills).sum();
+    }
+
+    /** The distinct ERROR events of all instances of a service. */
+    static List<String> errors(List<ServiceProcess> instances) {
+        return instances.stream().flatMap(i -> i.errors().stream()).distinct().toList();
+    }
+
+    private static String instanceName(String service, int instance) {
+        return instance == 1 ? service : service + "-" + instance;
+    }
+
+    /** The brokers' addresses: the embedded broker's, or every node of the cluster. */
+    String bootstrap() {
+        return cluster != null ? cluster.bootstrapServers() : broker.bootstrapServers();
+    }
+
     void restartBroker() {
         long began = System.nanoTime();
         broker.stop();
         broker.start();
         brokerRestarts++;
-        note("broker stopped and started again on %s, same data directory (%d ms)", broker.bootstrapServers(),
+        note("broker stopped and started again on %s, same data directory (%d ms)", bootstrap(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
     }
 
@@ -369,7 +553,7 @@ final class FaultRun implements AutoCloseable {
      * nothing about what was committed.
      */
     private void evictMembers(String group) {
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         try (Admin admin = Admin.create(config)) {
             admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions()).all()
                     .get(30, TimeUnit.SECONDS);
@@ -398,26 +582,26 @@ final class FaultRun implements AutoCloseable {
 
     private Map<String, String> common(String service) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("LUNAR_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("LUNAR_KAFKA_BOOTSTRAP_SERVERS", bootstrap());
         env.put("LUNAR_OPS_PORT", "-1");
         env.put("LUNAR_DATA_DIR", directory.resolve(service + "-data").toString());
         env.put("LUNAR_LOG_LEVEL", System.getProperty("lunar.faults.service-log-level", "INFO"));
         return env;
     }
 
-    private Map<String, String> processorEnvironment() {
-        Map<String, String> env = common("processor");
+    private Map<String, String> processorEnvironment(int instance) {
+        Map<String, String> env = common(instanceName("processor", instance));
         env.put("LUNAR_PROCESSOR_TOPIC_PREFIX", prefix);
         env.put("LUNAR_PROCESSOR_GROUP_ID", processorGroup());
         env.put("LUNAR_PROCESSOR_DELIVERY", delivery);
-        env.put("LUNAR_PROCESSOR_TRANSACTIONAL_ID", prefix + "processor-0");
+        env.put("LUNAR_PROCESSOR_TRANSACTIONAL_ID", prefix + "processor-" + (instance - 1));
         env.put("LUNAR_PROCESSOR_RESTART_BACKOFF_MAX", "5s");
         env.put("LUNAR_PROCESSOR_SHUTDOWN_TIMEOUT", "20s");
         return env;
     }
 
-    private Map<String, String> forwarderEnvironment() {
-        Map<String, String> env = common("forwarder");
+    private Map<String, String> forwarderEnvironment(int instance) {
+        Map<String, String> env = common(instanceName("forwarder", instance));
         env.put("DD_API_KEY", API_KEY);
         env.put("LUNAR_DATADOG_BASE_URL", datadog.baseUrl());
         env.put("LUNAR_DATADOG_GROUP_ID", forwarderGroup());
@@ -434,8 +618,8 @@ final class FaultRun implements AutoCloseable {
         return env;
     }
 
-    private Map<String, String> controlPlaneForwarderEnvironment() {
-        Map<String, String> env = common("cp-forwarder");
+    private Map<String, String> controlPlaneForwarderEnvironment(int instance) {
+        Map<String, String> env = common(instanceName("cp-forwarder", instance));
         env.put(ConfigSource.envName(ControlPlaneForwarderSettings.URL), controlPlane.forwarderUrl());
         env.put(ConfigSource.envName(ControlPlaneForwarderSettings.TOPIC), prefix + EventKind.ENDPOINTS.enrichedTopic());
         env.put(ConfigSource.envName(ControlPlaneForwarderSettings.GROUP_ID), controlPlaneForwarderGroup());
@@ -455,7 +639,7 @@ final class FaultRun implements AutoCloseable {
     private void writeTenants() {
         AvroCodec<TenantMetadata> codec = AvroCodec.of(TenantMetadata.class);
         try (KafkaProducer<String, byte[]> tenants = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
             for (TenantMetadata tenant : traffic.tenants) {
                 tenants.send(new ProducerRecord<>(prefix + Topics.TENANTS, tenant.getId(), codec.encode(tenant)))
@@ -496,14 +680,26 @@ final class FaultRun implements AutoCloseable {
         b.append(datadog == null ? "" : datadog.describe()).append('\n');
         b.append(controlPlane == null ? "" : controlPlane.relay.describe()).append('\n');
         b.append(producer == null ? "" : producer.describe()).append('\n');
-        b.append("broker ").append(broker != null && broker.isRunning() ? "running" : "not running").append('\n');
-        for (ServiceProcess p : new ServiceProcess[] {processor, forwarder, controlPlaneForwarder}) {
+        b.append(cluster != null ? cluster.toString() + " under-replicated " + underReplicatedOrError()
+                : "broker " + (broker != null && broker.isRunning() ? "running" : "not running")).append('\n');
+        List<ServiceProcess> services = new ArrayList<>(processors);
+        services.addAll(forwarders);
+        services.addAll(controlPlaneForwarders);
+        for (ServiceProcess p : services) {
             if (p != null) {
                 b.append(p.describe()).append('\n').append(p.tail(30)).append('\n');
             }
         }
         b.append("run log:\n  ").append(String.join("\n  ", log));
         return b.toString();
+    }
+
+    private String underReplicatedOrError() {
+        try {
+            return cluster.underReplicated().toString();
+        } catch (RuntimeException e) {
+            return "(" + e.getMessage() + ")";
+        }
     }
 
     void note(String format, Object... args) {

@@ -59,6 +59,8 @@ final class LoopbackDatadog implements AutoCloseable {
     private final List<Long> waitsAfter429Millis = new CopyOnWriteArrayList<>();
     private final Map<String, Long> last429Nanos = new ConcurrentHashMap<>();
     private final AtomicInteger progress = new AtomicInteger();
+    /** When each event id was first accepted ({@link System#nanoTime()}): the end of its produce-to-Datadog trip. */
+    private final Map<String, Long> firstAcceptedNanos = new ConcurrentHashMap<>();
 
     /**
      * @param progressIds the event ids whose first arrival counts as progress ({@link #progress()})
@@ -109,6 +111,11 @@ final class LoopbackDatadog implements AutoCloseable {
         Map<String, Integer> copy = new java.util.HashMap<>();
         acceptedIds.forEach((id, n) -> copy.put(id, n.get()));
         return copy;
+    }
+
+    /** Event id to the {@link System#nanoTime()} of its first acceptance. */
+    Map<String, Long> firstAcceptedNanos() {
+        return Map.copyOf(firstAcceptedNanos);
     }
 
     Set<Traffic.ResourcePoint> cpuPoints() {
@@ -230,6 +237,7 @@ final class LoopbackDatadog implements AutoCloseable {
             String id = e.get("event_id").asText();
             if (acceptedIds.computeIfAbsent(id, k -> new AtomicInteger()).getAndIncrement() == 0
                     && progressIds.contains(id)) {
+                firstAcceptedNanos.putIfAbsent(id, System.nanoTime());
                 progress.incrementAndGet();
             }
         }

@@ -47,6 +47,13 @@ final class Outcome {
     final int processorKills;
     final int forwarderKills;
     final int brokerRestarts;
+    /** Broker processes killed or restarted in a run on a cluster (0 on the embedded broker). */
+    final int brokerFaults;
+    final String shape;
+    /** Most times one log entry was accepted by Datadog. */
+    final int datadogMostCopies;
+    /** Produce-to-Datadog latency of the events produced during each fault, and outside them. */
+    final Map<String, LatencyByPhase.Figures> latency;
     final int canaries;
     final long scannedItems;
     final long scannedBytes;
@@ -101,15 +108,21 @@ final class Outcome {
         letterReasons = new TreeMap<>(d.letterReasons);
         auditProblems = List.copyOf(d.problems);
 
-        processorKills = run.processor.kills();
-        forwarderKills = run.forwarder.kills();
+        processorKills = FaultRun.kills(run.processors);
+        forwarderKills = FaultRun.kills(run.forwarders);
         brokerRestarts = run.brokerRestarts;
+        brokerFaults = run.brokerFaults;
+        shape = run.shape.brokers() + " broker process(es), " + run.processors.size() + " processor(s), "
+                + run.forwarders.size() + " Datadog forwarder(s)" + (run.withControlPlane ? ", "
+                + run.controlPlaneForwarders.size() + " control-plane forwarder(s)" : "");
+        datadogMostCopies = accepted.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        latency = LatencyByPhase.measure(run.phases, run.producer.sentNanos(), run.datadog.firstAcceptedNanos());
         canaries = run.canaries.canaries();
         scannedItems = run.canaries.scannedItems();
         scannedBytes = run.canaries.scannedBytes();
         canaryFindings = run.canaries.findings();
-        processorErrors = run.processor.errors();
-        forwarderErrors = run.forwarder.errors();
+        processorErrors = FaultRun.errors(run.processors);
+        forwarderErrors = FaultRun.errors(run.forwarders);
         controlPlane = run.controlPlaneOutcome;
         elapsedMillis = run.elapsed.toMillis();
     }
@@ -119,13 +132,14 @@ final class Outcome {
                 .collect(Collectors.joining(", "));
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%n=== Fault suite: %s (processor %s) ===%n", scenario, delivery));
+        line(b, "shape", shape);
         line(b, "events sent", fmt(events) + " (" + kinds + ") + " + fmt(poison) + " poison records + "
                 + fmt(dropped) + " lines the processor drops whole (P1, P4)");
         line(b, "enriched topics", fmt(enrichedDistinct) + " distinct, " + fmt(enrichedMissing.size()) + " missing, "
                 + fmt(enrichedDuplicates) + " duplicates (read_committed)");
         line(b, "Datadog log entries", fmt(datadogDelivered) + " of " + fmt(datadogExpected) + " delivered, "
                 + fmt(datadogLost.size()) + " lost, " + fmt(datadogDuplicates) + " duplicates, "
-                + fmt(datadogUnexpected.size()) + " unexpected");
+                + fmt(datadogUnexpected.size()) + " unexpected; no entry more than " + datadogMostCopies + "x");
         line(b, "Datadog CPU points", fmt(resourcePointsExpected - resourcePointsMissing.size()) + " of "
                 + fmt(resourcePointsExpected) + " resource samples seen");
         line(b, "Datadog answers", datadogStatuses + (shortestWaitAfter429Millis >= 0
@@ -141,7 +155,9 @@ final class Outcome {
         }
         line(b, "restarts", "processor killed " + processorKills + "x, forwarder killed " + forwarderKills
                 + "x, " + (controlPlane == null ? "" : "control-plane forwarder killed " + controlPlane.forwarderKills
-                + "x, ") + "broker restarted " + brokerRestarts + "x");
+                + "x, ") + "broker restarted " + brokerRestarts + "x" + (brokerFaults == 0 ? ""
+                : ", broker processes killed or restarted " + brokerFaults + "x"));
+        latency.forEach((phase, figures) -> line(b, "produce→Datadog", phase + ": " + figures));
         line(b, "canaries", canaryFindings.size() + " of " + canaries + " planted secrets found in " + fmt(scannedItems)
                 + " records and bodies (" + fmt(scannedBytes / 1024) + " KiB)");
         List<String> cpErrors = controlPlane == null ? List.of() : controlPlane.forwarderErrors;
@@ -179,7 +195,17 @@ final class Outcome {
 
     /** The pass criteria: nothing lost, nothing leaked, exactly the poison dead-lettered. */
     void assertPasses(boolean exactlyOnce) {
+        assertPasses(exactlyOnce, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #assertPasses(boolean)}, and no log entry accepted by Datadog more than {@code mostCopies} times
+     * (the documented bound on a forwarder's re-sends).
+     */
+    void assertPasses(boolean exactlyOnce, int mostCopies) {
         SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(datadogMostCopies).as("most copies of one log entry at Datadog").isLessThanOrEqualTo(
+                mostCopies);
         softly.assertThat(enrichedMissing).as("events missing from the enriched topics").isEmpty();
         softly.assertThat(enrichedUnexpected).as("unexpected events in the enriched topics").isEmpty();
         if (exactlyOnce) {

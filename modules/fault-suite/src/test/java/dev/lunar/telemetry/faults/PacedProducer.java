@@ -36,6 +36,14 @@ final class PacedProducer implements AutoCloseable {
     private final AtomicReference<Exception> firstError = new AtomicReference<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile int next;
+    /** Records from this index on wait for {@link #release()}; none by default. */
+    private volatile int heldFrom = Integer.MAX_VALUE;
+    /** Nanos spent waiting for the release; the schedule is shifted by it, so the rate is kept afterwards. */
+    private volatile long heldNanos;
+    private volatile long holdBegan = -1;
+    private final java.util.ArrayDeque<Integer> holds = new java.util.ArrayDeque<>();
+    /** When each record was handed to the producer ({@link System#nanoTime()}), by event id. */
+    private final Map<String, Long> sentNanos = new java.util.concurrent.ConcurrentHashMap<>();
     private long startNanos;
 
     PacedProducer(String bootstrapServers, List<Traffic.Raw> records, Function<Traffic.Raw, String> topicOf,
@@ -61,11 +69,49 @@ final class PacedProducer implements AutoCloseable {
         ticker.scheduleAtFixedRate(this::sendDue, 0, 20, TimeUnit.MILLISECONDS);
     }
 
-    private void sendDue() {
-        long due = Math.min(records.size(), (long) Math.ceil((System.nanoTime() - startNanos) / 1e9 * perSecond));
+    /**
+     * Holds back the records from {@code share} of the traffic on until {@link #release()}: a scenario whose faults
+     * may outlast the paced traffic keeps a reserve for after its last fault. Call before {@link #start()}.
+     */
+    void holdFrom(double share) {
+        holdAt(List.of(share));
+    }
+
+    /**
+     * Splits the traffic at these shares (ascending): the records from each one on wait for one more
+     * {@link #release()}. Call before {@link #start()}.
+     */
+    void holdAt(List<Double> shares) {
+        holds.clear();
+        shares.forEach(share -> holds.add((int) (records.size() * share)));
+        heldFrom = holds.isEmpty() ? Integer.MAX_VALUE : holds.poll();
+    }
+
+    /** Lets the next held part go, at the same rate as before, from now on. */
+    synchronized void release() {
+        if (holdBegan >= 0) {
+            heldNanos += System.nanoTime() - holdBegan;
+            holdBegan = -1;
+        }
+        Integer next = holds.poll();
+        heldFrom = next == null ? Integer.MAX_VALUE : next;
+    }
+
+    private synchronized void sendDue() {
+        long due = Math.min(records.size(), (long) Math.ceil((System.nanoTime() - startNanos - heldNanos) / 1e9
+                * perSecond));
+        if (due > heldFrom) {
+            due = heldFrom;
+            if (next >= heldFrom && holdBegan < 0) {
+                holdBegan = System.nanoTime();
+            }
+        }
         try {
             while (next < due) {
                 Traffic.Raw raw = records.get(next++);
+                if (raw.eventId() != null) {
+                    sentNanos.put(raw.eventId(), System.nanoTime());
+                }
                 producer.send(new ProducerRecord<>(topicOf.apply(raw), null, raw.key(), raw.value(), raw.headers()),
                         (metadata, error) -> {
                             if (error != null) {
@@ -88,6 +134,11 @@ final class PacedProducer implements AutoCloseable {
     /** Records handed to the producer so far. */
     int sent() {
         return next;
+    }
+
+    /** Event id to the {@link System#nanoTime()} at which it was handed to the producer. */
+    Map<String, Long> sentNanos() {
+        return Map.copyOf(sentNanos);
     }
 
     long acknowledged() {

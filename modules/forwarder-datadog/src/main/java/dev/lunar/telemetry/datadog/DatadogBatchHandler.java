@@ -42,7 +42,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Audit (P7): each accepted request — by Datadog, the dry-run outbox or DogStatsD — is written to the
  * {@link AuditTrail} (its exact uncompressed body and whose entries it carries) and the write is awaited before the
- * request counts as accepted. A write that fails makes the batch retriable, so it is never committed unaudited; the
+ * request counts as accepted — and so before the batch is decided and committed; the write starts as soon as the
+ * destination accepted the request and runs while the batch's next requests are sent. A write that fails makes the batch retriable, so it is never committed unaudited; the
  * retry does not send the request again, it only writes its audit record again. Only a process that dies between
  * Datadog's acceptance and the audit acknowledgement leaves a request unaudited — its records are not committed, so
  * they are sent again after the restart and that copy is audited.
@@ -99,9 +100,13 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
     /** {@link #handle} of records prepared as they were read. */
     Mono<BatchResult> handlePrepared(List<PreparedRecord> batch) {
         List<IntakeRequest> requests = requests(batch);
+        // Requests go one after another; the audit write of an accepted one starts at once but is awaited only once
+        // every request has an answer, before the batch is decided (so before its commit): writing the trail
+        // overlaps the next sends instead of holding them up.
         return Flux.fromIterable(requests)
                 .concatMap(this::sendOnce)
                 .collectList()
+                .flatMap(pending -> Flux.concat(pending).collectList())
                 .map(outcomes -> decide(requests, outcomes));
     }
 
@@ -198,15 +203,16 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
         return tenants;
     }
 
-    private Mono<IntakeOutcome> sendOnce(IntakeRequest request) {
+    /** Sends {@code request} (unless already accepted); completes with its outcome, pending its audit write. */
+    private Mono<Mono<IntakeOutcome>> sendOnce(IntakeRequest request) {
         String fingerprint = AcceptedRequests.fingerprint(request);
         if (accepted.contains(fingerprint)) {
             metrics.request(request, "already_accepted");
-            return Mono.just(new IntakeOutcome.Accepted());
+            return Mono.just(Mono.just(new IntakeOutcome.Accepted()));
         }
         if (acceptedUnaudited.contains(fingerprint)) {
             metrics.request(request, "already_accepted");
-            return audited(request, fingerprint);
+            return Mono.just(auditStarted(request, fingerprint));
         }
         Mono<IntakeOutcome> send;
         if (request.api().equals(DOGSTATSD) && dogStatsd != null) {
@@ -217,14 +223,22 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
         } else {
             send = sender.send(request);
         }
-        return send.flatMap(outcome -> {
+        return send.map(outcome -> {
             metrics.request(request, outcomeName(outcome));
             if (outcome instanceof IntakeOutcome.Accepted) {
                 acceptedUnaudited.add(fingerprint);
-                return audited(request, fingerprint);
+                return auditStarted(request, fingerprint);
             }
             return Mono.just(outcome);
         });
+    }
+
+    /**
+     * {@link #audited} started now (the trail writes in the order writes are started, so the chain follows the order
+     * of acceptance); the returned Mono completes when it is acknowledged or failed.
+     */
+    private Mono<IntakeOutcome> auditStarted(IntakeRequest request, String fingerprint) {
+        return Mono.fromFuture(audited(request, fingerprint).toFuture());
     }
 
     /** Accepted once its audit record is acknowledged; retriable (nothing committed) when the write fails. */

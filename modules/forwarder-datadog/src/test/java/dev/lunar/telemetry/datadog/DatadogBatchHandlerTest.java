@@ -51,6 +51,59 @@ class DatadogBatchHandlerTest {
     private static final IntakeOutcome ACCEPTED = new IntakeOutcome.Accepted();
 
     @Test
+    void auditWritesOverlapTheNextSendsButTheBatchIsDecidedOnlyOnceEveryWriteIsAcknowledged() {
+        // a trail whose writes are acknowledged only when the test says so, in the order they were started
+        List<reactor.core.publisher.Sinks.One<dev.lunar.telemetry.events.avro.AuditRecord>> pending =
+                new CopyOnWriteArrayList<>();
+        List<dev.lunar.telemetry.consumer.audit.AuditEntry> started = new CopyOnWriteArrayList<>();
+        dev.lunar.telemetry.consumer.audit.AuditTrail slow = new dev.lunar.telemetry.consumer.audit.AuditTrail() {
+            @Override
+            public Mono<dev.lunar.telemetry.events.avro.AuditRecord> record(
+                    dev.lunar.telemetry.consumer.audit.AuditEntry entry) {
+                return Mono.defer(() -> {
+                    started.add(entry);
+                    reactor.core.publisher.Sinks.One<dev.lunar.telemetry.events.avro.AuditRecord> ack =
+                            reactor.core.publisher.Sinks.one();
+                    pending.add(ack);
+                    return ack.asMono();
+                });
+            }
+
+            @Override
+            public String chainId() {
+                return "slow";
+            }
+        };
+        IntakeSender sender = request -> {
+            sent.add(request);
+            return Mono.just(ACCEPTED);
+        };
+        DatadogBatchHandler handler = new DatadogBatchHandler(settings, primary, tenants, sender, null,
+                new PayloadBuilder(new ObjectMapper(), metrics::truncated), metrics, Clock.fixed(now, ZoneOffset.UTC),
+                slow);
+        List<SpecificRecordBase> batch = List.of(Samples.log("l-1", "acme", "m"), Samples.resources("r-1", "acme", now));
+
+        java.util.concurrent.CompletableFuture<BatchResult> result = handler.handle(batch).toFuture();
+
+        assertThat(sent).as("the second request went out while the first one's audit write was pending").hasSize(2);
+        assertThat(started).as("each accepted request's audit write started, in the order of acceptance")
+                .extracting(dev.lunar.telemetry.consumer.audit.AuditEntry::body)
+                .containsExactly(sent.get(0).body(), sent.get(1).body());
+        pending.get(0).tryEmitValue(RecordingAuditTrailRecord.of(started.get(0)));
+        assertThat(result).as("not decided while an audit write is unacknowledged").isNotDone();
+        pending.get(1).tryEmitValue(RecordingAuditTrailRecord.of(started.get(1)));
+        assertThat(result).isCompletedWithValue(BatchResult.accepted());
+    }
+
+    /** A written record for an entry (its content does not matter to the handler). */
+    private static final class RecordingAuditTrailRecord {
+        static dev.lunar.telemetry.events.avro.AuditRecord of(dev.lunar.telemetry.consumer.audit.AuditEntry entry) {
+            return dev.lunar.telemetry.consumer.audit.AuditChain.next("slow", 0,
+                    dev.lunar.telemetry.consumer.audit.AuditChain.GENESIS, Instant.now(), entry);
+        }
+    }
+
+    @Test
     void everyAcceptedRequestIsAuditedWithItsBodyAndAFailedAuditRetriesWithoutSendingAgain() {
         DatadogBatchHandler handler = handler(r -> ACCEPTED);
         List<SpecificRecordBase> batch = List.of(Samples.log("l-1", "acme", "m"), Samples.log("l-2", "octo", "n"),

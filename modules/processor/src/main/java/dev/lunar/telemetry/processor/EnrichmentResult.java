@@ -28,7 +28,7 @@ public sealed interface EnrichmentResult {
     record Rejected(EventKind kind, String stage, String reason, String detail, boolean withholdContent)
             implements EnrichmentResult {
 
-        /** Scrubbing the record took longer than {@code processor.scrub-budget}. */
+        /** Scrubbing the record took more CPU time than {@code processor.scrub-budget}. */
         public static final String SCRUB_BUDGET = "SCRUB_BUDGET";
 
         /** A rejection whose dead letter keeps the record (it is unreadable or invalid, not unscrubbed). */

@@ -94,7 +94,7 @@ public record ProcessorSettings(
                     + " `secret` limits the replacement); lookaround, back references and possessive quantifiers"
                     + " stop start-up with the reason");
     public static final Setting<Duration> SCRUB_BUDGET = Setting.positiveDuration("processor.scrub-budget",
-            Duration.ofSeconds(2), Duration.ofMinutes(1), "longest scrub of one record; past it the record is"
+            Duration.ofSeconds(2), Duration.ofMinutes(1), "most CPU time the scrub of one record may take (CPU time, so a busy machine does not count against it); past it the record is"
                     + " dead-lettered as `SCRUB_BUDGET` without its content (a record holds its partition while it"
                     + " is scrubbed)");
     public static final Setting<Map<String, String>> KAFKA = Setting.entries("processor.kafka", "property",

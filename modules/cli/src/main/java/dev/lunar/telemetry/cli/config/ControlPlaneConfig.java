@@ -9,6 +9,7 @@ import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.POOL_SIZE;
 import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.PORT;
 import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.QUERY_MAX_RANGE;
 import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.QUERY_MAX_ROWS;
+import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.SENT_RETENTION;
 import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.SHUTDOWN_TIMEOUT;
 import static dev.lunar.telemetry.controlplane.ControlPlaneSettings.TENANT_TOKENS;
 
@@ -30,6 +31,7 @@ public final class ControlPlaneConfig {
                 .queryMaxRange(config.get(QUERY_MAX_RANGE))
                 .queryMaxRows(config.get(QUERY_MAX_ROWS))
                 .shutdownTimeout(config.get(SHUTDOWN_TIMEOUT))
+                .sentRetention(config.get(SENT_RETENTION))
                 .jdbcUrl(config.get(JDBC_URL))
                 .jdbcUser(config.get(JDBC_USER))
                 .jdbcPassword(config.get(JDBC_PASSWORD))

@@ -13,7 +13,7 @@ package dev.lunar.telemetry.controlplane.forwarder;
  * @param windowsEmitted          first emissions of a window
  * @param corrections             later emissions of a window after late data
  */
-public record AggregatorCounts(long accepted, long droppedOpenSource, long droppedSandbox, long droppedUnknownTenant,
+record AggregatorCounts(long accepted, long droppedOpenSource, long droppedSandbox, long droppedUnknownTenant,
         long duplicates, long tooLate, long invalid, long windowsEmitted, long corrections) {
 
     /** Events dropped because of the tenant's plan or because the tenant is unknown. */

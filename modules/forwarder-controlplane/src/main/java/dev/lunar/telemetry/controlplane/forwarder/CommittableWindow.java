@@ -13,7 +13,7 @@ package dev.lunar.telemetry.controlplane.forwarder;
  *                     events than were sent; the control plane keeps the row with more source events, so that never
  *                     undoes data.
  */
-public record CommittableWindow(WindowAggregate aggregate, long commitBefore) {
+record CommittableWindow(WindowAggregate aggregate, long commitBefore) {
 
     static CommittableWindow commitPoint(long commitBefore) {
         return new CommittableWindow(null, commitBefore);

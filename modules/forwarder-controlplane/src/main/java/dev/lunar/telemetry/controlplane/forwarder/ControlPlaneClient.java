@@ -37,7 +37,7 @@ import reactor.netty.resources.ConnectionProvider;
  * a process that dies between the control plane's answer and the audit acknowledgement leaves a request unaudited; its
  * window is not committed, so it is sent again after the restart and that copy is audited.
  */
-public final class ControlPlaneClient implements AutoCloseable {
+final class ControlPlaneClient implements AutoCloseable {
     static final String PATH = "/api/v1/aggregates";
 
     private final ControlPlaneForwarderSettings settings;

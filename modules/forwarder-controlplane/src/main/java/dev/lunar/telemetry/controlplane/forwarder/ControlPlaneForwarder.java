@@ -284,7 +284,7 @@ public final class ControlPlaneForwarder implements AutoCloseable, HealthCheck {
     }
 
     /** What the aggregator did with the events it read (kept, dropped by plan, duplicates, too late...). */
-    public AggregatorCounts counts() {
+    AggregatorCounts counts() {
         return aggregator.counts();
     }
 

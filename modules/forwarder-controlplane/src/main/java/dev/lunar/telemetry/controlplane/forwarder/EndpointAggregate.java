@@ -25,7 +25,7 @@ import java.util.TreeMap;
  *                       plane can merge the partials' histograms bucket by bucket
  * @param latencyOverflow calls above the last bucket's bound
  */
-public record EndpointAggregate(String tenantId, Instant windowStart, Duration windowLength, int sourcePartition,
+record EndpointAggregate(String tenantId, Instant windowStart, Duration windowLength, int sourcePartition,
         EndpointKey endpoint, long sourceEvents, long calls, StatusClasses statusClasses, long latencySumMs,
         long latencyMaxMs, OptionalDouble latencyP95Ms, SortedMap<Long, Long> latencyBuckets, long latencyOverflow) {
 

@@ -7,7 +7,7 @@ import java.util.Objects;
  * An API endpoint as the dashboard groups it: provider host, HTTP method (upper case, or {@code *}) and path
  * template. Ordered by provider, then path template, then method.
  */
-public record EndpointKey(String provider, String method, String pathTemplate) implements Comparable<EndpointKey> {
+record EndpointKey(String provider, String method, String pathTemplate) implements Comparable<EndpointKey> {
     private static final Comparator<EndpointKey> ORDER = Comparator.comparing(EndpointKey::provider)
             .thenComparing(EndpointKey::pathTemplate).thenComparing(EndpointKey::method);
 

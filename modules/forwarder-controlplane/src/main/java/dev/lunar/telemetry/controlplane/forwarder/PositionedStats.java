@@ -8,7 +8,7 @@ import java.util.Objects;
  * its offset there (-1 when not known) and its number in the one sequence of records the consumer handed over (what {@link CommittableWindow#commitBefore()}
  * counts in).
  */
-public record PositionedStats(EnrichedEndpointStats stats, int sourcePartition, long sourceOffset, long sequence) {
+record PositionedStats(EnrichedEndpointStats stats, int sourcePartition, long sourceOffset, long sequence) {
 
     /** An event whose offset in its partition is not known (-1): only its sequence number. */
     public PositionedStats(EnrichedEndpointStats stats, int sourcePartition, long sequence) {

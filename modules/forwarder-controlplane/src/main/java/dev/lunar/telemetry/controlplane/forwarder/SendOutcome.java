@@ -18,7 +18,7 @@ import java.util.Optional;
  *       nothing.</li>
  * </ul>
  */
-public sealed interface SendOutcome {
+sealed interface SendOutcome {
 
     /**
      * @param requests              HTTP requests it took

@@ -4,7 +4,7 @@ package dev.lunar.telemetry.controlplane.forwarder;
  * Calls per status-code class. Codes outside 200..599 (1xx, or a code that is not a number) are in no class but
  * still count as calls. Errors are the 4xx and 5xx classes: every answer with a status of 400..599.
  */
-public record StatusClasses(long s2xx, long s3xx, long s4xx, long s5xx) {
+record StatusClasses(long s2xx, long s3xx, long s4xx, long s5xx) {
 
     public static final StatusClasses NONE = new StatusClasses(0, 0, 0, 0);
 

@@ -12,7 +12,7 @@ import java.util.Objects;
  * ({@code revision} 0) and again, complete, after late data ({@code revision} 1, 2, ...): the same idempotency keys,
  * so the control plane replaces rows instead of adding them.
  */
-public record WindowAggregate(String tenantId, Instant windowStart, Duration windowLength, int revision,
+record WindowAggregate(String tenantId, Instant windowStart, Duration windowLength, int revision,
         List<EndpointAggregate> endpoints, WindowOverview overview) {
 
     public WindowAggregate {

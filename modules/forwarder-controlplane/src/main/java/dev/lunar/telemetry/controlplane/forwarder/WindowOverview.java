@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param topEndpointsLimit how many endpoints {@code topEndpoints} lists at most: the control plane lists as many
  *                          of the merged window's busiest endpoints
  */
-public record WindowOverview(String tenantId, Instant windowStart, Duration windowLength, int sourcePartition,
+record WindowOverview(String tenantId, Instant windowStart, Duration windowLength, int sourcePartition,
         long sourceEvents, long calls, long errors, int providers, List<TopEndpoint> topEndpoints,
         int topEndpointsLimit) {
 

@@ -94,7 +94,7 @@ import reactor.core.scheduler.Schedulers;
  * <p>Memory: one state per open (tenant, window) with its endpoints and event ids, for at most
  * {@code W + allowed-lateness + correction-horizon} of event time. Backpressure from downstream reaches the input.
  */
-public final class WindowedEndpointAggregator {
+final class WindowedEndpointAggregator {
     private static final Pattern PROVIDER = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,255}");
     private static final Pattern METHOD = Pattern.compile("[A-Z*]{1,16}");
     private static final Object TICK = new Object();

@@ -89,6 +89,10 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
     private final int defaultPartitions;
     private final Map<String, String> extraProperties;
     private final Duration timeout;
+    private final int nodeId;
+    private final int requestedControllerPort;
+    private final String quorumVoters;
+    private final String requestedClusterId;
 
     private int port = -1;
     private int controllerPort = -1;
@@ -105,6 +109,10 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
         this.defaultPartitions = builder.defaultPartitions;
         this.extraProperties = Map.copyOf(builder.properties);
         this.timeout = builder.timeout;
+        this.nodeId = builder.nodeId;
+        this.requestedControllerPort = builder.controllerPort;
+        this.quorumVoters = builder.quorumVoters;
+        this.requestedClusterId = builder.clusterId;
     }
 
     public static Builder builder() {
@@ -138,7 +146,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("invalid Kafka broker configuration: " + e.getMessage(), e);
         }
-        formatIfNeeded(logDir);
+        formatIfNeeded(logDir, nodeId, requestedClusterId);
 
         KafkaRaftServer candidate = new KafkaRaftServer(config, Time.SYSTEM);
         try {
@@ -157,7 +165,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
         }
         startupTime = Duration.ofNanos(System.nanoTime() - began);
         log.info("Kafka broker {} ready on {} in {} ms (cluster {}, log dir {})",
-                NODE_ID, bootstrapServers(), startupTime.toMillis(), clusterId, logDir);
+                nodeId, bootstrapServers(), startupTime.toMillis(), clusterId, logDir);
         return this;
     }
 
@@ -300,8 +308,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
     private Map<String, String> brokerProperties(Path logDir) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(NODE_ID));
-        p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        p.put("node.id", Integer.toString(nodeId));
+        p.put("controller.quorum.voters", quorumVoters != null ? quorumVoters : nodeId + "@" + HOST + ":" + controllerPort);
         p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -345,9 +353,9 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
         if (port >= 0) {
             return; // a restart keeps the ports clients already know
         }
-        try (ServerSocket forController = bindLoopback(0);
+        try (ServerSocket forController = requestedControllerPort == 0 ? bindLoopback(0) : null;
              ServerSocket forClients = requestedPort == 0 ? bindLoopback(0) : null) {
-            controllerPort = forController.getLocalPort();
+            controllerPort = requestedControllerPort == 0 ? forController.getLocalPort() : requestedControllerPort;
             port = requestedPort == 0 ? forClients.getLocalPort() : requestedPort;
         } catch (IOException e) {
             throw new IllegalStateException("cannot find a free port on " + HOST + ": " + e, e);
@@ -361,12 +369,12 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
         return socket;
     }
 
-    private static void formatIfNeeded(Path logDir) {
+    private static void formatIfNeeded(Path logDir, int nodeId, String clusterId) {
         if (Files.exists(logDir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME))) {
             log.debug("Kafka log directory {} is already formatted; reusing it", logDir);
             return;
         }
-        String newClusterId = Uuid.randomUuid().toString();
+        String newClusterId = clusterId != null ? clusterId : Uuid.randomUuid().toString();
         StringBuilder output = new StringBuilder();
         try (PrintStream sink = new PrintStream(new OutputStream() {
             @Override
@@ -377,7 +385,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
             Files.createDirectories(logDir);
             new Formatter()
                     .setPrintStream(sink)
-                    .setNodeId(NODE_ID)
+                    .setNodeId(nodeId)
                     .setClusterId(newClusterId)
                     .setControllerListenerName("CONTROLLER")
                     .setMetadataLogDirectory(logDir.toString())
@@ -400,8 +408,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
                 AdminClientConfig.CLIENT_ID_CONFIG, "lunar-embedded-readiness"))) {
             DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, remainingMs)));
             Collection<Node> nodes = cluster.nodes().get(remainingMs, TimeUnit.MILLISECONDS);
-            if (nodes.stream().noneMatch(node -> node.id() == NODE_ID)) {
-                throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " answered without node " + NODE_ID + ": " + nodes);
+            if (nodes.stream().noneMatch(node -> node.id() == nodeId)) {
+                throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " answered without node " + nodeId + ": " + nodes);
             }
             String id = cluster.clusterId().get(remainingMs, TimeUnit.MILLISECONDS);
             // after a restart: every partition must be led again before producers come (see KafkaTopics)
@@ -466,8 +474,30 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
         private int defaultPartitions = DEFAULT_PARTITIONS;
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Duration timeout = DEFAULT_TIMEOUT;
+        private int nodeId = NODE_ID;
+        private int controllerPort;
+        private String quorumVoters;
+        private String clusterId;
 
         private Builder() {
+        }
+
+        /**
+         * Makes this broker one node of a multi-node KRaft cluster (see {@link LocalKafkaCluster}): its node id, its
+         * fixed CONTROLLER port, the cluster's static voters ({@code 1@127.0.0.1:p1,2@127.0.0.1:p2,...}) and the
+         * cluster id its log directory is formatted with on first use. Replication settings come with
+         * {@link #brokerProperties}.
+         */
+        public Builder clusterMember(int nodeId, int controllerPort, String quorumVoters, String clusterId) {
+            if (nodeId < 0 || controllerPort < 1 || controllerPort > 65535) {
+                throw new IllegalArgumentException("node id must be >= 0 and the controller port 1..65535, was "
+                        + nodeId + " and " + controllerPort);
+            }
+            this.nodeId = nodeId;
+            this.controllerPort = controllerPort;
+            this.quorumVoters = Objects.requireNonNull(quorumVoters, "quorumVoters");
+            this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
+            return this;
         }
 
         /** Client port on 127.0.0.1 (default 9092); 0 picks a free port at the first start. */

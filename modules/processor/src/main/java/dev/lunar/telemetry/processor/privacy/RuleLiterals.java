@@ -14,12 +14,19 @@ import java.util.Map;
 final class RuleLiterals {
 
     private final String[] literals;
+    /** The literals as arrays: compared at every candidate position, where String.charAt's checks showed. */
+    private final char[][] literalChars;
     /** Literal ids by their one character (literals of length 1). */
     private final int[][] byFirst = new int[128][];
     /** Literal ids by their first two characters, {@code c0 * 128 + c1}. */
     private final int[][] byFirstTwo = new int[128 * 128][];
     /** Per rule, per group of literals: the ids of the group as a bit set; null: the rule has no literals. */
     private final long[][][] groups;
+    /**
+     * The same as single words when there are at most 64 literals (the built-in rules have fewer): the check each rule
+     * makes per text is then one AND per group instead of a walk over nested arrays.
+     */
+    private final long[][] singleWordGroups;
 
     RuleLiterals(List<RedactionRule> rules) {
         Map<String, Integer> ids = new LinkedHashMap<>();
@@ -46,6 +53,21 @@ final class RuleLiterals {
             }
         }
         literals = ids.keySet().toArray(String[]::new);
+        literalChars = new char[literals.length][];
+        for (int id = 0; id < literals.length; id++) {
+            literalChars[id] = literals[id].toCharArray();
+        }
+        singleWordGroups = literals.length <= 64 ? new long[rules.size()][] : null;
+        if (singleWordGroups != null) {
+            for (int r = 0; r < rules.size(); r++) {
+                if (groups[r] != null) {
+                    singleWordGroups[r] = new long[groups[r].length];
+                    for (int g = 0; g < groups[r].length; g++) {
+                        singleWordGroups[r][g] = groups[r][g].length == 0 ? 0 : groups[r][g][0];
+                    }
+                }
+            }
+        }
         for (int id = 0; id < literals.length; id++) {
             String literal = literals[id];
             if (literal.length() == 1) {
@@ -76,7 +98,7 @@ final class RuleLiterals {
                 int[] candidates = byFirstTwo[c * 128 + folded[i + 1]];
                 if (candidates != null) {
                     for (int id : candidates) {
-                        if (startsWith(folded, i, literals[id])) {
+                        if (startsWith(folded, i, literalChars[id])) {
                             present[id >>> 6] |= 1L << id;
                         }
                     }
@@ -88,6 +110,19 @@ final class RuleLiterals {
 
     /** Whether rule {@code r}'s literal groups each have a member in {@code present}. */
     boolean allows(int r, long[] present) {
+        if (singleWordGroups != null) {
+            long[] masks = singleWordGroups[r];
+            if (masks == null) {
+                return true;
+            }
+            long word = present.length == 0 ? 0 : present[0];
+            for (long mask : masks) {
+                if ((mask & word) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
         long[][] ruleGroups = groups[r];
         if (ruleGroups == null) {
             return true;
@@ -104,12 +139,13 @@ final class RuleLiterals {
         return true;
     }
 
-    private static boolean startsWith(char[] text, int at, String literal) {
-        if (text.length - at < literal.length()) {
-            return false;
+    private static boolean startsWith(char[] text, int at, char[] literal) {
+        int last = literal.length - 1;
+        if (text.length - at <= last || text[at + last] != literal[last]) {
+            return false; // most candidates differ by their last character: one comparison
         }
-        for (int j = 2; j < literal.length(); j++) {
-            if (text[at + j] != literal.charAt(j)) {
+        for (int j = 2; j < last; j++) {
+            if (text[at + j] != literal[j]) {
                 return false;
             }
         }
