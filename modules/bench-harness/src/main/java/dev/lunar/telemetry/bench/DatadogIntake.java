@@ -3,40 +3,35 @@ package dev.lunar.telemetry.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.lunar.telemetry.datadog.intake.IntakeContract;
-import java.io.ByteArrayInputStream;
+import dev.lunar.telemetry.datadog.intake.LoopbackDatadogIntake;
+import dev.lunar.telemetry.datadog.intake.LoopbackDatadogIntake.Checks;
+import dev.lunar.telemetry.datadog.intake.LoopbackDatadogIntake.Reply;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.GZIPInputStream;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A loopback stand-in for Datadog's Logs API v2 and Metrics API v2 on Reactor Netty, checking the cheap part of
- * {@link IntakeContract} (endpoints, content type, gzip, the series size limit). Accepting, it answers 202 at once
- * but still does the receiving side's work: reads the whole body, gunzips it, parses the JSON and counts log entries
- * (by {@code event_id}, recording when each arrived) and series points. Down, it answers 503 to everything (Datadog's
- * retriable "Service Unavailable") and counts the attempts.
+ * The shared loopback Datadog ({@link LoopbackDatadogIntake}) holding each request to the contract's envelope
+ * (endpoint, key, headers, gzip, size limits: the payload rules would cost the benchmark a JSON tree per body), with
+ * the benchmark's bookkeeping: accepting, it still does the receiving side's work, parsing each body and counting log
+ * entries (by {@code event_id}, recording when each arrived) and series points. Down, it answers 503 to everything
+ * (Datadog's retriable "Service Unavailable") and counts the attempts.
  */
 final class DatadogIntake implements AutoCloseable {
+
+    /** The API key the benchmark's forwarder sends. */
+    static final String API_KEY = "bench";
 
     /** One log entry's arrival. */
     record Arrival(String eventId, long atMillis) {}
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private final boolean down;
     private final boolean trackArrivals;
-    private final DisposableServer server;
+    private final LoopbackDatadogIntake intake;
     final AtomicLong requests = new AtomicLong();
     final AtomicLong logEntries = new AtomicLong();
     final AtomicLong seriesPoints = new AtomicLong();
@@ -51,13 +46,11 @@ final class DatadogIntake implements AutoCloseable {
     private int entryCount;
 
     private DatadogIntake(boolean down, boolean trackArrivals) {
-        this.down = down;
         this.trackArrivals = trackArrivals;
-        this.server = HttpServer.create().host("127.0.0.1").port(0)
-                .route(routes -> routes
-                        .post(IntakeContract.LOGS_PATH, (req, res) -> handle(req, res, true))
-                        .post(IntakeContract.SERIES_PATH, (req, res) -> handle(req, res, false)))
-                .bindNow();
+        this.intake = LoopbackDatadogIntake.start(Checks.ENVELOPE, this::answered, API_KEY);
+        if (down) {
+            intake.answerAlways(Reply.status(503));
+        }
     }
 
     /** Answers 202 and counts what arrives; with {@code trackArrivals}, remembers every log entry's arrival. */
@@ -71,98 +64,83 @@ final class DatadogIntake implements AutoCloseable {
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + server.port();
+        return intake.baseUrl();
     }
 
+    /** Requests that broke the contract, or bodies that could not be read. */
     long malformed() {
-        return malformed.get();
+        return malformed.get() + intake.violations().size();
     }
 
-    private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response, boolean logs) {
-        return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap(body -> {
-            long now = System.currentTimeMillis();
-            requests.incrementAndGet();
-            if (down) {
-                return response.status(503).header("Content-Type", "application/json")
-                        .sendString(Mono.just("{\"errors\":[\"Service Unavailable\"]}")).then();
+    private void answered(LoopbackDatadogIntake.Request request) {
+        long now = System.currentTimeMillis();
+        requests.incrementAndGet();
+        if (!request.accepted()) {
+            return;
+        }
+        gzippedBytes.addAndGet(request.gzipBytes());
+        try (JsonParser p = JSON.createParser(request.plain())) {
+            if (request.logs()) {
+                countLogs(p, now);
+            } else {
+                countSeries(p);
             }
-            gzippedBytes.addAndGet(body.length);
-            // the contract's cheap checks only: the full payload rules would cost the benchmark a JSON tree per body
-            if (!IntakeContract.headerProblems(logs ? IntakeContract.LOGS_PATH : IntakeContract.SERIES_PATH,
-                    request.requestHeaders().get("Content-Type"), request.requestHeaders().get("Content-Encoding"))
-                    .isEmpty() || (!logs && body.length > IntakeContract.SERIES_MAX_GZIP_BYTES)) {
-                malformed.incrementAndGet();
-                return response.status(400).sendString(Mono.just("{\"errors\":[\"breaks the intake contract\"]}"))
-                        .then();
-            }
-            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body), 64 * 1024)) {
-                if (logs) {
-                    countLogs(in, now);
+        } catch (IOException | RuntimeException e) {
+            malformed.incrementAndGet();
+            return;
+        }
+        firstArrival.accumulateAndGet(now, Math::min);
+        lastArrival.accumulateAndGet(now, Math::max);
+    }
+
+    private void countLogs(JsonParser p, long now) throws IOException {
+        if (p.nextToken() != JsonToken.START_ARRAY) {
+            throw new IOException("a logs body is a JSON array");
+        }
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            String eventId = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("event_id")) {
+                    eventId = p.getText();
                 } else {
-                    countSeries(in);
+                    p.skipChildren();
                 }
-            } catch (IOException | RuntimeException e) {
-                malformed.incrementAndGet();
-                return response.status(400).sendString(Mono.just("{\"errors\":[\"malformed\"]}")).then();
             }
-            firstArrival.accumulateAndGet(now, Math::min);
-            lastArrival.accumulateAndGet(now, Math::max);
-            return response.status(202).header("Content-Type", "application/json").sendString(Mono.just("{}")).then();
-        });
-    }
-
-    private void countLogs(InputStream in, long now) throws IOException {
-        try (JsonParser p = JSON.createParser(in)) {
-            if (p.nextToken() != JsonToken.START_ARRAY) {
-                throw new IOException("a logs body is a JSON array");
-            }
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-                String eventId = null;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    p.nextToken();
-                    if (name.equals("event_id")) {
-                        eventId = p.getText();
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-                logEntries.incrementAndGet();
-                entryArrived(now);
-                if (eventId != null) {
-                    distinctEventIds.add(eventId);
-                    if (trackArrivals) {
-                        arrivals.add(new Arrival(eventId, now));
-                    }
+            logEntries.incrementAndGet();
+            entryArrived(now);
+            if (eventId != null) {
+                distinctEventIds.add(eventId);
+                if (trackArrivals) {
+                    arrivals.add(new Arrival(eventId, now));
                 }
             }
         }
     }
 
-    private void countSeries(InputStream in) throws IOException {
-        try (JsonParser p = JSON.createParser(in)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("a series body is a JSON object");
+    private void countSeries(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new IOException("a series body is a JSON object");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            if (!name.equals("series")) {
+                p.skipChildren();
+                continue;
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                p.nextToken();
-                if (!name.equals("series")) {
-                    p.skipChildren();
-                    continue;
-                }
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
-                        JsonToken value = p.nextToken();
-                        if (field.equals("points") && value == JsonToken.START_ARRAY) {
-                            while (p.nextToken() == JsonToken.START_OBJECT) {
-                                seriesPoints.incrementAndGet();
-                                p.skipChildren();
-                            }
-                        } else {
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (field.equals("points") && value == JsonToken.START_ARRAY) {
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            seriesPoints.incrementAndGet();
                             p.skipChildren();
                         }
+                    } else {
+                        p.skipChildren();
                     }
                 }
             }
@@ -185,6 +163,6 @@ final class DatadogIntake implements AutoCloseable {
 
     @Override
     public void close() {
-        server.disposeNow();
+        intake.close();
     }
 }

@@ -87,7 +87,7 @@ public final class StageMain {
                 case "datadog" -> {
                     DatadogSettings.Builder dd = DatadogSettings.builder()
                             .baseUrl(settings.get("baseUrl"))
-                            .apiKey("bench")
+                            .apiKey(DatadogIntake.API_KEY)
                             .dataDir(Path.of(settings.get("dataDir")))
                             .groupId(settings.get("group"))
                             .tenantsTopic(settings.get("tenantsTopic"))

@@ -2,32 +2,21 @@ package dev.lunar.telemetry.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lunar.telemetry.datadog.intake.IntakeContract;
+import dev.lunar.telemetry.datadog.intake.LoopbackDatadogIntake;
+import dev.lunar.telemetry.datadog.intake.LoopbackDatadogIntake.Reply;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A loopback HTTP server (127.0.0.1, a free port) that answers like Datadog's Logs v2 and Metrics v2 intakes and keeps
- * count, by event id, of what it accepted.
- *
- * <p>Contract: {@link IntakeContract} (module datadog-intake, shared with every loopback intake): endpoints, headers,
- * gzip, limits; {@code DD-API-KEY} gets 403 unless it is the expected key. 202 = accepted. Breaches are recorded as
- * violations. Faults it plays:
+ * The shared loopback Datadog ({@link LoopbackDatadogIntake}, which enforces the intake contract and records its
+ * breaches as violations; {@code DD-API-KEY} gets 403 unless it is the expected key) with the fault suite's
+ * bookkeeping: what it accepted, by event id. Faults it plays:
  * <ul>
  *   <li>{@link #troubleFor}: the next requests get 429 with {@code X-RateLimit-Reset} or {@code Retry-After}, and
  *       503 — a rate-limited, then unavailable intake;</li>
@@ -38,23 +27,15 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 final class LoopbackDatadog implements AutoCloseable {
 
-    static final String LOGS_PATH = IntakeContract.LOGS_PATH;
-    static final String SERIES_PATH = IntakeContract.SERIES_PATH;
     static final String CPU_METRIC = "lunar.proxy.cpu.percent";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One scripted answer. */
-    record Reply(int status, Map<String, String> headers) {}
-
-    private final String apiKey;
     private final Set<String> refusedIds;
     private final Set<String> progressIds;
     private final CanaryScanner canaries;
-    private final DisposableServer server;
-    private final ConcurrentLinkedQueue<Reply> trouble = new ConcurrentLinkedQueue<>();
+    private final LoopbackDatadogIntake intake;
     private final Map<String, AtomicInteger> acceptedIds = new ConcurrentHashMap<>();
     private final Set<Traffic.ResourcePoint> cpuPoints = ConcurrentHashMap.newKeySet();
-    private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final List<Long> waitsAfter429Millis = new CopyOnWriteArrayList<>();
     private final Map<String, Long> last429Nanos = new ConcurrentHashMap<>();
@@ -67,17 +48,15 @@ final class LoopbackDatadog implements AutoCloseable {
      * @param refusedIds  event ids whose logs requests are answered 400
      */
     LoopbackDatadog(String apiKey, Set<String> progressIds, Set<String> refusedIds, CanaryScanner canaries) {
-        this.apiKey = apiKey;
         this.progressIds = Set.copyOf(progressIds);
         this.refusedIds = Set.copyOf(refusedIds);
         this.canaries = canaries;
-        this.server = HttpServer.create().host("127.0.0.1").port(0)
-                .handle(this::handle)
-                .bindNow(Duration.ofSeconds(30));
+        this.intake = LoopbackDatadogIntake.start(this::answered, apiKey);
+        intake.refuse(this::carriesARefusedId);
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + server.port();
+        return intake.baseUrl();
     }
 
     /**
@@ -88,17 +67,17 @@ final class LoopbackDatadog implements AutoCloseable {
         List<Reply> replies = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             replies.add(switch (i % 4) {
-                case 0 -> new Reply(429, Map.of("X-RateLimit-Limit", "100", "X-RateLimit-Remaining", "0",
+                case 0 -> Reply.status(429, Map.of("X-RateLimit-Limit", "100", "X-RateLimit-Remaining", "0",
                         "X-RateLimit-Period", "10", "X-RateLimit-Reset", "1"));
-                case 2 -> new Reply(429, Map.of("Retry-After", "1"));
-                default -> new Reply(503, Map.of());
+                case 2 -> Reply.status(429, Map.of("Retry-After", "1"));
+                default -> Reply.status(503);
             });
         }
-        trouble.addAll(replies);
+        intake.script(replies.toArray(Reply[]::new));
     }
 
     boolean inTrouble() {
-        return !trouble.isEmpty();
+        return intake.scripted();
     }
 
     /** Distinct progress ids accepted so far. */
@@ -123,13 +102,13 @@ final class LoopbackDatadog implements AutoCloseable {
     }
 
     Map<Integer, Long> statuses() {
-        Map<Integer, Long> copy = new TreeMap<>();
-        statuses.forEach((s, n) -> copy.put(s, n.get()));
-        return copy;
+        return intake.statuses();
     }
 
     List<String> violations() {
-        return List.copyOf(violations);
+        List<String> all = new ArrayList<>(intake.violations());
+        all.addAll(violations);
+        return all;
     }
 
     /**
@@ -150,90 +129,45 @@ final class LoopbackDatadog implements AutoCloseable {
                 + statuses() + (inTrouble() ? ", in trouble" : "");
     }
 
-    private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-        return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
-                .flatMap(raw -> {
-                    Reply reply = answer(request, raw);
-                    reply.headers().forEach(response::header);
-                    String body = reply.status() == 202 ? "{}" : "{\"errors\":[\"status " + reply.status() + "\"]}";
-                    return response.status(reply.status()).header("Content-Type", "application/json")
-                            .sendString(Mono.just(body)).then();
-                });
+    private boolean carriesARefusedId(LoopbackDatadogIntake.Request request) {
+        if (!request.logs() || refusedIds.isEmpty()) {
+            return false;
+        }
+        for (JsonNode e : json(request)) {
+            if (refusedIds.contains(e.path("event_id").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private Reply answer(HttpServerRequest request, byte[] raw) {
-        long now = System.nanoTime();
-        String path = request.uri().contains("?") ? request.uri().substring(0, request.uri().indexOf('?'))
-                : request.uri();
-        Long limitedAt = last429Nanos.remove(path);
+    private void answered(LoopbackDatadogIntake.Request request) {
+        Long limitedAt = last429Nanos.remove(request.path());
         if (limitedAt != null) {
-            waitsAfter429Millis.add((now - limitedAt) / 1_000_000);
+            waitsAfter429Millis.add((request.receivedNanos() - limitedAt) / 1_000_000);
         }
-        Reply reply = decide(request, path, raw);
-        statuses.computeIfAbsent(reply.status(), s -> new AtomicLong()).incrementAndGet();
-        if (reply.status() == 429) {
-            last429Nanos.put(path, System.nanoTime());
+        if (request.status() == 429) {
+            last429Nanos.put(request.path(), System.nanoTime());
         }
-        return reply;
+        if (request.plain() != null) {
+            canaries.scan(request.plain(), "a Datadog " + request.path() + " body");
+        }
+        if (!request.accepted()) {
+            return;
+        }
+        if (request.logs()) {
+            logs(json(request));
+        } else if (request.series()) {
+            series(json(request));
+        }
     }
 
-    private Reply decide(HttpServerRequest request, String path, byte[] raw) {
-        if (!IntakeContract.isIntake(request.method().name(), path)) {
-            violations.add(request.method() + " " + path + " is not a Datadog intake endpoint");
-            return new Reply(404, Map.of());
-        }
-        String key = request.requestHeaders().get("DD-API-KEY");
-        if (key == null || key.isEmpty()) {
-            violations.add(path + ": no DD-API-KEY header");
-            return new Reply(401, Map.of());
-        }
-        violations.addAll(IntakeContract.headerProblems(path, request.requestHeaders().get("Content-Type"),
-                request.requestHeaders().get("Content-Encoding")));
-        byte[] plain;
-        try {
-            plain = IntakeContract.gunzip(raw);
-        } catch (IOException e) {
-            violations.add(path + ": body is not gzip: " + e.getMessage());
-            return new Reply(400, Map.of());
-        }
-        canaries.scan(plain, "a Datadog " + path + " body");
-        if (!key.equals(apiKey)) {
-            violations.add(path + ": a request with an unexpected API key");
-            return new Reply(403, Map.of());
-        }
-        Reply scripted = trouble.poll();
-        if (scripted != null) {
-            return scripted;
-        }
-        JsonNode json;
-        try {
-            json = JSON.readTree(plain);
-        } catch (IOException e) {
-            violations.add(path + ": body is not JSON");
-            return new Reply(400, Map.of());
-        }
-        return path.equals(LOGS_PATH) ? logs(json, plain.length) : series(json, raw.length);
-    }
-
-    private Reply logs(JsonNode entries, int bytes) {
-        if (!entries.isArray() || entries.isEmpty() || entries.size() > IntakeContract.LOGS_MAX_ENTRIES
-                || bytes > IntakeContract.LOGS_MAX_BYTES) {
-            violations.add("logs: not an array of 1 to 1,000 entries within 5 MB (" + entries.size() + " entries, "
-                    + bytes + " bytes)");
-            return new Reply(400, Map.of());
-        }
+    private void logs(JsonNode entries) {
         for (JsonNode e : entries) {
-            for (String field : List.of("message", "ddsource", "service", "hostname", "ddtags", "status", "event_id")) {
-                if (!e.path(field).isTextual()) {
-                    violations.add("logs: an entry without a string '" + field + "'");
-                    return new Reply(400, Map.of());
-                }
+            if (!e.path("event_id").isTextual()) {
+                violations.add("logs: an entry without a string 'event_id'");
+                continue;
             }
-            if (refusedIds.contains(e.get("event_id").asText())) {
-                return new Reply(400, Map.of());
-            }
-        }
-        for (JsonNode e : entries) {
             String id = e.get("event_id").asText();
             if (acceptedIds.computeIfAbsent(id, k -> new AtomicInteger()).getAndIncrement() == 0
                     && progressIds.contains(id)) {
@@ -241,26 +175,28 @@ final class LoopbackDatadog implements AutoCloseable {
                 progress.incrementAndGet();
             }
         }
-        return new Reply(202, Map.of());
     }
 
-    private Reply series(JsonNode json, int gzipBytes) {
-        if (gzipBytes > IntakeContract.SERIES_MAX_GZIP_BYTES || !json.path("series").isArray()
-                || json.get("series").isEmpty()) {
-            violations.add("series: no non-empty 'series' array within 512,000 compressed bytes");
-            return new Reply(400, Map.of());
-        }
+    private void series(JsonNode json) {
         for (JsonNode s : json.get("series")) {
             if (CPU_METRIC.equals(s.path("metric").asText())) {
                 cpuPoints.add(new Traffic.ResourcePoint(s.path("resources").path(0).path("name").asText(),
                         s.path("points").path(0).path("timestamp").asLong()));
             }
         }
-        return new Reply(202, Map.of());
+    }
+
+    /** The body as JSON; the intake has already held an accepted body to the payload rules. */
+    private static JsonNode json(LoopbackDatadogIntake.Request request) {
+        try {
+            return JSON.readTree(request.plain());
+        } catch (IOException e) {
+            throw new IllegalStateException("the intake accepted a body that is not JSON", e);
+        }
     }
 
     @Override
     public void close() {
-        server.disposeNow(Duration.ofSeconds(10));
+        intake.close();
     }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.consumer.audit.AuditChain;
 import dev.lunar.telemetry.consumer.audit.AuditSettings;
 import dev.lunar.telemetry.consumer.audit.AuditVerifier;
+import dev.lunar.telemetry.datadog.intake.LoopbackDatadogIntake;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.avro.AuditRecord;
@@ -17,6 +17,7 @@ import dev.lunar.telemetry.kafka.embedded.KafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.TopicSpec;
 import dev.lunar.telemetry.kafka.embedded.junit.KafkaBrokerExtension;
 import dev.lunar.telemetry.kafka.embedded.junit.TopicClients;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ class DatadogAuditTrailTest {
         TopicClients.produce(kafka.bootstrapServers(), records);
 
         try (FakeDatadogIntake intake = new FakeDatadogIntake(KEY)) {
-            intake.script(FakeDatadogIntake.Reply.status(503));
+            intake.script(LoopbackDatadogIntake.Reply.status(503));
             DatadogSettings settings = DatadogSettings.builder()
                     .baseUrl(intake.baseUrl()).apiKey(KEY).dataDir(dataDir)
                     .groupId(kafka.uniqueTopic("datadog-forwarder"))

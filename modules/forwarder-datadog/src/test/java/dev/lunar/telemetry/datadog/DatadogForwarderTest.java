@@ -6,7 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lunar.telemetry.consumer.ConsumerHealth;
-import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
+import dev.lunar.telemetry.datadog.intake.IntakeContract;
+import dev.lunar.telemetry.datadog.intake.LoopbackDatadogIntake;
 import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.DeadLetterHeaders;
 import dev.lunar.telemetry.events.EventKind;
@@ -20,6 +21,7 @@ import dev.lunar.telemetry.kafka.embedded.KafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.TopicSpec;
 import dev.lunar.telemetry.kafka.embedded.junit.KafkaBrokerExtension;
 import dev.lunar.telemetry.kafka.embedded.junit.TopicClients;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -194,7 +196,7 @@ class DatadogForwarderTest {
         FakeDatadogIntake intake = intake(KEY);
         int backlog = 5000;
         TopicClients.produce(kafka.bootstrapServers(), logs(t.logs(), backlog, "acme"));
-        intake.answerAlways(FakeDatadogIntake.Reply.status(503));
+        intake.answerAlways(LoopbackDatadogIntake.Reply.status(503));
 
         DatadogForwarder forwarder = start(kafka, settings(t, intake, KEY).batch(100, Duration.ofMillis(100)).build(),
                 Map.of());
@@ -206,10 +208,10 @@ class DatadogForwarderTest {
         assertThat(forwarder.isHealthy()).isTrue();
         assertThat(TopicClients.committed(kafka.bootstrapServers(), t.group())).isEmpty();
 
-        intake.thenScript(FakeDatadogIntake.Reply.status(429, Map.of("X-RateLimit-Limit", "100", "X-RateLimit-Period",
+        intake.thenScript(LoopbackDatadogIntake.Reply.status(429, Map.of("X-RateLimit-Limit", "100", "X-RateLimit-Period",
                         "60", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "1")),
-                FakeDatadogIntake.Reply.hang(),
-                FakeDatadogIntake.Reply.status(500));
+                LoopbackDatadogIntake.Reply.hang(),
+                LoopbackDatadogIntake.Reply.status(500));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> eventIds(intake.acceptedLogEntries()).size() == backlog);
         List<FakeDatadogIntake.Received> requests = intake.requests();
@@ -313,8 +315,8 @@ class DatadogForwarderTest {
             String url = line.get("url").asText();
             assertThat(url).isIn("https://http-intake.logs.datadoghq.eu/api/v2/logs",
                     "https://api.datadoghq.eu/api/v2/series");
-            assertThat(url.endsWith("/logs") ? FakeDatadogIntake.validateLogs(body)
-                    : FakeDatadogIntake.validateSeries(body)).isEmpty();
+            assertThat(url.endsWith("/logs") ? IntakeContract.validateLogs(body)
+                    : IntakeContract.validateSeries(body)).isEmpty();
         });
         assertThat(lines.toString()).doesNotContain(Samples.TENANT_LUNAR_KEY);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lunar.telemetry.datadog.intake.IntakeContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class PayloadBuilderTest {
 
         assertThat(bodies).extracting(b -> mapper.readTree(b.json()).size()).containsExactly(1000, 1000, 345);
         assertThat(bodies).allSatisfy(b -> {
-            assertThat(FakeDatadogIntake.validateLogs(b.json())).isEmpty();
+            assertThat(IntakeContract.validateLogs(b.json())).isEmpty();
             assertThat(Gzip.decompress(b.gzipped())).isEqualTo(b.json());
         });
         assertThat(bodies.stream().mapToInt(b -> b.recordIndices().size()).sum()).isEqualTo(2_345);
@@ -45,7 +46,7 @@ class PayloadBuilderTest {
 
         assertThat(bodies).hasSizeGreaterThan(2).allSatisfy(b -> {
             assertThat(b.json().length).isLessThanOrEqualTo(PayloadBuilder.LOGS_MAX_BODY_BYTES);
-            assertThat(FakeDatadogIntake.validateLogs(b.json())).isEmpty();
+            assertThat(IntakeContract.validateLogs(b.json())).isEmpty();
         });
         assertThat(bodies.stream().mapToInt(b -> b.recordIndices().size()).sum()).isEqualTo(60);
     }
@@ -83,7 +84,7 @@ class PayloadBuilderTest {
         assertThat(bodies).hasSizeGreaterThan(2).allSatisfy(b -> {
             assertThat(b.gzipped().length).isLessThanOrEqualTo(PayloadBuilder.SERIES_MAX_GZIP_BYTES);
             assertThat(b.json().length).isLessThanOrEqualTo(PayloadBuilder.SERIES_MAX_BODY_BYTES);
-            assertThat(FakeDatadogIntake.validateSeries(b.json())).isEmpty();
+            assertThat(IntakeContract.validateSeries(b.json())).isEmpty();
         });
         int seriesCount = 0;
         for (PayloadBuilder.Body b : bodies) {
