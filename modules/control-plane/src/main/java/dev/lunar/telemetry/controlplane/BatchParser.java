@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.lunar.telemetry.events.LatencyHistogram;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

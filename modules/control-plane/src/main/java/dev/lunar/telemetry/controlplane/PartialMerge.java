@@ -11,6 +11,7 @@ import dev.lunar.telemetry.controlplane.StoredRows.PartialRow;
 import dev.lunar.telemetry.controlplane.StoredRows.ProviderTotal;
 import dev.lunar.telemetry.controlplane.StoredRows.SeriesPoint;
 import dev.lunar.telemetry.controlplane.StoredRows.Summary;
+import dev.lunar.telemetry.events.LatencyHistogram;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.controlplane;
 
+import dev.lunar.telemetry.events.LatencyHistogram;
 import java.time.Instant;
 import java.util.List;
 

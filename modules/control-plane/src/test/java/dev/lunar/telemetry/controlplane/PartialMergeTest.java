@@ -8,6 +8,7 @@ import dev.lunar.telemetry.controlplane.StoredRows.OverviewPartial;
 import dev.lunar.telemetry.controlplane.StoredRows.OverviewRow;
 import dev.lunar.telemetry.controlplane.StoredRows.PartialRow;
 import dev.lunar.telemetry.controlplane.StoredRows.Summary;
+import dev.lunar.telemetry.events.LatencyHistogram;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,9 @@
 package dev.lunar.telemetry.controlplane.forwarder;
 
+import dev.lunar.telemetry.events.LatencyHistogram;
 import dev.lunar.telemetry.events.TenantId;
-import dev.lunar.telemetry.events.avro.EnrichedEndpointStats;
 import dev.lunar.telemetry.events.avro.EndpointRef;
+import dev.lunar.telemetry.events.avro.EnrichedEndpointStats;
 import dev.lunar.telemetry.events.avro.LatencyBucket;
 import dev.lunar.telemetry.events.avro.TenantInfo;
 import dev.lunar.telemetry.events.avro.TenantPlan;
@@ -214,7 +215,7 @@ final class WindowedEndpointAggregator {
         StatusClasses classes = StatusClasses.NONE;
         long latencySumMs;
         long latencyMaxMs;
-        final LatencyHistogram histogram = new LatencyHistogram();
+        final LatencyHistogram.Counter histogram = new LatencyHistogram.Counter();
     }
 
     private static final class WindowState {
@@ -398,9 +399,10 @@ final class WindowedEndpointAggregator {
         long errors = 0;
         for (Map.Entry<EndpointKey, EndpointState> e : w.endpoints.entrySet()) {
             EndpointState s = e.getValue();
+            LatencyHistogram histogram = s.histogram.histogram();
             endpoints.add(new EndpointAggregate(id.tenantId(), start, length, id.sourcePartition(), e.getKey(),
                     s.sourceEvents, s.calls, s.classes, s.latencySumMs, s.latencyMaxMs,
-                    s.histogram.quantile(0.95, s.latencyMaxMs), s.histogram.buckets(), s.histogram.overflow()));
+                    histogram.quantile(0.95, s.latencyMaxMs), histogram.buckets(), histogram.overflow()));
             providers.add(e.getKey().provider());
             calls += s.calls;
             errors += s.classes.errors();

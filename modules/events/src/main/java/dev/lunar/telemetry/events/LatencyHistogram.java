@@ -1,25 +1,28 @@
-package dev.lunar.telemetry.controlplane;
+package dev.lunar.telemetry.events;
 
 import java.util.Collections;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A partial aggregate's latency histogram: calls per bucket upper bound (ms, non-cumulative) plus the calls above
- * the last bound. Partials of one window are merged bucket by bucket (the union of all bounds; counts at the same
- * bound added), so the merged p95 is the one a single forwarder would have computed from all the events.
+ * A latency histogram: calls per bucket upper bound (ms, non-cumulative) plus the calls above the last bound.
+ * Histograms are merged bucket by bucket (the union of all bounds; counts at the same bound added): the proxies'
+ * histograms by the control-plane forwarder, its partials by the control plane. Both use this one class, so the p95
+ * the control plane computes from merged partials is the one a single forwarder would have computed from all events.
  *
  * <p>Quantile rule, the forwarder's and Prometheus' {@code histogram_quantile}: with {@code N} all counts, the rank
  * {@code r = q·N} lies in the first bucket whose cumulative count reaches it, interpolated linearly between the
  * previous bound (0 for the first) and the bucket's bound; a rank in the overflow, or above the largest latency seen,
- * answers the largest latency seen.
+ * answers the largest latency seen. When histograms of different layouts are merged, a bucket's lower edge is the
+ * nearest bound below it in the union, which can only narrow the interval.
  *
  * <p>Stored as text, {@code le:count,le:count|overflow} (e.g. {@code 100:4,250:7|0}): bounds ascending, counts
  * positive.
  */
-final class LatencyHistogram {
-    static final LatencyHistogram EMPTY = new LatencyHistogram(new TreeMap<>(), 0);
+public final class LatencyHistogram {
+    public static final LatencyHistogram EMPTY = new LatencyHistogram(new TreeMap<>(), 0);
 
     private final TreeMap<Long, Long> countsByUpperBound;
     private final long overflow;
@@ -30,7 +33,7 @@ final class LatencyHistogram {
     }
 
     /** From buckets (bound → count; zero counts are left out) and the overflow count. */
-    static LatencyHistogram of(Map<Long, Long> buckets, long overflow) {
+    public static LatencyHistogram of(Map<Long, Long> buckets, long overflow) {
         TreeMap<Long, Long> counts = new TreeMap<>();
         buckets.forEach((bound, count) -> {
             if (count > 0) {
@@ -41,21 +44,22 @@ final class LatencyHistogram {
     }
 
     /** Buckets and overflow of both, added bound by bound. */
-    LatencyHistogram plus(LatencyHistogram other) {
+    public LatencyHistogram plus(LatencyHistogram other) {
         TreeMap<Long, Long> counts = new TreeMap<>(countsByUpperBound);
         other.countsByUpperBound.forEach((bound, count) -> counts.merge(bound, count, Long::sum));
         return new LatencyHistogram(counts, Math.addExact(overflow, other.overflow));
     }
 
-    Map<Long, Long> buckets() {
-        return Collections.unmodifiableMap(countsByUpperBound);
+    /** Calls per bucket upper bound, ascending. */
+    public SortedMap<Long, Long> buckets() {
+        return Collections.unmodifiableSortedMap(countsByUpperBound);
     }
 
-    long overflow() {
+    public long overflow() {
         return overflow;
     }
 
-    long total() {
+    public long total() {
         long n = overflow;
         for (long c : countsByUpperBound.values()) {
             n += c;
@@ -63,8 +67,12 @@ final class LatencyHistogram {
         return n;
     }
 
-    /** The {@code q} quantile, empty when the histogram holds nothing. */
-    OptionalDouble quantile(double q, long maxObservedMs) {
+    /**
+     * The {@code q} quantile (0 &lt; q &le; 1), empty when the histogram holds nothing.
+     *
+     * @param maxObservedMs the largest latency seen: the answer for ranks in the overflow, and the upper clamp
+     */
+    public OptionalDouble quantile(double q, long maxObservedMs) {
         long n = total();
         if (n == 0) {
             return OptionalDouble.empty();
@@ -86,7 +94,7 @@ final class LatencyHistogram {
     }
 
     /** The stored text form. */
-    String format() {
+    public String format() {
         StringBuilder b = new StringBuilder();
         countsByUpperBound.forEach((bound, count) -> {
             if (b.length() > 0) {
@@ -98,7 +106,7 @@ final class LatencyHistogram {
     }
 
     /** Reads {@link #format()}'s text; null (a row written before histograms were stored) is empty. */
-    static LatencyHistogram parse(String text) {
+    public static LatencyHistogram parse(String text) {
         if (text == null) {
             return EMPTY;
         }
@@ -114,6 +122,26 @@ final class LatencyHistogram {
             }
         }
         return new LatencyHistogram(counts, Long.parseLong(text.substring(bar + 1)));
+    }
+
+    /** Adds buckets as they come (one proxy's histogram after another); not thread-safe. */
+    public static final class Counter {
+        private final TreeMap<Long, Long> countsByUpperBound = new TreeMap<>();
+        private long overflow;
+
+        public void addBucket(long upperBoundMs, long count) {
+            if (count > 0) {
+                countsByUpperBound.merge(upperBoundMs, count, Long::sum);
+            }
+        }
+
+        public void addOverflow(long count) {
+            overflow = Math.addExact(overflow, count);
+        }
+
+        public LatencyHistogram histogram() {
+            return new LatencyHistogram(new TreeMap<>(countsByUpperBound), overflow);
+        }
     }
 
     @Override
