@@ -1,9 +1,9 @@
 package dev.lunar.telemetry.cli;
 
-import dev.lunar.telemetry.cli.config.ConfigException;
 import dev.lunar.telemetry.cli.config.SettingsDocument;
-import picocli.CommandLine;
+import dev.lunar.telemetry.settings.InvalidSettingException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The one launcher: {@code lunar-telemetry run} starts everything; each service can also run alone. */
 @Command(name = "lunar-telemetry",
@@ -27,7 +27,7 @@ public final class LunarTelemetry {
         // option descriptions name settings' defaults as ${bundle:setting.<key>}: the definitions say them once
         cli.setResourceBundle(SettingsDocument.helpBundle());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof ConfigException) {
+            if (e instanceof InvalidSettingException) {
                 commandLine.getErr().println("Configuration error: " + e.getMessage());
                 return 2;
             }

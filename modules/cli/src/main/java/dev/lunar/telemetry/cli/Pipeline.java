@@ -1,30 +1,30 @@
 package dev.lunar.telemetry.cli;
 
 import dev.lunar.telemetry.cli.config.AuditConfig;
-import dev.lunar.telemetry.cli.config.ConfigException;
 import dev.lunar.telemetry.cli.config.ConfigSource;
 import dev.lunar.telemetry.cli.config.ControlPlaneConfig;
 import dev.lunar.telemetry.cli.config.ControlPlaneForwarderConfig;
-import dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarder;
-import dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings;
 import dev.lunar.telemetry.cli.config.CoreSettings;
+import dev.lunar.telemetry.cli.config.DatadogConfig;
+import dev.lunar.telemetry.cli.config.ProcessorConfig;
+import dev.lunar.telemetry.cli.ops.OpsServer;
+import dev.lunar.telemetry.consumer.audit.AuditSettings;
 import dev.lunar.telemetry.controlplane.ControlPlaneServer;
 import dev.lunar.telemetry.controlplane.ControlPlaneSettings;
-import dev.lunar.telemetry.cli.config.DatadogConfig;
-import dev.lunar.telemetry.consumer.audit.AuditSettings;
-import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
+import dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarder;
+import dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings;
 import dev.lunar.telemetry.datadog.DatadogForwarder;
 import dev.lunar.telemetry.datadog.DatadogSettings;
-import dev.lunar.telemetry.cli.config.ProcessorConfig;
-import dev.lunar.telemetry.processor.ProcessorSettings;
-import dev.lunar.telemetry.processor.TelemetryProcessor;
-import dev.lunar.telemetry.health.HealthCheck;
-import dev.lunar.telemetry.cli.ops.OpsServer;
 import dev.lunar.telemetry.events.Topics;
+import dev.lunar.telemetry.health.HealthCheck;
 import dev.lunar.telemetry.kafka.embedded.EmbeddedKafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.KafkaTopics;
 import dev.lunar.telemetry.kafka.embedded.TopicSpec;
 import dev.lunar.telemetry.kafka.embedded.cluster.LocalKafkaCluster;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
+import dev.lunar.telemetry.processor.ProcessorSettings;
+import dev.lunar.telemetry.processor.TelemetryProcessor;
+import dev.lunar.telemetry.settings.InvalidSettingException;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -35,8 +35,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -255,7 +255,7 @@ final class Pipeline implements AutoCloseable {
         try {
             return new KafkaClientSettings(bootstrapServers, config.map(prefix));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(prefix, e.getMessage());
+            throw new InvalidSettingException(prefix, e.getMessage());
         }
     }
 

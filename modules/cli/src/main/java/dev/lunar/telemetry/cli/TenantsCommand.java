@@ -4,6 +4,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lunar.telemetry.cli.config.ConfigSource;
 import dev.lunar.telemetry.cli.config.ProcessorConfig;
 import dev.lunar.telemetry.events.avro.TenantMetadata;
+import dev.lunar.telemetry.processor.ProcessorSettings;
 import dev.lunar.telemetry.processor.tenants.TenantAdmin;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -43,7 +44,9 @@ final class TenantsCommand {
             ConfigSource config = kafka.config();
             String servers = kafka.bootstrapServers(config);
             PrintWriter out = spec.commandLine().getOut();
-            try (TenantAdmin admin = TenantAdmin.connect(ProcessorConfig.bind(config, servers))) {
+            // bound outside the try: a bad setting is a configuration error (exit 2), not a command error
+            ProcessorSettings settings = ProcessorConfig.bind(config, servers);
+            try (TenantAdmin admin = TenantAdmin.connect(settings)) {
                 int exit = run(admin, out);
                 out.flush();
                 return exit;

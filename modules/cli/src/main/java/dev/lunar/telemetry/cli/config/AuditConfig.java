@@ -14,7 +14,7 @@ public final class AuditConfig {
     private AuditConfig() {}
 
     public static AuditSettings bind(ConfigSource config) {
-        return ConfigSource.built(() -> new AuditSettings(config.get(AuditSettings.TOPIC),
-                config.get(AuditSettings.RETENTION), AuditSettings.defaults().writeTimeout()));
+        return new AuditSettings(config.get(AuditSettings.TOPIC),
+                config.get(AuditSettings.RETENTION), AuditSettings.defaults().writeTimeout());
     }
 }

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * environment variable named {@code LUNAR_} + the key in upper case with dots and dashes as underscores
  * ({@code processor.max-in-flight} ← {@code LUNAR_PROCESSOR_MAX_IN_FLIGHT}).
  *
- * <p>{@link #get} reads a key as its {@link Setting} defines it and fails with a {@link ConfigException} that names
+ * <p>{@link #get} reads a key as its {@link Setting} defines it and fails with a {@link InvalidSettingException} that names
  * the key, where the value came from, what was expected and how to fix it. Keys are remembered as they are read, so {@link #requireAllKeysKnown} can reject a
  * misspelt key in the file instead of silently ignoring it.
  */
@@ -48,7 +48,7 @@ public final class ConfigSource {
         }
         Path path = file.get();
         if (!Files.isRegularFile(path)) {
-            throw new ConfigException("--config", "configuration file " + path.toAbsolutePath()
+            throw new InvalidSettingException("--config", "configuration file " + path.toAbsolutePath()
                     + " does not exist. Fix: pass an existing file to --config, or leave --config out to run"
                     + " with defaults.");
         }
@@ -57,13 +57,13 @@ public final class ConfigSource {
             Map<String, Object> flat = new LinkedHashMap<>();
             if (root != null && !root.isMissingNode() && !root.isNull()) {
                 if (!root.isObject()) {
-                    throw new ConfigException("(root)", path + " must be a YAML mapping of keys to values.");
+                    throw new InvalidSettingException("(root)", path + " must be a YAML mapping of keys to values.");
                 }
                 flatten("", root, flat);
             }
             return new ConfigSource(flat, env, path.toString());
         } catch (IOException e) {
-            throw new ConfigException("(file)", "cannot read " + path + " as YAML: "
+            throw new InvalidSettingException("(file)", "cannot read " + path + " as YAML: "
                     + e.getMessage().lines().findFirst().orElse("") + ". Fix the YAML syntax at that position.");
         }
     }
@@ -89,11 +89,7 @@ public final class ConfigSource {
         Object v = value.get().value;
         String text = v instanceof List<?> l ? l.stream().map(String::valueOf).collect(Collectors.joining(","))
                 : String.valueOf(v);
-        try {
-            return setting.parse(text, value.get().origin);
-        } catch (InvalidSettingException e) {
-            throw new ConfigException(e.key(), e.getMessage());
-        }
+        return setting.parse(text, value.get().origin);
     }
 
     /** The entries of an open-ended setting ({@link Setting#entries}), from the file. */
@@ -101,17 +97,6 @@ public final class ConfigSource {
         return map(setting.prefix());
     }
 
-    /**
-     * Builds a module's settings from bound values; a value its own rules reject becomes a {@link ConfigException}
-     * naming the key the definition gives.
-     */
-    public static <T> T built(java.util.function.Supplier<T> build) {
-        try {
-            return build.get();
-        } catch (InvalidSettingException e) {
-            throw new ConfigException(e.key(), e.getMessage());
-        }
-    }
 
     /** The environment variable that overrides {@code setting}. */
     public static String envName(Setting<?> setting) {
@@ -157,10 +142,10 @@ public final class ConfigSource {
         return string(key).map(Path::of);
     }
 
-    /** Builds a {@link ConfigException} for a value a module's own validation rejected. */
-    public ConfigException invalid(String key, String expectedAndFix) {
+    /** Builds a {@link InvalidSettingException} for a value a module's own validation rejected. */
+    public InvalidSettingException invalid(String key, String expectedAndFix) {
         return raw(key).map(v -> invalid(key, v, expectedAndFix))
-                .orElseGet(() -> new ConfigException(key, key + ": " + expectedAndFix));
+                .orElseGet(() -> new InvalidSettingException(key, key + ": " + expectedAndFix));
     }
 
     /**
@@ -178,7 +163,7 @@ public final class ConfigSource {
         if (!unknown.isEmpty()) {
             String key = unknown.get(0);
             String hint = closest(key).map(k -> " Did you mean '" + k + "'?").orElse("");
-            throw new ConfigException(key, "unknown key '" + key + "' in " + fileName + "." + hint
+            throw new InvalidSettingException(key, "unknown key '" + key + "' in " + fileName + "." + hint
                     + " Fix: correct or remove it; the README lists every key.");
         }
     }
@@ -207,8 +192,8 @@ public final class ConfigSource {
         return Optional.empty();
     }
 
-    private static ConfigException invalid(String key, Value value, String expected) {
-        return new ConfigException(key, String.format("%s = '%s' (from %s) is not valid: expected %s. Fix: set %s in"
+    private static InvalidSettingException invalid(String key, Value value, String expected) {
+        return new InvalidSettingException(key, String.format("%s = '%s' (from %s) is not valid: expected %s. Fix: set %s in"
                 + " the configuration file or %s in the environment.", key, value.value, value.origin, expected, key,
                 envName(key)));
     }

@@ -21,7 +21,7 @@ public final class ControlPlaneConfig {
     private ControlPlaneConfig() {}
 
     public static ControlPlaneSettings bind(ConfigSource config, Path dataDir) {
-        return ConfigSource.built(() -> ControlPlaneSettings.builder()
+        return ControlPlaneSettings.builder()
                 .host(config.get(HOST))
                 .port(config.get(PORT))
                 .dataDir(dataDir)
@@ -35,6 +35,6 @@ public final class ControlPlaneConfig {
                 .jdbcUrl(config.get(JDBC_URL))
                 .jdbcUser(config.get(JDBC_USER))
                 .jdbcPassword(config.get(JDBC_PASSWORD))
-                .build());
+                .build();
     }
 }

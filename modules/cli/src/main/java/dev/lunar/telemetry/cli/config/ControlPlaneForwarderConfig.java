@@ -38,7 +38,7 @@ public final class ControlPlaneForwarderConfig {
         Map<String, String> tokens = new LinkedHashMap<>(config.entries(TENANT_TOKENS));
         tokens.putAll(extraTokens);
         String url = config.isSet(URL) || defaultUrl == null ? config.get(URL) : defaultUrl.toString();
-        return ConfigSource.built(() -> ControlPlaneForwarderSettings.builder()
+        return ControlPlaneForwarderSettings.builder()
                 .window(config.get(WINDOW))
                 .allowedLateness(config.get(ALLOWED_LATENESS))
                 .correctionHorizon(config.get(CORRECTION_HORIZON))
@@ -56,7 +56,7 @@ public final class ControlPlaneForwarderConfig {
                 .retryBackoff(config.get(RETRY_INITIAL_BACKOFF), config.get(RETRY_MAX_BACKOFF))
                 .authRetryInterval(config.get(AUTH_RETRY_INTERVAL))
                 .shutdownTimeout(config.get(SHUTDOWN_TIMEOUT))
-                .build());
+                .build();
     }
 
     private static URI urlOf(String text) {

@@ -34,31 +34,29 @@ public final class DatadogConfig {
     private DatadogConfig() {}
 
     public static DatadogSettings bind(ConfigSource config, Path dataDir, Map<String, String> env) {
-        return ConfigSource.built(() -> {
-            DatadogSettings.Builder b = DatadogSettings.builder()
-                    .site(config.get(SITE))
-                    .baseUrl(config.get(BASE_URL))
-                    .apiKeyFromEnvironment(env)
-                    .dryRun(config.get(DRY_RUN))
-                    .dataDir(dataDir)
-                    .service(config.get(SERVICE))
-                    .source(config.get(SOURCE))
-                    .groupId(config.get(GROUP_ID))
-                    .tenantsTopic(config.get(TENANTS_TOPIC))
-                    .deadLetterTopic(config.get(DEAD_LETTER_TOPIC))
-                    .batch(config.get(BATCH_MAX_RECORDS), config.get(BATCH_MAX_WAIT))
-                    .requestTimeout(config.get(REQUEST_TIMEOUT))
-                    .retryBackoff(config.get(RETRY_INITIAL_BACKOFF), config.get(RETRY_MAX_BACKOFF))
-                    .authRetryInterval(config.get(AUTH_RETRY_INTERVAL))
-                    .shutdownTimeout(config.get(SHUTDOWN_TIMEOUT))
-                    .tenantDestinations(config.get(TENANT_DESTINATIONS))
-                    .dogStatsd(config.get(DOGSTATSD_ENABLED), config.get(DOGSTATSD_HOST), config.get(DOGSTATSD_PORT));
-            // Only the forwarded kinds are read (file or environment): a datadog.topics.endpoints key stays unknown
-            // and stops start-up.
-            for (EventKind kind : DatadogSettings.FORWARDED_KINDS) {
-                config.string(TOPICS.prefix() + "." + kind.id()).ifPresent(topic -> b.topic(kind, topic));
-            }
-            return b.build();
-        });
+        DatadogSettings.Builder b = DatadogSettings.builder()
+                .site(config.get(SITE))
+                .baseUrl(config.get(BASE_URL))
+                .apiKeyFromEnvironment(env)
+                .dryRun(config.get(DRY_RUN))
+                .dataDir(dataDir)
+                .service(config.get(SERVICE))
+                .source(config.get(SOURCE))
+                .groupId(config.get(GROUP_ID))
+                .tenantsTopic(config.get(TENANTS_TOPIC))
+                .deadLetterTopic(config.get(DEAD_LETTER_TOPIC))
+                .batch(config.get(BATCH_MAX_RECORDS), config.get(BATCH_MAX_WAIT))
+                .requestTimeout(config.get(REQUEST_TIMEOUT))
+                .retryBackoff(config.get(RETRY_INITIAL_BACKOFF), config.get(RETRY_MAX_BACKOFF))
+                .authRetryInterval(config.get(AUTH_RETRY_INTERVAL))
+                .shutdownTimeout(config.get(SHUTDOWN_TIMEOUT))
+                .tenantDestinations(config.get(TENANT_DESTINATIONS))
+                .dogStatsd(config.get(DOGSTATSD_ENABLED), config.get(DOGSTATSD_HOST), config.get(DOGSTATSD_PORT));
+        // Only the forwarded kinds are read (file or environment): a datadog.topics.endpoints key stays unknown
+        // and stops start-up.
+        for (EventKind kind : DatadogSettings.FORWARDED_KINDS) {
+            config.string(TOPICS.prefix() + "." + kind.id()).ifPresent(topic -> b.topic(kind, topic));
+        }
+        return b.build();
     }
 }

@@ -29,7 +29,7 @@ public final class ProcessorConfig {
     private ProcessorConfig() {}
 
     public static ProcessorSettings bind(ConfigSource config, String bootstrapServers) {
-        return ConfigSource.built(() -> ProcessorSettings.builder(bootstrapServers)
+        return ProcessorSettings.builder(bootstrapServers)
                 .groupId(config.get(GROUP_ID))
                 .clientId(config.get(CLIENT_ID))
                 .topicPrefix(config.get(TOPIC_PREFIX))
@@ -51,6 +51,6 @@ public final class ProcessorConfig {
                 .scrubBudget(config.get(SCRUB_BUDGET))
                 .kafka(config.entries(KAFKA))
                 .minLogLevel(config.get(MIN_LOG_LEVEL))
-                .build());
+                .build();
     }
 }

@@ -10,6 +10,7 @@ import dev.lunar.telemetry.controlplane.ControlPlaneSettings;
 import dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings;
 import dev.lunar.telemetry.datadog.DatadogSettings;
 import dev.lunar.telemetry.events.DatadogSite;
+import dev.lunar.telemetry.settings.InvalidSettingException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class Doctor {
 
     private Doctor() {}
 
-    /** Every check, in the order printed. Bad configuration throws the services' {@code ConfigException}. */
+    /** Every check, in the order printed. Bad configuration throws the services' {@code InvalidSettingException}. */
     public static List<Check> run(ConfigSource config, Map<String, String> env, Options options) {
         CoreSettings core = CoreSettings.from(config);
         String processorGroup = ProcessorConfig.bind(config, options.bootstrap()).groupId();

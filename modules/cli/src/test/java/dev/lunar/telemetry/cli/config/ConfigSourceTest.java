@@ -3,6 +3,7 @@ package dev.lunar.telemetry.cli.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lunar.telemetry.settings.InvalidSettingException;
 import dev.lunar.telemetry.settings.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class ConfigSourceTest {
         ConfigSource config = file("processor:\n  max-in-flight: lots\n", Map.of());
 
         assertThatThrownBy(() -> config.get(MAX_IN_FLIGHT))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("processor.max-in-flight = 'lots'")
                 .hasMessageContaining(dir.resolve("lunar-telemetry.yaml").toString())
                 .hasMessageContaining("a whole number from 1 to 65536")
@@ -77,7 +78,7 @@ class ConfigSourceTest {
         config.get(MAX_IN_FLIGHT);
 
         assertThatThrownBy(() -> config.requireAllKeysKnown("processor"))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("unknown key 'processor.max-in-fligth'")
                 .hasMessageContaining("Did you mean 'processor.max-in-flight'?");
     }
@@ -107,7 +108,7 @@ class ConfigSourceTest {
     @Test
     void brokenYamlSaysSo() throws Exception {
         assertThatThrownBy(() -> file("processor: [unclosed\n", Map.of()))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("cannot read")
                 .hasMessageContaining("as YAML");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lunar.telemetry.processor.privacy.LogLevel;
+import dev.lunar.telemetry.settings.InvalidSettingException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class ProcessorConfigTest {
     void anUnknownMinLogLevelNamesTheKeyAndTheAllowedValues() {
         assertThatThrownBy(() -> ProcessorConfig.bind(ConfigSource.of(Map.of("processor.min-log-level", "chatty"),
                 Map.of()), "h:1"))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key())
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.key())
                         .isEqualTo("processor.min-log-level"))
                 .hasMessageContaining("expected one of trace, debug, info, warn, error")
                 .hasMessageContaining("'chatty'");

@@ -7,6 +7,7 @@ import dev.lunar.telemetry.controlplane.ControlPlaneSettings;
 import dev.lunar.telemetry.controlplane.forwarder.ControlPlaneForwarderSettings;
 import dev.lunar.telemetry.datadog.DatadogSettings;
 import dev.lunar.telemetry.processor.ProcessorSettings;
+import dev.lunar.telemetry.settings.InvalidSettingException;
 import dev.lunar.telemetry.settings.Setting;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ class SettingsDocumentTest {
         ConfigSource config = ConfigSource.of(Map.of("datadog.batch.max-records", "20000"), Map.of());
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DatadogConfig.bind(config, Path.of("d"), Map.of()))
-                .isInstanceOfSatisfying(ConfigException.class,
+                .isInstanceOfSatisfying(InvalidSettingException.class,
                         e -> assertThat(e.key()).isEqualTo("datadog.batch.max-records"))
                 .hasMessageContaining("a whole number from 1 to 10000")
                 .hasMessageContaining("LUNAR_DATADOG_BATCH_MAX_RECORDS");
@@ -87,7 +88,7 @@ class SettingsDocumentTest {
                 "processor.max-deferred-commits", "10"), Map.of());
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProcessorConfig.bind(config, "h:1"))
-                .isInstanceOfSatisfying(ConfigException.class,
+                .isInstanceOfSatisfying(InvalidSettingException.class,
                         e -> assertThat(e.key()).isEqualTo("processor.max-deferred-commits"))
                 .hasMessageContaining("must be at least processor.max-in-flight");
     }
