@@ -408,8 +408,17 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
                 AdminClientConfig.CLIENT_ID_CONFIG, "lunar-embedded-readiness"))) {
             DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, remainingMs)));
             Collection<Node> nodes = cluster.nodes().get(remainingMs, TimeUnit.MILLISECONDS);
-            if (nodes.stream().noneMatch(node -> node.id() == nodeId)) {
-                throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " answered without node " + nodeId + ": " + nodes);
+            // A node of a cluster restarted after kill -9 answers while still fenced: the controller lists it only
+            // once it has caught up with the metadata log and recovered its logs. Ask again until it is listed.
+            while (nodes.stream().noneMatch(node -> node.id() == nodeId)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " answered without node "
+                            + nodeId + " (still fenced?): " + nodes);
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+                remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, remainingMs)));
+                nodes = cluster.nodes().get(remainingMs, TimeUnit.MILLISECONDS);
             }
             String id = cluster.clusterId().get(remainingMs, TimeUnit.MILLISECONDS);
             // after a restart: every partition must be led again before producers come (see KafkaTopics)
