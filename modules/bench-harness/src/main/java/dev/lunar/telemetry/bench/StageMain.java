@@ -1,10 +1,10 @@
 package dev.lunar.telemetry.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.datadog.DatadogForwarder;
 import dev.lunar.telemetry.datadog.DatadogSettings;
 import dev.lunar.telemetry.events.EventKind;
+import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
 import dev.lunar.telemetry.processor.ProcessorSettings;
 import dev.lunar.telemetry.processor.TelemetryProcessor;
 import io.micrometer.core.instrument.Timer;

@@ -2,8 +2,8 @@ package dev.lunar.telemetry.cli;
 
 import dev.lunar.telemetry.cli.config.SettingsDocument;
 import dev.lunar.telemetry.settings.InvalidSettingException;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The one launcher: {@code lunar-telemetry run} starts everything; each service can also run alone. */
 @Command(name = "lunar-telemetry",
