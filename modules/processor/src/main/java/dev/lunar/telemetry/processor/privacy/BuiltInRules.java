@@ -36,15 +36,18 @@ final class BuiltInRules {
         // that is missing, to the end of the text.
         r.add(RedactionRule.of("private-key-block", "-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)"
                 + "(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|\\z)", any("-----begin"), 0, false,
-                RedactionRule.MatchCheck.SECRET));
+                RedactionRule.MatchCheck.SECRET).startingAt(RedactionRule.Start.AT_LITERAL));
         r.add(rule("gcp-service-account-key", "\\\\?\"private_key(?:_id)?\\\\?\"[ \\t]*:[ \\t]*"
                 + "(?P<secret>\\\\?\"(?:[^\"\\\\\\r\\n]|\\\\[^\"\\r\\n])+\\\\?\")", any("private_key")));
         // Credentials in URLs: user:password@ (a password may hold '@' and '/', so the last '@' before the host wins).
-        r.add(RedactionRule.of("database-url", URL_CREDENTIALS, any("://"), 0, BuiltInRules::databaseScheme));
-        r.add(RedactionRule.of("url-credentials", URL_CREDENTIALS, any("://"), 0, BuiltInRules::anyScheme));
+        r.add(RedactionRule.of("database-url", URL_CREDENTIALS, any("://"), 0, urlSecret(BuiltInRules::databaseScheme))
+                .startingAt(RedactionRule.Start.AT_LITERAL));
+        r.add(RedactionRule.of("url-credentials", URL_CREDENTIALS, any("://"), 0, urlSecret(BuiltInRules::anyScheme))
+                .startingAt(RedactionRule.Start.AT_LITERAL));
         r.add(rule("azure-connection-string-key", "(?i)\\b(?:AccountKey|SharedAccessKey|SharedSecret"
                 + "|SharedAccessSignature)[ \\t]*=[ \\t]*(?P<secret>[A-Za-z0-9+/=%&._-]+)",
-                any("accountkey", "sharedaccesskey", "sharedsecret", "sharedaccesssignature")));
+                any("accountkey", "sharedaccesskey", "sharedsecret", "sharedaccesssignature"))
+                        .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(rule("azure-sas-signature", "(?i)[?&]sig=(?P<secret>[A-Za-z0-9+/=%_-]+)", any("sig=")));
         // ADO.NET / ODBC / JDBC: Password=... up to ';' (spaces included), in a connection string only.
         r.add(RedactionRule.of("connection-string-password", "(?i)(?:^|[;\\s\"'{])(?:password|pwd)[ \\t]*=[ \\t]*"
@@ -52,51 +55,64 @@ final class BuiltInRules {
                 List.of(List.of("password", "pwd")), 0, BuiltInRules::inConnectionString));
         r.add(rule("aws-access-key", "\\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|AKPA|ANPA|ANVA|APKA|AROA"
                 + "|ASCA)[A-Z0-9]{16}\\b", any("a3t", "akia", "asia", "abia", "acca", "agpa", "aida", "aipa", "akpa",
-                "anpa", "anva", "apka", "aroa", "asca")));
+                "anpa", "anva", "apka", "aroa", "asca")).startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(rule("aws-secret-access-key", "(?i)secret_?access_?key" + ASSIGN + OPEN_QUOTE
-                + "(?P<secret>[A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|\\z)", any("secret")));
+                + "(?P<secret>[A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|\\z)", any("secret"))
+                        .startingAt(RedactionRule.Start.AT_LITERAL));
         r.add(rule("github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})",
-                any("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")));
+                any("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"))
+                        .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(rule("gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt|oas|imt|ft|soat|agent|ffct)-[A-Za-z0-9_-]{20,}",
                 any("glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "gloas-", "glimt-", "glft-", "glsoat-",
-                        "glagent-", "glffct-")));
+                        "glagent-", "glffct-")).startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(rule("slack-token", "\\bxox(?:[abposr]|e(?:\\.xox[a-z])?)-[A-Za-z0-9-]{10,}|\\bxapp-[0-9]-[A-Za-z0-9-]{10,}",
-                any("xox", "xapp-")));
+                any("xox", "xapp-")).startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(rule("slack-webhook", "(?i)hooks\\.slack\\.com/(?:services|workflows|triggers)/"
                 + "(?P<secret>[A-Za-z0-9_/+-]{16,})", any("hooks.slack.com")));
-        r.add(rule("npm-token", "\\bnpm_[A-Za-z0-9]{36}\\b", any("npm_")));
-        r.add(rule("pypi-token", "\\bpypi-[A-Za-z0-9_-]{40,}", any("pypi-")));
+        r.add(rule("npm-token", "\\bnpm_[A-Za-z0-9]{36}\\b", any("npm_"))
+                .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
+        r.add(rule("pypi-token", "\\bpypi-[A-Za-z0-9_-]{40,}", any("pypi-"))
+                .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(rule("stripe-key", "\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|\\bwhsec_[A-Za-z0-9]{20,}",
                 any("_live_", "_test_", "whsec_")));
         r.add(rule("live-test-key", "\\b[a-z]{1,8}_(?:live|test)_[A-Za-z0-9]{8,}", any("_live_", "_test_")));
-        r.add(rule("twilio-api-key", "\\bSK[0-9a-fA-F]{32}\\b", any("sk")));
-        r.add(rule("sendgrid-key", "\\bSG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{16,64}", any("sg.")));
+        r.add(rule("twilio-api-key", "\\bSK[0-9a-fA-F]{32}\\b", any("sk"))
+                .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
+        r.add(rule("sendgrid-key", "\\bSG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{16,64}", any("sg."))
+                .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(rule("shopify-token", "\\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}", any("shpat_", "shpca_", "shppa_",
-                "shpss_")));
+                "shpss_")).startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(RedactionRule.of("datadog-key", "(?i)\\b(?:dd|datadog)[_-]?(?:api|app|application|client)[_-]?"
                 + "(?:key|token)" + ASSIGN + OPEN_QUOTE + "(?P<secret>[A-Za-z0-9]{20,40})",
-                List.of(List.of("dd", "datadog"), List.of("key", "token")), 0, RedactionRule.MatchCheck.SECRET));
-        r.add(rule("google-api-key", "\\bAIza[0-9A-Za-z_-]{30,}", any("aiza")));
-        r.add(rule("anthropic-key", "\\bsk-ant-[A-Za-z0-9_-]{20,}", any("sk-ant-")));
+                List.of(List.of("dd", "datadog"), List.of("key", "token")), 0, RedactionRule.MatchCheck.SECRET)
+                        .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
+        r.add(rule("google-api-key", "\\bAIza[0-9A-Za-z_-]{30,}", any("aiza"))
+                .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
+        r.add(rule("anthropic-key", "\\bsk-ant-[A-Za-z0-9_-]{20,}", any("sk-ant-"))
+                .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(RedactionRule.of("openai-key", "\\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", any("sk-"), 0,
-                BuiltInRules::hasDigitAndLetter));
-        r.add(rule("atlassian-token", "\\bAT[AC]TT3[A-Za-z0-9_=-]{20,}", any("atatt3", "atctt3")));
+                BuiltInRules::hasDigitAndLetter).startingAt(RedactionRule.Start.AT_WORD_LITERAL));
+        r.add(rule("atlassian-token", "\\bAT[AC]TT3[A-Za-z0-9_=-]{20,}", any("atatt3", "atctt3"))
+                .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(rule("heroku-key", "(?i)\\bheroku[\\w.-]*" + ASSIGN + OPEN_QUOTE
                 + "(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|\\bHRKU-[A-Za-z0-9_-]{20,}",
-                any("heroku", "hrku-")));
-        r.add(rule("jwt", "\\beyJ[A-Za-z0-9_-]{6,}\\.[A-Za-z0-9_-]{6,}\\.[A-Za-z0-9_-]*", any("eyj")));
-        r.add(rule("bearer-token", "(?i)\\bbearer[ \\t]+[A-Za-z0-9._~+/=-]{6,}", any("bearer")));
+                any("heroku", "hrku-")).startingAt(RedactionRule.Start.AT_WORD_LITERAL));
+        r.add(rule("jwt", "\\beyJ[A-Za-z0-9_-]{6,}\\.[A-Za-z0-9_-]{6,}\\.[A-Za-z0-9_-]*", any("eyj"))
+                .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
+        r.add(rule("bearer-token", "(?i)\\bbearer[ \\t]+[A-Za-z0-9._~+/=-]{6,}", any("bearer"))
+                .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(RedactionRule.of("basic-credentials", "(?i)\\bbasic[ \\t]+[A-Za-z0-9+/]{12,}={0,2}", any("basic"), 0,
-                BuiltInRules::isBasicCredential));
+                BuiltInRules::isBasicCredential).startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         // The value (no secret group: capturing costs RE2/J a second pass) is found by YamlValue after the separator.
         r.add(RedactionRule.of("secret-assignment", "(?i)\\b[\\w.-]*(?:" + SECRET_KEY_WORDS + ")[\\w.-]*" + ASSIGN
                 + "(?:\\\\?\"(?:[^\"\\\\\\r\\n]|\\\\[^\"\\r\\n])*\\\\?\"|'[^'\\r\\n]*'"
                 + "|(?:(?:bearer|basic|token)[ \\t]+)?[^\\s,;&\"'][^\\s,;&\"']*|(?m:\\r?$))",
                 List.of(List.of("pass", "pwd", "secret", "token", "key", "credential", "auth", "session", "cookie",
-                        "signature"), List.of(":", "=")), 0, YamlValue::secretAssignment));
+                        "signature"), List.of(":", "=")), 0, YamlValue::secretAssignment)
+                                .startingAt(RedactionRule.Start.AT_KEY_HOLDING_LITERAL));
         // From the '@' (a literal start lets the engine skip to candidates); the local part is found by the check.
         r.add(RedactionRule.of("email", "@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b", any("@"), 0,
-                BuiltInRules::emailLocalPart));
+                BuiltInRules::emailLocalPart).startingAt(RedactionRule.Start.AT_LITERAL));
         r.add(RedactionRule.of("long-hex", "\\b[0-9a-fA-F]{32,}\\b", List.of(), LONG_RUN,
                 RedactionRule.MatchCheck.SECRET));
         r.add(RedactionRule.of("base64-secret", "(?:^|[^A-Za-z0-9+_-])[A-Za-z0-9+_-]{32,}={0,2}",
@@ -106,9 +122,19 @@ final class BuiltInRules {
 
     /**
      * From "://": user:password before the host's '@' (the user may be empty: redis://:password@host; a password may
-     * hold '@' and '/', so the last '@' before the host wins). The scheme before "://" is checked by the rule.
+     * hold '@' and '/', so the last '@' before the host wins). The scheme before "://" is checked by the rule. Both
+     * URL rules use it, so the second reuses the first one's matches ({@code ValueRedactor}).
      */
-    private static final String URL_CREDENTIALS = "://(?P<secret>[^\\s/:@'\"]*:[^\\s@'\"]*(?:@[^\\s@/'\"]*)*)@";
+    private static final String URL_CREDENTIALS = "://[^\\s/:@'\"]*:[^\\s@'\"]*(?:@[^\\s@/'\"]*)*@";
+
+    /**
+     * {@code check} given the secret of a {@link #URL_CREDENTIALS} match: between "://" and the last '@'. Computed
+     * rather than captured: a capture group costs RE2/J a second pass over each match.
+     */
+    private static RedactionRule.MatchCheck urlSecret(RedactionRule.MatchCheck check) {
+        return (text, matchStart, matchEnd, ignoredStart, ignoredEnd, out) ->
+                check.accept(text, matchStart, matchEnd, matchStart + "://".length(), matchEnd - 1, out);
+    }
     /** Schemes of database URLs, lower case. */
     private static final java.util.Set<String> DATABASE_SCHEMES = java.util.Set.of("postgres", "postgresql", "mysql",
             "mariadb", "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "mssql", "sqlserver", "oracle",

@@ -19,9 +19,29 @@ import java.util.List;
  * @param lineLocal whether no match spans a line break (only the lines holding the literals are then scanned;
  *                 the check still sees the whole text)
  * @param check    what is redacted for a match (and whether anything is)
+ * @param start    where matches can start, relative to the first group of {@code triggers}: lets the scan try the
+ *                 regex only there instead of running the engine over the whole text
  */
 record RedactionRule(String name, String regex, Pattern pattern, boolean hasSecret, List<List<String>> triggers,
-                     int minRun, boolean lineLocal, MatchCheck check) {
+                     int minRun, boolean lineLocal, MatchCheck check, Start start) {
+
+    /**
+     * Where a rule's matches start. A claim about the regex, proven per rule by {@code MatchStartsAreKnownTest}
+     * against the engine's own search.
+     */
+    enum Start {
+        /** Anywhere: the engine searches the text (or the rule's windows). */
+        ANYWHERE,
+        /** At an occurrence, ignoring case, of one of the first trigger group's literals. */
+        AT_LITERAL,
+        /** As {@link #AT_LITERAL}, where the literal also begins a word ({@code \b} before a word character). */
+        AT_WORD_LITERAL,
+        /**
+         * At the first word character of the run of {@code [A-Za-z0-9_.-]} that holds an occurrence of one of the
+         * first group's literals: a key such as {@code db.password} before an assignment.
+         */
+        AT_KEY_HOLDING_LITERAL
+    }
 
     /** A rule whose matches never span a line break (so only lines holding its literals are scanned). */
     static RedactionRule of(String name, String regex, List<List<String>> triggers, int minRun, MatchCheck check) {
@@ -32,7 +52,15 @@ record RedactionRule(String name, String regex, Pattern pattern, boolean hasSecr
                             MatchCheck check) {
         Pattern pattern = Pattern.compile(regex);
         return new RedactionRule(name, regex, pattern, pattern.namedGroups().containsKey("secret"), triggers, minRun,
-                lineLocal, check);
+                lineLocal, check, Start.ANYWHERE);
+    }
+
+    /** This rule, whose matches start at {@code where} (the first trigger group's literals must say where). */
+    RedactionRule startingAt(Start where) {
+        if (where != Start.ANYWHERE && triggers.isEmpty()) {
+            throw new IllegalArgumentException("rule " + name + " has no literals to start at");
+        }
+        return new RedactionRule(name, regex, pattern, hasSecret, triggers, minRun, lineLocal, check, where);
     }
 
     /**

@@ -21,8 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * one rule's scan costs O(text × rule); a rule's check reads the match (and, for a YAML value, the lines continuing
  * it) once, and the scan goes on after what it read. Rules are run one after the other, each skipped when the text
  * lacks the literals every one of its matches holds ({@link RedactionRule#triggers()}), found on one lower-cased
- * copy of the text. The scans read the text through {@link BudgetedText}, so the record's {@link ScrubBudget} holds
- * inside a single long scan too. Thread-safe.
+ * copy of the text. A rule whose matches can only start at its literals ({@link RedactionRule#start()}) is tried
+ * there, anchored, instead of searched for: RE2/J has no DFA and its search costs far more per character than the few
+ * characters an anchored try reads. The scans read the text through {@link BudgetedText}, so the record's
+ * {@link ScrubBudget} holds inside a single long scan too. Thread-safe.
  */
 public final class ValueRedactor {
 
@@ -46,6 +48,11 @@ public final class ValueRedactor {
         all.add(LITERAL_RULE);
         this.names = all.toArray(String[]::new);
         this.literals = new RuleLiterals(rules);
+    }
+
+    /** A redactor of exactly {@code rules} (no detectors): for tests comparing rules with their variants. */
+    static ValueRedactor ofRules(List<RedactionRule> rules) {
+        return new ValueRedactor(rules, List.of());
     }
 
     /** As {@link #of(Map, List)} without detectors. */
@@ -199,6 +206,7 @@ public final class ValueRedactor {
         }
         BudgetedText input = new BudgetedText(text, budget);
         TextShape shape = null;
+        Tries tries = null;
         for (int r = 0; r < rules.length; r++) {
             RedactionRule rule = rules[r];
             if (rule.minRun() > 0 || !rule.triggers().isEmpty()) {
@@ -208,7 +216,12 @@ public final class ValueRedactor {
                 }
             }
             budget.check();
-            scan(input, shape == null ? null : shape.windows(rule), rule, r, spans);
+            if (rule.start() != RedactionRule.Start.ANYWHERE && shape != null) {
+                tries = scanFromStarts(input, shape, rule, r, spans,
+                        tries != null && tries.regex.equals(rule.regex()) ? tries : null);
+            } else {
+                scan(input, shape == null ? null : shape.windows(rule), rule, r, spans, 0);
+            }
         }
         for (int d = 0; d < detectors.length; d++) {
             budget.check();
@@ -224,10 +237,11 @@ public final class ValueRedactor {
      * text). The rule's check sees the whole text, so it may read past a window (a YAML value continued below its
      * key); the scan goes on where the check says, skipping what it read.
      */
-    private static void scan(BudgetedText input, int[] windows, RedactionRule rule, int ruleIndex, Spans spans) {
+    private static void scan(BudgetedText input, int[] windows, RedactionRule rule, int ruleIndex, Spans spans,
+                             int resumeAt) {
         TextDetector.SpanSink sink = (start, end) -> spans.add(start, end, ruleIndex);
         int[] ranges = windows == null ? new int[] {0, input.length()} : windows;
-        int resume = 0;
+        int resume = resumeAt;
         for (int w = 0; w < ranges.length; w += 2) {
             int offset = ranges[w];
             int windowEnd = ranges[w + 1];
@@ -253,6 +267,110 @@ public final class ValueRedactor {
                 resume = Math.max(next, end > start ? end : end + 1);
                 from = resume - offset;
             }
+        }
+    }
+
+    /**
+     * Runs {@code rule}, whose matches start only where {@link RedactionRule#start()} says, by trying the regex
+     * anchored at each such start in order instead of searching: the engine then reads a few characters per start
+     * instead of the whole text (RE2/J has no DFA; its search costs hundreds of nanoseconds per character). The first
+     * match found this way is the one the search would find (the leftmost). Anchored tries may each read far into a
+     * text (a long near miss repeated); once they have read twice the text, the rest is searched as before, so the
+     * scan stays linear.
+     *
+     * @param earlier the tries of the rule before, when it has the same regex: its results are reused
+     * @return this rule's tries
+     */
+    private static Tries scanFromStarts(BudgetedText input, TextShape shape, RedactionRule rule, int ruleIndex,
+                                        Spans spans, Tries earlier) {
+        int[] starts = shape.starts(rule);
+        Tries tries = new Tries(rule.regex());
+        if (starts.length == 0) {
+            return tries;
+        }
+        TextDetector.SpanSink sink = (start, end) -> spans.add(start, end, ruleIndex);
+        long readLimit = input.reads() + 2L * input.length() + 256;
+        Matcher m = null;
+        int resume = 0;
+        for (int i = 0; i < starts.length; i++) {
+            int at = starts[i];
+            if (at < resume) {
+                if (rule.start() == RedactionRule.Start.AT_KEY_HOLDING_LITERAL && shape.sameKey(at, resume + 1)) {
+                    // a match ended inside this key: a later match may start in it where no start is listed
+                    scan(input, null, rule, ruleIndex, spans, resume);
+                    return tries;
+                }
+                continue;
+            }
+            int end;
+            int secretStart = at;
+            int secretEnd;
+            int known = earlier == null ? -1 : earlier.indexOf(at);
+            if (known >= 0) {
+                end = earlier.ends[known];
+                secretStart = earlier.secretStarts[known];
+                secretEnd = earlier.secretEnds[known];
+            } else {
+                if (input.reads() > readLimit) {
+                    scan(input, shape.windows(rule), rule, ruleIndex, spans, at);
+                    return tries;
+                }
+                CharSequence rest = input.window(at, input.length());
+                m = m == null ? rule.pattern().matcher(rest) : m.reset(rest);
+                end = m.lookingAt() ? at + m.end() : -1;
+                secretEnd = end;
+                if (end >= 0 && rule.hasSecret() && m.start("secret") >= 0) {
+                    secretStart = at + m.start("secret");
+                    secretEnd = at + m.end("secret");
+                }
+            }
+            tries.add(at, end, secretStart, secretEnd);
+            if (end < 0) {
+                continue;
+            }
+            int next = rule.check().accept(input, at, end, secretStart, secretEnd, sink);
+            resume = Math.max(next, end > at ? end : end + 1);
+        }
+        return tries;
+    }
+
+    /**
+     * The anchored tries of one rule on one text (start; match end or -1; secret span), kept for the next rule when
+     * it has the same regex (the two URL rules differ only in their checks).
+     */
+    private static final class Tries {
+        final String regex;
+        int[] ats = new int[4];
+        int[] ends = new int[4];
+        int[] secretStarts = new int[4];
+        int[] secretEnds = new int[4];
+        int size;
+        private int cursor;
+
+        Tries(String regex) {
+            this.regex = regex;
+        }
+
+        void add(int at, int end, int secretStart, int secretEnd) {
+            if (size == ats.length) {
+                ats = Arrays.copyOf(ats, size * 2);
+                ends = Arrays.copyOf(ends, size * 2);
+                secretStarts = Arrays.copyOf(secretStarts, size * 2);
+                secretEnds = Arrays.copyOf(secretEnds, size * 2);
+            }
+            ats[size] = at;
+            ends[size] = end;
+            secretStarts[size] = secretStart;
+            secretEnds[size] = secretEnd;
+            size++;
+        }
+
+        /** The try at {@code at}, or -1; asked in increasing order, so a cursor finds it. */
+        int indexOf(int at) {
+            while (cursor < size && ats[cursor] < at) {
+                cursor++;
+            }
+            return cursor < size && ats[cursor] == at ? cursor : -1;
         }
     }
 
@@ -367,6 +485,89 @@ public final class ValueRedactor {
             return Arrays.copyOf(out, n);
         }
 
+        /**
+         * Where {@code rule}'s matches can start, in increasing order (see {@link RedactionRule.Start}): the
+         * occurrences of its first group's literals, those at the start of a word, or the first word character of
+         * the key holding each.
+         */
+        int[] starts(RedactionRule rule) {
+            int[] out = new int[8];
+            int n = 0;
+            for (String literal : rule.triggers().get(0)) {
+                for (int at = folded.indexOf(literal); at >= 0; at = folded.indexOf(literal, at + 1)) {
+                    boolean wordStart = at == 0 || !isWordChar(text.charAt(at - 1));
+                    if (rule.start() == RedactionRule.Start.AT_WORD_LITERAL && !wordStart) {
+                        continue;
+                    }
+                    if (n == out.length) {
+                        out = Arrays.copyOf(out, n * 2);
+                    }
+                    out[n++] = at;
+                }
+            }
+            Arrays.sort(out, 0, n);
+            if (rule.start() == RedactionRule.Start.AT_KEY_HOLDING_LITERAL) {
+                n = keyStarts(out, n);
+            }
+            return distinct(out, n);
+        }
+
+        /**
+         * Replaces each (sorted) literal position by the first word character of the key holding it. One pass over
+         * the text, however many literals a key holds.
+         */
+        private int keyStarts(int[] positions, int n) {
+            int walked = 0;
+            int keyStart = 0;
+            for (int i = 0; i < n; i++) {
+                int at = positions[i];
+                for (; walked < at; walked++) {
+                    if (!isKeyChar(text.charAt(walked))) {
+                        keyStart = walked + 1;
+                    }
+                }
+                int first = keyStart;
+                while (!isWordChar(text.charAt(first))) {
+                    first++; // a literal starts with a letter, so this stops at it at the latest
+                }
+                positions[i] = first;
+            }
+            return n;
+        }
+
+        /** Whether {@code [from, to)} holds only key characters (so a key at {@code from} reaches {@code to}). */
+        boolean sameKey(int from, int to) {
+            for (int i = from; i < to && i < text.length(); i++) {
+                if (!isKeyChar(text.charAt(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static int[] distinct(int[] sorted, int n) {
+            int d = 0;
+            for (int i = 0; i < n; i++) {
+                if (d == 0 || sorted[d - 1] != sorted[i]) {
+                    sorted[d++] = sorted[i];
+                }
+            }
+            return Arrays.copyOf(sorted, d);
+        }
+
+        /** RE2's {@code \\w}: ASCII letters, digits and '_'. */
+        private static boolean isWordChar(char c) {
+            return c < 128 && (Character.isLetterOrDigit(c) || c == '_');
+        }
+
+        /**
+         * What a key before an assignment is made of: {@code [\\w.-]} ignoring case, which in RE2 also holds the
+         * two characters outside ASCII that fold to a word character, the long s and the Kelvin sign.
+         */
+        private static boolean isKeyChar(char c) {
+            return isWordChar(c) || c == '.' || c == '-' || c == '\u017F' || c == '\u212A';
+        }
+
         private int[] lineStarts() {
             int[] starts = new int[16];
             int n = 0;
@@ -400,19 +601,21 @@ public final class ValueRedactor {
 
     /** Spans found in one text: start, end, rule index; merged and replaced by {@link #apply}. */
     private static final class Spans {
-        int[] starts = new int[8];
-        int[] ends = new int[8];
-        int[] rules = new int[8];
+        private static final int[] NONE = new int[0];
+        int[] starts = NONE;
+        int[] ends = NONE;
+        int[] rules = NONE;
         int size;
 
         void add(int start, int end, int rule) {
             if (end <= start) {
                 return;
             }
-            if (size == starts.length) {
-                starts = Arrays.copyOf(starts, size * 2);
-                ends = Arrays.copyOf(ends, size * 2);
-                rules = Arrays.copyOf(rules, size * 2);
+            if (size == starts.length) { // allocated at the first span: most texts have none
+                int capacity = Math.max(8, size * 2);
+                starts = Arrays.copyOf(starts, capacity);
+                ends = Arrays.copyOf(ends, capacity);
+                rules = Arrays.copyOf(rules, capacity);
             }
             starts[size] = start;
             ends[size] = end;

@@ -80,14 +80,19 @@ final class PaymentCardDetector implements TextDetector {
     public void find(String text, SpanSink out) {
         int n = text.length();
         // Groups of the current chain: digit runs joined by a single ' ' or '-'; separator[k] precedes group k.
-        int[] starts = new int[16];
-        int[] ends = new int[16];
-        char[] separators = new char[16];
+        int[] starts = null;
+        int[] ends = null;
+        char[] separators = null;
         int i = 0;
         while (i < n) {
             if (!TokenEdges.isAsciiDigit(text.charAt(i)) || (i > 0 && TokenEdges.isAsciiDigit(text.charAt(i - 1)))) {
                 i++;
                 continue;
+            }
+            if (starts == null) { // at the first digit: most texts have none
+                starts = new int[16];
+                ends = new int[16];
+                separators = new char[16];
             }
             int count = 0;
             int pos = i;

@@ -116,7 +116,7 @@ final class PhoneNumberDetector implements TextDetector {
 
     @Override
     public void find(String text, SpanSink out) {
-        Chain chain = new Chain();
+        Chain chain = null;
         int n = text.length();
         int i = 0;
         while (i < n) {
@@ -124,6 +124,7 @@ final class PhoneNumberDetector implements TextDetector {
                 i++;
                 continue;
             }
+            chain = chain == null ? new Chain() : chain; // at the first digit: most texts have none
             chain.read(text, i);
             scanChain(text, chain, out);
             i = chain.groupEnd[chain.count - 1];

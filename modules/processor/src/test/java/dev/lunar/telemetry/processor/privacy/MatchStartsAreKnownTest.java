@@ -1,0 +1,84 @@
+package dev.lunar.telemetry.processor.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lunar.telemetry.processor.privacy.Credentials.Credential;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Most rules are tried only where their matches can start ({@link RedactionRule.Start}) instead of being searched
+ * for. That is only sound if every match the search finds starts there: shown by redacting generated text both ways —
+ * each rule as built in, and the same rule searched everywhere — and requiring the same output and the same counts.
+ * The text mixes every credential and secret-ish key with noise that breaks words and keys where a start rule could
+ * go wrong (word characters before a literal, keys with dots and dashes, case-folded literals, line breaks, quotes).
+ */
+class MatchStartsAreKnownTest {
+
+    private static final ValueRedactor AS_BUILT = ValueRedactor.ofRules(BuiltInRules.ALL);
+    private static final ValueRedactor SEARCHING = ValueRedactor.ofRules(BuiltInRules.ALL.stream()
+            .map(rule -> rule.startingAt(RedactionRule.Start.ANYWHERE)).toList());
+
+    @Provide
+    Arbitrary<String> texts() {
+        List<String> seeds = new ArrayList<>();
+        for (Credential c : Credentials.BY_SHAPE) {
+            seeds.add(c.text());
+        }
+        for (Credential c : Credentials.BY_NAME) {
+            seeds.add(c.text() + "=" + c.secret());
+            seeds.add(c.text() + ":\n  " + c.secret());
+            seeds.add("\"" + c.text() + "\": \"" + c.secret() + "\"");
+        }
+        seeds.addAll(List.of("password", "db.password=", "x-api-key: ", "token", "Authorization: Bearer ",
+                "://", "@", "sk_live_", "user@example.com", "key sk_live_", "-----BEGIN", "basic ", "heroku_api=",
+                "dd_api_key=", "AccountKey=", "secret_access_key = "));
+        Arbitrary<String> seed = Arbitraries.of(seeds);
+        Arbitrary<String> noise = Arbitraries.strings().withChars("aZ09:=@._-/\\\"' \n\t;,\u212A\u017F")
+                .ofMaxLength(5);
+        return seed.list().ofMinSize(1).ofMaxSize(4).flatMap(parts -> noise.list().ofSize(parts.size())
+                .flatMap(gaps -> Arbitraries.integers().between(0, 3).map(mode -> {
+                    StringBuilder out = new StringBuilder();
+                    for (int i = 0; i < parts.size(); i++) {
+                        String p = parts.get(i);
+                        p = switch (mode) {
+                            case 1 -> p.toUpperCase(Locale.ROOT);
+                            case 2 -> p.toLowerCase(Locale.ROOT);
+                            case 3 -> p.substring(p.length() / 3);
+                            default -> p;
+                        };
+                        out.append(gaps.get(i)).append(p);
+                    }
+                    return out.toString();
+                })));
+    }
+
+    @Property(tries = 3000)
+    void triedAtTheirStartsTheRulesFindWhatTheSearchFinds(@ForAll("texts") String text) {
+        assertSameRedaction(text);
+    }
+
+    @Example
+    void keysRunningIntoTheValueBeforeThemAndRepeatedNearMisses() {
+        assertSameRedaction("password=abc.token=def x.api_key=1 -password- .secret:2");
+        assertSameRedaction("token=a'b.password=c");
+        assertSameRedaction("://a:b".repeat(2000) + "@h");
+        assertSameRedaction("xpassword=1 _token=2 9key=3 Bearer_x bearer abcdefgh xbearer abcdefgh");
+        assertSameRedaction("ke\u212Ay=value pa\u017F\u017Fword: hunter22");
+    }
+
+    private static void assertSameRedaction(String text) {
+        ScrubReport expected = ScrubReport.empty();
+        ScrubReport actual = ScrubReport.empty();
+        String searched = SEARCHING.redact(text, expected);
+        assertThat(AS_BUILT.redact(text, actual)).as("redaction of %s", text).isEqualTo(searched);
+        assertThat(actual.redactionsByPattern()).as("counts for %s", text).isEqualTo(expected.redactionsByPattern());
+    }
+}
