@@ -223,7 +223,11 @@ public final class ValueRedactor {
                 scan(input, shape == null ? null : shape.windows(rule), rule, r, spans, 0);
             }
         }
+        int digits = shape == null ? TextShape.digits(text) : shape.digits();
         for (int d = 0; d < detectors.length; d++) {
+            if (digits < detectors[d].minDigits()) {
+                continue;
+            }
             budget.check();
             int rule = rules.length + d;
             detectors[d].find(text, (start, end) -> spans.add(start, end, rule));
@@ -379,7 +383,7 @@ public final class ValueRedactor {
      * {@code [A-Za-z0-9+_-]} and where the runs of at least {@link BuiltInRules#LONG_RUN} are (start, end pairs) that
      * could hold a long hex or base64 secret.
      */
-    private record TextShape(String text, String folded, long[] present, int longestRun, int[] runs) {
+    private record TextShape(String text, String folded, long[] present, int longestRun, int[] runs, int digits) {
 
         public static TextShape of(String text, RuleLiterals literals) {
             char[] folded = new char[text.length()];
@@ -395,6 +399,7 @@ public final class ValueRedactor {
             boolean upper = false;
             int hex = 0;
             int longestHex = 0;
+            int digits = 0;
             for (int i = 0; i <= folded.length; i++) {
                 char c = i < folded.length ? text.charAt(i) : ' ';
                 if (i < folded.length) {
@@ -403,6 +408,7 @@ public final class ValueRedactor {
                 if (c < 128 && (Character.isLetterOrDigit(c) || c == '+' || c == '_' || c == '-')) {
                     longest = Math.max(longest, ++run);
                     boolean isDigit = c >= '0' && c <= '9';
+                    digits += isDigit ? 1 : 0;
                     digit |= isDigit;
                     lower |= c >= 'a' && c <= 'z';
                     upper |= c >= 'A' && c <= 'Z';
@@ -425,7 +431,17 @@ public final class ValueRedactor {
                 }
             }
             return new TextShape(text, new String(folded), literals.present(folded), longest,
-                    Arrays.copyOf(runs, count));
+                    Arrays.copyOf(runs, count), digits);
+        }
+
+        /** ASCII digits in {@code text}. */
+        static int digits(String text) {
+            int digits = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                digits += c >= '0' && c <= '9' ? 1 : 0;
+            }
+            return digits;
         }
 
         /**

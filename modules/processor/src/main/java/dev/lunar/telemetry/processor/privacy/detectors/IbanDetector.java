@@ -55,6 +55,11 @@ final class IbanDetector implements TextDetector {
     }
 
     @Override
+    public int minDigits() {
+        return 2; // the check digits
+    }
+
+    @Override
     public void find(String text, SpanSink out) {
         int n = text.length();
         int i = 0;

@@ -77,6 +77,11 @@ final class PaymentCardDetector implements TextDetector {
     }
 
     @Override
+    public int minDigits() {
+        return 13; // the shortest number detected
+    }
+
+    @Override
     public void find(String text, SpanSink out) {
         int n = text.length();
         // Groups of the current chain: digit runs joined by a single ' ' or '-'; separator[k] precedes group k.

@@ -115,6 +115,11 @@ final class PhoneNumberDetector implements TextDetector {
     }
 
     @Override
+    public int minDigits() {
+        return 7; // MIN_NATIONAL_DIGITS and MIN_INTERNATIONAL_DIGITS
+    }
+
+    @Override
     public void find(String text, SpanSink out) {
         Chain chain = null;
         int n = text.length();

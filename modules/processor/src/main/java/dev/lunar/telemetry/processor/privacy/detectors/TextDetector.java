@@ -18,6 +18,14 @@ public interface TextDetector {
     /** Reports each range {@code [start, end)} of {@code text} that holds what this detector finds. */
     void find(String text, SpanSink out);
 
+    /**
+     * Fewer ASCII digits than this in a span means it is never reported; the redactor skips the detector on text
+     * with fewer (most text has none). The detector tests check it on every span they see.
+     */
+    default int minDigits() {
+        return 0;
+    }
+
     /** Receives the ranges a detector found. */
     @FunctionalInterface
     interface SpanSink {

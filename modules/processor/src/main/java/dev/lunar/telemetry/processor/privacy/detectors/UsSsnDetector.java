@@ -32,6 +32,11 @@ final class UsSsnDetector implements TextDetector {
     }
 
     @Override
+    public int minDigits() {
+        return 9; // AAA-GG-SSSS
+    }
+
+    @Override
     public void find(String text, SpanSink out) {
         int n = text.length();
         int i = 0;

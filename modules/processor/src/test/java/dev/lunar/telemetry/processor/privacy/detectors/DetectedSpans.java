@@ -8,7 +8,10 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
-/** Runs a detector and checks the {@link TextDetector} contract on every call: spans in order, disjoint, in range. */
+/**
+ * Runs a detector and checks the {@link TextDetector} contract on every call: spans in order, disjoint, in range,
+ * each with at least {@link TextDetector#minDigits()} digits (the redactor skips the detector on text with fewer).
+ */
 final class DetectedSpans {
 
     private DetectedSpans() {
@@ -24,6 +27,9 @@ final class DetectedSpans {
                 assertThat(start).as("%s spans increase and do not overlap", detector.name())
                         .isGreaterThanOrEqualTo(spans.get(spans.size() - 1)[1]);
             }
+            assertThat(text.substring(start, end).chars().filter(c -> c >= '0' && c <= '9').count())
+                    .as("%s span %s holds minDigits() digits at least", detector.name(), text.substring(start, end))
+                    .isGreaterThanOrEqualTo(detector.minDigits());
             spans.add(new int[] {start, end});
         });
         return spans;
