@@ -37,6 +37,10 @@ public final class ValueRedactor {
     /** Rule names, then detector names, then {@link #LITERAL_RULE}: a span's rule is an index into this. */
     private final String[] names;
     private final RuleLiterals literals;
+    /** The shortest {@link RedactionRule#minRun()} above 0 of the rules (a text with shorter runs skips them all). */
+    private final int minRun;
+    /** Per rule: the first rule from it on that has neither literals nor a minimum run (always runs), or -1. */
+    private final int[] unconditionalFrom;
     private final Map<String, Boolean> secretKeys = new ConcurrentHashMap<>();
 
     private ValueRedactor(List<RedactionRule> rules, List<TextDetector> detectors) {
@@ -48,6 +52,19 @@ public final class ValueRedactor {
         all.add(LITERAL_RULE);
         this.names = all.toArray(String[]::new);
         this.literals = new RuleLiterals(rules);
+        this.minRun = rules.stream().mapToInt(RedactionRule::minRun).filter(run -> run > 0).min()
+                .orElse(Integer.MAX_VALUE);
+        this.unconditionalFrom = new int[rules.size() + 1];
+        unconditionalFrom[rules.size()] = -1;
+        for (int r = rules.size() - 1; r >= 0; r--) {
+            RedactionRule rule = rules.get(r);
+            unconditionalFrom[r] = rule.minRun() == 0 && rule.triggers().isEmpty() ? r : unconditionalFrom[r + 1];
+        }
+    }
+
+    /** The first rule from {@code r} on that runs on any text, or -1. */
+    private int nextUnconditional(int r) {
+        return unconditionalFrom[r];
     }
 
     /** A redactor of exactly {@code rules} (no detectors): for tests comparing rules with their variants. */
@@ -211,7 +228,13 @@ public final class ValueRedactor {
             RedactionRule rule = rules[r];
             if (rule.minRun() > 0 || !rule.triggers().isEmpty()) {
                 shape = shape == null ? TextShape.of(text, literals) : shape;
-                if (!shape.allows(literals, r, rule)) {
+                if (shape.holdsNoLiteral() && shape.longestRun() < minRun) {
+                    r = nextUnconditional(r); // most text: none of the conditional rules can match
+                    if (r < 0) {
+                        break;
+                    }
+                    rule = rules[r];
+                } else if (!shape.allows(literals, r, rule)) {
                     continue;
                 }
             }
@@ -595,6 +618,16 @@ public final class ValueRedactor {
                 starts[n++] = at + 1;
             }
             return Arrays.copyOf(starts, n);
+        }
+
+        /** Whether the text holds none of the rules' literals. */
+        boolean holdsNoLiteral() {
+            for (long word : present) {
+                if (word != 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         boolean allows(RuleLiterals literals, int r, RedactionRule rule) {

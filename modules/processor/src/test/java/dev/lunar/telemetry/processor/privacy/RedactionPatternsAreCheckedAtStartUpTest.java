@@ -36,4 +36,11 @@ class RedactionPatternsAreCheckedAtStartUpTest {
         assertThat(custom.redact("ord=123 ok", report)).isEqualTo("ord=[REDACTED] ok");
         assertThat(report.redactionsByPattern()).containsEntry("order-id", 1);
     }
+
+    @Test
+    void aPatternOfItsOwnRunsOnTextWithoutAnyBuiltInRulesLiteral() {
+        // the built-in rules are all skipped on such text; a configured pattern (it has no literals) still runs
+        ValueRedactor custom = ValueRedactor.of(ValueRedactor.withDefaults(Map.of("order-id", "order#(?<secret>\\d+)")));
+        assertThat(custom.redact("order#123 ok", ScrubReport.empty())).isEqualTo("order#[REDACTED] ok");
+    }
 }
