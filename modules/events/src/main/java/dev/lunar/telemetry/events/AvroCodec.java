@@ -86,7 +86,8 @@ public final class AvroCodec<T extends SpecificRecordBase> {
         buffer.out.reset();
         buffer.out.write(header, 0, HEADER_LENGTH);
         try {
-            buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer.out, buffer.encoder);
+            // buffered: one write into the (synchronised) byte stream per record, not one per field
+            buffer.encoder = EncoderFactory.get().binaryEncoder(buffer.out, buffer.encoder);
             writer.write(record, buffer.encoder);
             buffer.encoder.flush();
         } catch (IOException e) {
