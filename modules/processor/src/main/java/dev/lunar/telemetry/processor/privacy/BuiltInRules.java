@@ -74,8 +74,9 @@ final class BuiltInRules {
         r.add(rule("pypi-token", "\\bpypi-[A-Za-z0-9_-]{40,}", any("pypi-"))
                 .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(rule("stripe-key", "\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|\\bwhsec_[A-Za-z0-9]{20,}",
-                any("_live_", "_test_", "whsec_")));
-        r.add(rule("live-test-key", "\\b[a-z]{1,8}_(?:live|test)_[A-Za-z0-9]{8,}", any("_live_", "_test_")));
+                any("_live_", "_test_", "whsec_")).startingAt(RedactionRule.Start.AT_WORD_BEFORE_LITERAL));
+        r.add(rule("live-test-key", "\\b[a-z]{1,8}_(?:live|test)_[A-Za-z0-9]{8,}", any("_live_", "_test_"))
+                .startingAt(RedactionRule.Start.AT_WORD_BEFORE_LITERAL));
         r.add(rule("twilio-api-key", "\\bSK[0-9a-fA-F]{32}\\b", any("sk"))
                 .startingAt(RedactionRule.Start.AT_WORD_LITERAL));
         r.add(rule("sendgrid-key", "\\bSG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{16,64}", any("sg."))
@@ -116,7 +117,7 @@ final class BuiltInRules {
         r.add(RedactionRule.of("long-hex", "\\b[0-9a-fA-F]{32,}\\b", List.of(), LONG_RUN,
                 RedactionRule.MatchCheck.SECRET));
         r.add(RedactionRule.of("base64-secret", "(?:^|[^A-Za-z0-9+_-])[A-Za-z0-9+_-]{32,}={0,2}",
-                List.of(), LONG_RUN, BuiltInRules::hasDigitLowerAndUpper));
+                List.of(), LONG_RUN, BuiltInRules::hasDigitLowerAndUpper).startingAt(RedactionRule.Start.AT_RUN));
         return List.copyOf(r);
     }
 

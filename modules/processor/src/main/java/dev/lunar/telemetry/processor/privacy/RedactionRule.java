@@ -40,7 +40,18 @@ record RedactionRule(String name, String regex, Pattern pattern, boolean hasSecr
          * At the first word character of the run of {@code [A-Za-z0-9_.-]} that holds an occurrence of one of the
          * first group's literals: a key such as {@code db.password} before an assignment.
          */
-        AT_KEY_HOLDING_LITERAL
+        AT_KEY_HOLDING_LITERAL,
+        /**
+         * Where a word begins, at the run of at most {@value ValueRedactor#MAX_WORD_BEFORE_LITERAL} ASCII letters that
+         * ends where one of the first group's literals begins, or at the literal itself when it begins the word: a
+         * prefix such as {@code sk} before {@code _live_}.
+         */
+        AT_WORD_BEFORE_LITERAL,
+        /**
+         * For a rule without literals whose matches lie in the long runs ({@link RedactionRule#minRun()}): at the
+         * character before each run, or at the run when it starts the text.
+         */
+        AT_RUN
     }
 
     /** A rule whose matches never span a line break (so only lines holding its literals are scanned). */
@@ -57,8 +68,9 @@ record RedactionRule(String name, String regex, Pattern pattern, boolean hasSecr
 
     /** This rule, whose matches start at {@code where} (the first trigger group's literals must say where). */
     RedactionRule startingAt(Start where) {
-        if (where != Start.ANYWHERE && triggers.isEmpty()) {
-            throw new IllegalArgumentException("rule " + name + " has no literals to start at");
+        if (where == Start.AT_RUN ? minRun == 0 : where != Start.ANYWHERE && triggers.isEmpty()) {
+            throw new IllegalArgumentException("rule " + name + " has no " + (where == Start.AT_RUN ? "runs"
+                    : "literals") + " to start at");
         }
         return new RedactionRule(name, regex, pattern, hasSecret, triggers, minRun, lineLocal, check, where);
     }

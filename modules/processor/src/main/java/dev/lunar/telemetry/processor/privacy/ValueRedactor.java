@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ValueRedactor {
 
     static final int MIN_LITERAL_LENGTH = 4;
+    /** The longest word {@link RedactionRule.Start#AT_WORD_BEFORE_LITERAL} looks for before a literal. */
+    static final int MAX_WORD_BEFORE_LITERAL = 8;
     static final String LITERAL_RULE = "tenant-api-key";
     private static final int MAX_REMEMBERED_KEYS = 4096;
 
@@ -530,18 +532,37 @@ public final class ValueRedactor {
          * the key holding each.
          */
         int[] starts(RedactionRule rule) {
+            if (rule.start() == RedactionRule.Start.AT_RUN) {
+                int[] windows = windows(rule); // (run start - 1, run end + 2) pairs
+                int[] out = new int[windows.length / 2];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = windows[2 * i];
+                }
+                return out;
+            }
             int[] out = new int[8];
             int n = 0;
             for (String literal : rule.triggers().get(0)) {
                 for (int at = folded.indexOf(literal); at >= 0; at = folded.indexOf(literal, at + 1)) {
-                    boolean wordStart = at == 0 || !isWordChar(text.charAt(at - 1));
-                    if (rule.start() == RedactionRule.Start.AT_WORD_LITERAL && !wordStart) {
+                    int start = at;
+                    if (rule.start() == RedactionRule.Start.AT_WORD_BEFORE_LITERAL) {
+                        while (start > 0 && at - start <= MAX_WORD_BEFORE_LITERAL
+                                && isAsciiLetter(text.charAt(start - 1))) {
+                            start--;
+                        }
+                        if (at - start > MAX_WORD_BEFORE_LITERAL) {
+                            continue;
+                        }
+                    }
+                    boolean wordStart = start == 0 || !isWordChar(text.charAt(start - 1));
+                    if ((rule.start() == RedactionRule.Start.AT_WORD_LITERAL
+                            || rule.start() == RedactionRule.Start.AT_WORD_BEFORE_LITERAL) && !wordStart) {
                         continue;
                     }
                     if (n == out.length) {
                         out = Arrays.copyOf(out, n * 2);
                     }
-                    out[n++] = at;
+                    out[n++] = start;
                 }
             }
             Arrays.sort(out, 0, n);
@@ -592,6 +613,10 @@ public final class ValueRedactor {
                 }
             }
             return Arrays.copyOf(sorted, d);
+        }
+
+        private static boolean isAsciiLetter(char c) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
         }
 
         /** RE2's {@code \\w}: ASCII letters, digits and '_'. */

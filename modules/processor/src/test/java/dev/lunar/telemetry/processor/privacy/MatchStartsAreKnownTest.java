@@ -39,7 +39,8 @@ class MatchStartsAreKnownTest {
         }
         seeds.addAll(List.of("password", "db.password=", "x-api-key: ", "token", "Authorization: Bearer ",
                 "://", "@", "sk_live_", "user@example.com", "key sk_live_", "-----BEGIN", "basic ", "heroku_api=",
-                "dd_api_key=", "AccountKey=", "secret_access_key = "));
+                "dd_api_key=", "AccountKey=", "secret_access_key = ", "sk_test_", "9rk_live_", "abcdefghi_live_",
+                "x_test_", "whsec_", "Xwhsec_", "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7", "=="));
         Arbitrary<String> seed = Arbitraries.of(seeds);
         Arbitrary<String> noise = Arbitraries.strings().withChars("aZ09:=@._-/\\\"' \n\t;,\u212A\u017F")
                 .ofMaxLength(5);
@@ -72,6 +73,9 @@ class MatchStartsAreKnownTest {
         assertSameRedaction("://a:b".repeat(2000) + "@h");
         assertSameRedaction("xpassword=1 _token=2 9key=3 Bearer_x bearer abcdefgh xbearer abcdefgh");
         assertSameRedaction("ke\u212Ay=value pa\u017F\u017Fword: hunter22");
+        assertSameRedaction("sk_live_abcdefghij1 zzzzzzzzz_test_abcdefgh1 _live_abcdefghij whsec_" + "a".repeat(20));
+        String run = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7";
+        assertSameRedaction(run + "=" + run + "==" + run + " x" + run + "\n" + run);
     }
 
     private static void assertSameRedaction(String text) {
