@@ -41,9 +41,9 @@ final class BuiltInRules {
                 + "(?P<secret>\\\\?\"(?:[^\"\\\\\\r\\n]|\\\\[^\"\\r\\n])+\\\\?\")", any("private_key")));
         // Credentials in URLs: user:password@ (a password may hold '@' and '/', so the last '@' before the host wins).
         r.add(RedactionRule.of("database-url", URL_CREDENTIALS, any("://"), 0, urlSecret(BuiltInRules::databaseScheme))
-                .startingAt(RedactionRule.Start.AT_LITERAL));
+                .startingAt(RedactionRule.Start.AT_LITERAL).filteredBy(BuiltInRules::userBeforeColon));
         r.add(RedactionRule.of("url-credentials", URL_CREDENTIALS, any("://"), 0, urlSecret(BuiltInRules::anyScheme))
-                .startingAt(RedactionRule.Start.AT_LITERAL));
+                .startingAt(RedactionRule.Start.AT_LITERAL).filteredBy(BuiltInRules::userBeforeColon));
         r.add(rule("azure-connection-string-key", "(?i)\\b(?:AccountKey|SharedAccessKey|SharedSecret"
                 + "|SharedAccessSignature)[ \\t]*=[ \\t]*(?P<secret>[A-Za-z0-9+/=%&._-]+)",
                 any("accountkey", "sharedaccesskey", "sharedsecret", "sharedaccesssignature"))
@@ -113,7 +113,8 @@ final class BuiltInRules {
                                 .startingAt(RedactionRule.Start.AT_KEY_HOLDING_LITERAL));
         // From the '@' (a literal start lets the engine skip to candidates); the local part is found by the check.
         r.add(RedactionRule.of("email", "@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b", any("@"), 0,
-                BuiltInRules::emailLocalPart).startingAt(RedactionRule.Start.AT_LITERAL));
+                BuiltInRules::emailLocalPart).startingAt(RedactionRule.Start.AT_LITERAL)
+                .filteredBy(BuiltInRules::dottedDomain));
         r.add(RedactionRule.of("long-hex", "\\b[0-9a-fA-F]{32,}\\b", List.of(), LONG_RUN,
                 RedactionRule.MatchCheck.SECRET));
         r.add(RedactionRule.of("base64-secret", "(?:^|[^A-Za-z0-9+_-])[A-Za-z0-9+_-]{32,}={0,2}",
@@ -127,6 +128,51 @@ final class BuiltInRules {
      * URL rules use it, so the second reuses the first one's matches ({@code ValueRedactor}).
      */
     private static final String URL_CREDENTIALS = "://[^\\s/:@'\"]*:[^\\s@'\"]*(?:@[^\\s@/'\"]*)*@";
+
+    /**
+     * Whether the user part after "://" at {@code start} reaches a ':' (it stops at a blank, '/', '@' or a quote):
+     * most URLs have none and fail at their host's first '/'. Reads no further than the next "://" holds a ':'.
+     */
+    private static boolean userBeforeColon(CharSequence text, int start) {
+        for (int i = start + 3; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ':') {
+                return true;
+            }
+            if (isRe2Space(c) || c == '/' || c == '@' || c == '\'' || c == '"') {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** RE2's {@code \\s}: {@code [\\t\\n\\f\\r ]}, not Java's wider whitespace. */
+    private static boolean isRe2Space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+    }
+
+    /**
+     * Whether the domain after the '@' at {@code start} starts with a letter, digit or '-' and holds a '.' in its run
+     * of {@code [A-Za-z0-9.-]} (which holds no '@', so the reads of all starts stay linear).
+     */
+    private static boolean dottedDomain(CharSequence text, int start) {
+        boolean first = true;
+        for (int i = start + 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean label = isLetter(c) || isDigit(c) || c == '-';
+            if (first && !label) {
+                return false;
+            }
+            first = false;
+            if (c == '.') {
+                return true;
+            }
+            if (!label) {
+                return false;
+            }
+        }
+        return false;
+    }
 
     /**
      * {@code check} given the secret of a {@link #URL_CREDENTIALS} match: between "://" and the last '@'. Computed

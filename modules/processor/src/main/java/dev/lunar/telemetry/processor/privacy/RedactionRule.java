@@ -21,9 +21,10 @@ import java.util.List;
  * @param check    what is redacted for a match (and whether anything is)
  * @param start    where matches can start, relative to the first group of {@code triggers}: lets the scan try the
  *                 regex only there instead of running the engine over the whole text
+ * @param filter   a cheap necessary condition for a match at such a start, checked before the engine is asked
  */
 record RedactionRule(String name, String regex, Pattern pattern, boolean hasSecret, List<List<String>> triggers,
-                     int minRun, boolean lineLocal, MatchCheck check, Start start) {
+                     int minRun, boolean lineLocal, MatchCheck check, Start start, StartFilter filter) {
 
     /**
      * Where a rule's matches start. A claim about the regex, proven per rule by {@code MatchStartsAreKnownTest}
@@ -63,7 +64,7 @@ record RedactionRule(String name, String regex, Pattern pattern, boolean hasSecr
                             MatchCheck check) {
         Pattern pattern = Pattern.compile(regex);
         return new RedactionRule(name, regex, pattern, pattern.namedGroups().containsKey("secret"), triggers, minRun,
-                lineLocal, check, Start.ANYWHERE);
+                lineLocal, check, Start.ANYWHERE, StartFilter.ANY);
     }
 
     /** This rule, whose matches start at {@code where} (the first trigger group's literals must say where). */
@@ -72,7 +73,25 @@ record RedactionRule(String name, String regex, Pattern pattern, boolean hasSecr
             throw new IllegalArgumentException("rule " + name + " has no " + (where == Start.AT_RUN ? "runs"
                     : "literals") + " to start at");
         }
-        return new RedactionRule(name, regex, pattern, hasSecret, triggers, minRun, lineLocal, check, where);
+        return new RedactionRule(name, regex, pattern, hasSecret, triggers, minRun, lineLocal, check, where,
+                filter);
+    }
+
+    /** This rule, tried at a start only where {@code when} holds (it must hold wherever the regex matches). */
+    RedactionRule filteredBy(StartFilter when) {
+        return new RedactionRule(name, regex, pattern, hasSecret, triggers, minRun, lineLocal, check, start, when);
+    }
+
+    /**
+     * A necessary condition for a match at a start, much cheaper than asking the engine (most starts fail): it may
+     * read ahead, but only up to a character that the next start holds, so that the reads of all starts stay linear.
+     * A claim about the regex, proven with the starts by {@code MatchStartsAreKnownTest}.
+     */
+    @FunctionalInterface
+    interface StartFilter {
+        boolean mayMatch(CharSequence text, int start);
+
+        StartFilter ANY = (text, start) -> true;
     }
 
     /**

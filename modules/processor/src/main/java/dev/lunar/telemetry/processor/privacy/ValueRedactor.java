@@ -344,6 +344,10 @@ public final class ValueRedactor {
                     scan(input, shape.windows(rule), rule, ruleIndex, spans, at);
                     return tries;
                 }
+                if (!rule.filter().mayMatch(input, at)) {
+                    tries.add(at, -1, at, at);
+                    continue;
+                }
                 CharSequence rest = input.window(at, input.length());
                 m = m == null ? rule.pattern().matcher(rest) : m.reset(rest);
                 end = m.lookingAt() ? at + m.end() : -1;

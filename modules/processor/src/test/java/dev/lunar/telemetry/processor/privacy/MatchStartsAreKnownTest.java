@@ -40,9 +40,10 @@ class MatchStartsAreKnownTest {
         seeds.addAll(List.of("password", "db.password=", "x-api-key: ", "token", "Authorization: Bearer ",
                 "://", "@", "sk_live_", "user@example.com", "key sk_live_", "-----BEGIN", "basic ", "heroku_api=",
                 "dd_api_key=", "AccountKey=", "secret_access_key = ", "sk_test_", "9rk_live_", "abcdefghi_live_",
-                "x_test_", "whsec_", "Xwhsec_", "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7", "=="));
+                "x_test_", "whsec_", "Xwhsec_", "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7", "==", "https://",
+                "https://u:p@h", "u:p@", "@example.com", "@-x.io", "@a", ".io"));
         Arbitrary<String> seed = Arbitraries.of(seeds);
-        Arbitrary<String> noise = Arbitraries.strings().withChars("aZ09:=@._-/\\\"' \n\t;,\u212A\u017F")
+        Arbitrary<String> noise = Arbitraries.strings().withChars("aZ09:=@._-/\\\"' \n\t;,\u212A\u017F\u000B\u00A0")
                 .ofMaxLength(5);
         return seed.list().ofMinSize(1).ofMaxSize(4).flatMap(parts -> noise.list().ofSize(parts.size())
                 .flatMap(gaps -> Arbitraries.integers().between(0, 3).map(mode -> {
@@ -74,6 +75,8 @@ class MatchStartsAreKnownTest {
         assertSameRedaction("xpassword=1 _token=2 9key=3 Bearer_x bearer abcdefgh xbearer abcdefgh");
         assertSameRedaction("ke\u212Ay=value pa\u017F\u017Fword: hunter22");
         assertSameRedaction("sk_live_abcdefghij1 zzzzzzzzz_test_abcdefgh1 _live_abcdefghij whsec_" + "a".repeat(20));
+        assertSameRedaction("AKIAZ7Q2EXAMPLEK3Y4B://postgres://app:S3cr3tPw@db.internal:5432/app");
+        assertSameRedaction("https://\u000Buser:pw@host https://\u00A0user:pw@host");
         String run = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7";
         assertSameRedaction(run + "=" + run + "==" + run + " x" + run + "\n" + run);
     }
