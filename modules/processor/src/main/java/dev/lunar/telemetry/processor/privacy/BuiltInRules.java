@@ -110,7 +110,7 @@ final class BuiltInRules {
                 + "|(?:(?:bearer|basic|token)[ \\t]+)?[^\\s,;&\"'][^\\s,;&\"']*|(?m:\\r?$))",
                 List.of(List.of("pass", "pwd", "secret", "token", "key", "credential", "auth", "session", "cookie",
                         "signature"), List.of(":", "=")), 0, YamlValue::secretAssignment)
-                                .startingAt(RedactionRule.Start.AT_KEY_HOLDING_LITERAL));
+                .startingAt(RedactionRule.Start.AT_KEY_HOLDING_LITERAL).filteredBy(BuiltInRules::assignedAfterKey));
         // From the '@' (a literal start lets the engine skip to candidates); the local part is found by the check.
         r.add(RedactionRule.of("email", "@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b", any("@"), 0,
                 BuiltInRules::emailLocalPart).startingAt(RedactionRule.Start.AT_LITERAL)
@@ -144,6 +144,29 @@ final class BuiltInRules {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the key at {@code start} is followed by an assignment's {@code :} or {@code =} (after an optional
+     * escaped closing quote and blanks), as secret-assignment requires: the key part of its match ends where the run
+     * of key characters does, because what may follow it is no key character.
+     */
+    private static boolean assignedAfterKey(CharSequence text, int start) {
+        int i = start;
+        int n = text.length();
+        while (i < n && ValueRedactor.isKeyChar(text.charAt(i))) {
+            i++;
+        }
+        if (i < n && text.charAt(i) == '\\') {
+            i++;
+        }
+        if (i < n && (text.charAt(i) == '"' || text.charAt(i) == '\'')) {
+            i++;
+        }
+        while (i < n && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+            i++;
+        }
+        return i < n && (text.charAt(i) == ':' || text.charAt(i) == '=');
     }
 
     /** RE2's {@code \\s}: {@code [\\t\\n\\f\\r ]}, not Java's wider whitespace. */

@@ -64,6 +64,11 @@ public final class ValueRedactor {
         }
     }
 
+    /** A character of the key before an assignment (see {@link RedactionRule.Start#AT_KEY_HOLDING_LITERAL}). */
+    static boolean isKeyChar(char c) {
+        return TextShape.isKeyChar(c);
+    }
+
     /** The first rule from {@code r} on that runs on any text, or -1. */
     private int nextUnconditional(int r) {
         return unconditionalFrom[r];
@@ -632,7 +637,7 @@ public final class ValueRedactor {
          * What a key before an assignment is made of: {@code [\\w.-]} ignoring case, which in RE2 also holds the
          * two characters outside ASCII that fold to a word character, the long s and the Kelvin sign.
          */
-        private static boolean isKeyChar(char c) {
+        static boolean isKeyChar(char c) {
             return isWordChar(c) || c == '.' || c == '-' || c == '\u017F' || c == '\u212A';
         }
 
