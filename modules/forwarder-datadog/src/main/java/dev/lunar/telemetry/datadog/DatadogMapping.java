@@ -6,6 +6,7 @@ import dev.lunar.telemetry.events.avro.EnrichedLog;
 import dev.lunar.telemetry.events.avro.EnrichedPolicySnapshot;
 import dev.lunar.telemetry.events.avro.EnrichedResourceUsage;
 import java.util.List;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
@@ -32,6 +33,15 @@ final class DatadogMapping {
     static boolean mapsType(Class<?> type) {
         return type == EnrichedLog.class || type == EnrichedHeartbeat.class || type == EnrichedPolicySnapshot.class
                 || type == EnrichedResourceUsage.class;
+    }
+
+    /**
+     * The fields of a mapped type that nothing here reads — the processor's redacted paths, the records' proxy tags, a
+     * policy snapshot's file texts — so the forwarder need not decode them.
+     */
+    static Set<String> unreadFields(Class<?> type) {
+        return type == EnrichedPolicySnapshot.class ? Set.of("redactedPaths", "tags", "files")
+                : Set.of("redactedPaths", "tags");
     }
 
     /** What one enriched record becomes: log entries and metric series, both possibly empty. */
