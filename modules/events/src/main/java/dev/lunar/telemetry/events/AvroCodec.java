@@ -127,9 +127,12 @@ public final class AvroCodec<T extends SpecificRecordBase> {
         if (reader == null) {
             reader = readerFor(writerFingerprint);
         }
+        BinaryDecoder reused = decoders.get();
         BinaryDecoder decoder = DecoderFactory.get()
-                .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, decoders.get());
-        decoders.set(decoder);
+                .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, reused);
+        if (decoder != reused) {
+            decoders.set(decoder);
+        }
         try {
             T record = reader.read(null, decoder);
             if (!decoder.isEnd()) {
