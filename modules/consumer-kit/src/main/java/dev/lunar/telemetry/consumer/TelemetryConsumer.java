@@ -299,7 +299,18 @@ public final class TelemetryConsumer<T> implements AutoCloseable {
                                                                Function<? super R, ? extends T> prepare) {
             Objects.requireNonNull(topic, "topic");
             Objects.requireNonNull(prepare, "prepare");
-            AvroCodec<R> codec = AvroCodec.of(type);
+            return topic(topic, AvroCodec.of(type), prepare);
+        }
+
+        /**
+         * Like {@link #topic(String, Class, Function)}, decoding with {@code codec} — e.g. one that
+         * {@linkplain AvroCodec#leavingUnread leaves unread} the fields {@code prepare} never looks at.
+         */
+        public <R extends SpecificRecordBase> Builder<T> topic(String topic, AvroCodec<R> codec,
+                                                               Function<? super R, ? extends T> prepare) {
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(codec, "codec");
+            Objects.requireNonNull(prepare, "prepare");
             codecs.put(topic, (bytes, position) -> recordType.cast(prepare.apply(codec.decode(bytes))));
             return this;
         }

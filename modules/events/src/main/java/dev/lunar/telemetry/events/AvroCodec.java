@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -43,6 +44,8 @@ public final class AvroCodec<T extends SpecificRecordBase> {
 
     private final Class<T> type;
     private final Schema readerSchema;
+    /** {@link #readerSchema}, or a copy that leaves some fields unread ({@link #leavingUnread}). */
+    private final Schema decodingSchema;
     private final long fingerprint;
     private final byte[] header;
     private final SchemaCatalog catalog;
@@ -52,9 +55,14 @@ public final class AvroCodec<T extends SpecificRecordBase> {
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     private AvroCodec(Class<T> type, SchemaCatalog catalog) {
+        this(type, catalog, SpecificData.get().getSchema(type));
+    }
+
+    private AvroCodec(Class<T> type, SchemaCatalog catalog, Schema decodingSchema) {
         this.type = type;
         this.catalog = catalog;
         this.readerSchema = SpecificData.get().getSchema(type);
+        this.decodingSchema = decodingSchema;
         this.fingerprint = SchemaCatalog.fingerprint(readerSchema);
         this.header = headerFor(fingerprint);
         this.writer = new SpecificDatumWriter<>(readerSchema);
@@ -66,6 +74,15 @@ public final class AvroCodec<T extends SpecificRecordBase> {
 
     public static <T extends SpecificRecordBase> AvroCodec<T> of(Class<T> type, SchemaCatalog catalog) {
         return new AvroCodec<>(type, catalog);
+    }
+
+    /**
+     * A codec that decodes records without reading the top-level fields {@code fieldNames}: their bytes are skipped
+     * and they hold their schema defaults. For a consumer that never looks at them, decoding costs less (no strings,
+     * maps or lists built for them); encoding is unchanged. Each field must have a default.
+     */
+    public AvroCodec<T> leavingUnread(Set<String> fieldNames) {
+        return new AvroCodec<>(type, catalog, UnreadFields.schema(readerSchema, fieldNames));
     }
 
     public Class<T> type() {
@@ -111,9 +128,12 @@ public final class AvroCodec<T extends SpecificRecordBase> {
         if (reader == null) {
             reader = readerFor(writerFingerprint);
         }
+        BinaryDecoder reused = decoders.get();
         BinaryDecoder decoder = DecoderFactory.get()
-                .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, decoders.get());
-        decoders.set(decoder);
+                .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, reused);
+        if (decoder != reused) {
+            decoders.set(decoder);
+        }
         try {
             T record = reader.read(null, decoder);
             if (!decoder.isEnd()) {
@@ -147,7 +167,7 @@ public final class AvroCodec<T extends SpecificRecordBase> {
                     "record was written as %s, expected %s", writerSchema.getName(), readerSchema.getName()));
         }
         return readersByWriterFingerprint.computeIfAbsent(writerFingerprint,
-                fp -> new SpecificDatumReader<>(writerSchema, readerSchema));
+                fp -> new SpecificDatumReader<>(writerSchema, decodingSchema));
     }
 
     static long readFingerprint(byte[] bytes) {

@@ -124,11 +124,10 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
                 continue;
             }
             record.rethrowFailure();
-            List<Destination> destinations = new ArrayList<>(2);
-            destinations.add(primary);
-            if (tenants != null) {
-                tenants.destinationFor(record.tenantId()).ifPresent(destinations::add);
-            }
+            // the record's lists are looked up once, not per entry (a destination's hash covers all its fields)
+            Destination own = tenants == null ? null : tenants.destinationFor(record.tenantId()).orElse(null);
+            List<PayloadBuilder.Item> primaryLogs = logs.get(primary);
+            List<PayloadBuilder.Item> ownLogs = null;
             for (PreparedRecord.Encoded entry : record.logEntries()) {
                 if (nowMillis - entry.timestamp() > LOG_MAX_AGE.toMillis()) {
                     metrics.notSent("log", "too_old");
@@ -136,10 +135,17 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
                             entry.eventId(), LOG_MAX_AGE.toHours());
                     continue;
                 }
-                for (Destination d : destinations) {
-                    logs.computeIfAbsent(d, k -> new ArrayList<>()).add(new PayloadBuilder.Item(i, entry));
+                PayloadBuilder.Item item = new PayloadBuilder.Item(i, entry);
+                primaryLogs.add(item);
+                if (own != null) {
+                    if (ownLogs == null) {
+                        ownLogs = logs.computeIfAbsent(own, k -> new ArrayList<>());
+                    }
+                    ownLogs.add(item);
                 }
             }
+            List<PayloadBuilder.Item> primarySeries = series.get(primary);
+            List<PayloadBuilder.Item> ownSeries = null;
             for (PreparedRecord.Encoded s : record.series()) {
                 long ageSeconds = nowMillis / 1000 - s.timestamp();
                 if (ageSeconds > POINT_MAX_AGE.toSeconds()) {
@@ -150,8 +156,13 @@ final class DatadogBatchHandler implements BatchHandler<SpecificRecordBase> {
                     metrics.notSent("point", "too_far_ahead");
                     continue;
                 }
-                for (Destination d : destinations) {
-                    series.computeIfAbsent(d, k -> new ArrayList<>()).add(new PayloadBuilder.Item(i, s));
+                PayloadBuilder.Item item = new PayloadBuilder.Item(i, s);
+                primarySeries.add(item);
+                if (own != null) {
+                    if (ownSeries == null) {
+                        ownSeries = series.computeIfAbsent(own, k -> new ArrayList<>());
+                    }
+                    ownSeries.add(item);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.datadog;
 
+import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.DatadogSite;
 import dev.lunar.telemetry.health.HealthCheck;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -99,8 +100,11 @@ public final class DatadogForwarder implements AutoCloseable, HealthCheck {
                         .shutdownTimeout(settings.shutdownTimeout())
                         .meterRegistry(registry)
                         .handler(handler::handlePrepared);
-        // records are mapped and serialised as they are read, while earlier batches are being sent
-        settings.topics().forEach((kind, topic) -> builder.topic(topic, kind.enrichedType(), handler::prepare));
+        // records are mapped and serialised as they are read, while earlier batches are being sent; decoding skips
+        // the fields the mapping never reads
+        settings.topics().forEach((kind, topic) -> builder.topic(topic,
+                AvroCodec.of(kind.enrichedType()).leavingUnread(DatadogMapping.unreadFields(kind.enrichedType())),
+                handler::prepare));
         this.consumer = builder.start();
     }
 

@@ -109,7 +109,9 @@ final class PayloadBuilder {
                 }
                 body.write(bytes, 0, length);
                 count++;
-                indices.add(item.recordIndex());
+                if (entryRecords.isEmpty() || item.recordIndex() != entryRecords.get(entryRecords.size() - 1)) {
+                    indices.add(item.recordIndex()); // a record's entries come one after another: one add each
+                }
                 entryRecords.add(item.recordIndex());
                 size += length + 1;
             }
@@ -177,10 +179,12 @@ final class PayloadBuilder {
         b.write('}');
         Set<Integer> indices = new LinkedHashSet<>();
         List<Integer> entryRecords = new ArrayList<>(items.size());
-        items.forEach(i -> {
-            indices.add(i.recordIndex());
-            entryRecords.add(i.recordIndex());
-        });
+        for (Item item : items) {
+            if (entryRecords.isEmpty() || item.recordIndex() != entryRecords.get(entryRecords.size() - 1)) {
+                indices.add(item.recordIndex()); // a record's series come one after another: one add each
+            }
+            entryRecords.add(item.recordIndex());
+        }
         Body body = gzip(b, indices, entryRecords);
         if (body.gzipped().length <= SERIES_MAX_GZIP_BYTES || items.size() == 1) {
             out.add(body);

@@ -52,6 +52,19 @@ final class Series implements JsonWritable {
 
     Series(String metric, int type, String unit, long interval, long timestamp, double value, String host,
            List<String> tags, RawJson tail) {
+        this(metric, type, seriesHead(metric, type, unit), interval, timestamp, value, host, tags, tail);
+    }
+
+    /** A series of {@code metric}, one of {@link DatadogField}'s metrics. */
+    Series(DatadogField metric, long interval, long timestamp, double value, String host, List<String> tags,
+           RawJson tail) {
+        // the head by the field itself: an enum's hash and equality are its identity, a MetricKey's cost its strings
+        this(metric.key(), metric.metricType(), HEADS_BY_FIELD.computeIfAbsent(metric,
+                m -> seriesHead(m.key(), m.metricType(), m.unit())), interval, timestamp, value, host, tags, tail);
+    }
+
+    private Series(String metric, int type, RawJson head, long interval, long timestamp, double value, String host,
+                   List<String> tags, RawJson tail) {
         this.metric = metric;
         this.type = type;
         this.interval = interval;
@@ -59,14 +72,8 @@ final class Series implements JsonWritable {
         this.value = value;
         this.host = host;
         this.tags = tags;
-        this.head = seriesHead(metric, type, unit);
+        this.head = head;
         this.tail = tail;
-    }
-
-    /** A series of {@code metric}, one of {@link DatadogField}'s metrics. */
-    Series(DatadogField metric, long interval, long timestamp, double value, String host, List<String> tags,
-           RawJson tail) {
-        this(metric.key(), metric.metricType(), metric.unit(), interval, timestamp, value, host, tags, tail);
     }
 
     /** The point's timestamp, epoch seconds. */
@@ -121,6 +128,7 @@ final class Series implements JsonWritable {
     private record MetricKey(String metric, int type, String unit) {}
 
     private static final ConcurrentHashMap<MetricKey, RawJson> SERIES_HEADS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<DatadogField, RawJson> HEADS_BY_FIELD = new ConcurrentHashMap<>();
 
     /** {@code "metric":<m>,"type":<t>,"unit":<u>,} */
     private static RawJson seriesHead(String metric, int type, String unit) {

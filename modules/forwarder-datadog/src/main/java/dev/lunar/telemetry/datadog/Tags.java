@@ -18,16 +18,26 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Tags {
     private static final BoundedCache<TagKey, Tags> CACHE = new BoundedCache<>(4096);
     private static final int MAX_PROCESS_TAILS = 64;
+    private final String tenantId;
     private final List<String> list;
     private final String joined;
     private final RawJson seriesTail;
     private final ConcurrentHashMap<String, RawJson> processTails = new ConcurrentHashMap<>();
     private volatile EntryFragments entryFragments;
 
-    Tags(List<String> list, String host) {
+    private Tags(List<String> list, String host, String tenantId) {
+        this.tenantId = tenantId;
         this.list = list;
         this.joined = String.join(",", list);
         this.seriesTail = Series.tail(host, list);
+    }
+
+    /**
+     * The tenant id these tags are of, one string for all the records of the (tenant, proxy, version): its hash is
+     * computed once and it equals itself by identity wherever the forwarder groups by tenant.
+     */
+    String tenantId() {
+        return tenantId;
     }
 
     List<String> list() {
@@ -66,7 +76,18 @@ final class Tags {
 
     /** Everything the tags depend on. */
     private record TagKey(String tenantName, String tenantId, TenantPlan plan, boolean known,
-                          Map<String, String> tenantTags, String proxyId, String proxyVersion) {}
+                          Map<String, String> tenantTags, String proxyId, String proxyVersion) {
+
+        /**
+         * The proxy's and the tenant's ids, which tell the cached tags apart well enough: every record brings new
+         * strings, so each one hashed is hashed for every record, and the tenant's name and tags (a map) add nothing
+         * here. {@link #equals} still compares everything.
+         */
+        @Override
+        public int hashCode() {
+            return 31 * proxyId.hashCode() + tenantId.hashCode();
+        }
+    }
 
     /** The tags of a (tenant, proxy, version), from a bounded cache. */
     static Tags of(EventHeader header, TenantInfo tenant) {
@@ -74,7 +95,8 @@ final class Tags {
                 header.getProxyId(), header.getProxyVersion());
         Tags tags = CACHE.get(key);
         if (tags == null) {
-            tags = new Tags(Collections.unmodifiableList(computeTags(header, tenant)), header.getProxyId());
+            tags = new Tags(Collections.unmodifiableList(computeTags(header, tenant)), header.getProxyId(),
+                    tenant.getId());
             // the key keeps a copy: the record's own map may change after this
             Map<String, String> copy = Collections.unmodifiableMap(new HashMap<>(tenant.getTags()));
             CACHE.put(new TagKey(key.tenantName(), key.tenantId(), key.plan(), key.known(), copy, key.proxyId(),

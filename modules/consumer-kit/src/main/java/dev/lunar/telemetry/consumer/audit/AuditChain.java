@@ -100,6 +100,9 @@ public final class AuditChain {
 
     /** The canonical header's bytes: ASCII hashes as they are, other fields length-prefixed (4 bytes, big-endian). */
     private static final class Header {
+        private final String[] recent = new String[16];
+        private final byte[][] recentUtf8 = new byte[16][];
+        private int nextRecent;
         byte[] bytes;
         int length;
 
@@ -112,9 +115,23 @@ public final class AuditChain {
         }
 
         void field(String value) {
-            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            byte[] utf8 = utf8(value);
             putInt(utf8.length);
             put(utf8);
+        }
+
+        /** A body's entry tenants are thousands of fields with a handful of values: each is encoded once. */
+        private byte[] utf8(String value) {
+            for (int i = 0; i < recent.length && recent[i] != null; i++) {
+                if (recent[i] == value || recent[i].equals(value)) {
+                    return recentUtf8[i];
+                }
+            }
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            recent[nextRecent] = value;
+            recentUtf8[nextRecent] = utf8;
+            nextRecent = (nextRecent + 1) % recent.length;
+            return utf8;
         }
 
         void list(List<String> values) {
@@ -143,11 +160,18 @@ public final class AuditChain {
         }
     }
 
+    /** This thread's SHA-256, reset: looking one up per hash costs a provider search. */
     private static MessageDigest sha256() {
+        MessageDigest sha = SHA256.get();
+        sha.reset();
+        return sha;
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
+    });
 }

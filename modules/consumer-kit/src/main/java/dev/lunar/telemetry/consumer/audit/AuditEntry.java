@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One request a destination accepted, as the forwarder that sent it describes it to the {@link AuditTrail}.
@@ -30,12 +31,34 @@ public record AuditEntry(String destination, String destinationHost, List<String
 
     /** The tenants the body concerns: sorted, distinct. */
     public List<String> tenantIds() {
-        // a body has thousands of entries and a handful of tenants: dedupe by hash, sort only the few left (a TreeSet
-        // of every entry cost more than the chain's hashing)
-        List<String> distinct = new ArrayList<>(new HashSet<>(entryTenants));
+        // a body has thousands of entries, in runs of one tenant, and a handful of tenants: a run costs one
+        // comparison, a new run a look through the few found so far (a hash set once there are many), and only the
+        // few left are sorted (a TreeSet of every entry cost more than the chain's hashing)
+        List<String> distinct = new ArrayList<>();
+        Set<String> many = null;
+        String last = null;
+        for (String tenant : entryTenants) {
+            if (tenant.equals(last)) {
+                continue;
+            }
+            last = tenant;
+            if (many != null) {
+                if (many.add(tenant)) {
+                    distinct.add(tenant);
+                }
+            } else if (!distinct.contains(tenant)) {
+                distinct.add(tenant);
+                if (distinct.size() > FEW_TENANTS) {
+                    many = new HashSet<>(distinct);
+                }
+            }
+        }
         Collections.sort(distinct);
         return List.copyOf(distinct);
     }
+
+    /** Up to this many distinct tenants are looked up in a list, more in a hash set. */
+    private static final int FEW_TENANTS = 16;
 
     public int entryCount() {
         return entryTenants.size();

@@ -1,7 +1,6 @@
 package dev.lunar.telemetry.consumer.audit;
 
 import dev.lunar.telemetry.kafka.runtime.KafkaClientSettings;
-import dev.lunar.telemetry.events.AvroCodec;
 import dev.lunar.telemetry.events.avro.AuditRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +38,6 @@ import reactor.core.scheduler.Schedulers;
 final class KafkaAuditTrail implements AuditTrail {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaAuditTrail.class);
-    private static final AvroCodec<AuditRecord> CODEC = AvroCodec.of(AuditRecord.class);
 
     private final AuditSettings settings;
     private final String chainId;
@@ -104,7 +102,7 @@ final class KafkaAuditTrail implements AuditTrail {
 
     private void send(AuditRecord record) throws InterruptedException, ExecutionException, TimeoutException {
         try {
-            producer.send(new ProducerRecord<>(settings.topic(), chainId, CODEC.encode(record)))
+            producer.send(new ProducerRecord<>(settings.topic(), chainId, AuditRecordBytes.of(record)))
                     .get(settings.writeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof RetriableException)) {
