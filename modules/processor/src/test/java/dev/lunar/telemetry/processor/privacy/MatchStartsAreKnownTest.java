@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lunar.telemetry.processor.privacy.Credentials.Credential;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -28,13 +26,8 @@ class MatchStartsAreKnownTest {
 
     @Provide
     Arbitrary<String> texts() {
-        List<String> seeds = new ArrayList<>();
-        for (Credential c : Credentials.BY_SHAPE) {
-            seeds.add(c.text());
-        }
+        List<String> seeds = new ArrayList<>(NearMisses.credentialSeeds());
         for (Credential c : Credentials.BY_NAME) {
-            seeds.add(c.text() + "=" + c.secret());
-            seeds.add(c.text() + ":\n  " + c.secret());
             seeds.add("\"" + c.text() + "\": \"" + c.secret() + "\"");
         }
         seeds.addAll(List.of("password", "db.password=", "x-api-key: ", "token", "Authorization: Bearer ",
@@ -42,24 +35,7 @@ class MatchStartsAreKnownTest {
                 "dd_api_key=", "AccountKey=", "secret_access_key = ", "sk_test_", "9rk_live_", "abcdefghi_live_",
                 "x_test_", "whsec_", "Xwhsec_", "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7", "==", "https://",
                 "https://u:p@h", "u:p@", "@example.com", "@-x.io", "@a", ".io"));
-        Arbitrary<String> seed = Arbitraries.of(seeds);
-        Arbitrary<String> noise = Arbitraries.strings().withChars("aZ09:=@._-/\\\"' \n\t;,\u212A\u017F\u000B\u00A0")
-                .ofMaxLength(5);
-        return seed.list().ofMinSize(1).ofMaxSize(4).flatMap(parts -> noise.list().ofSize(parts.size())
-                .flatMap(gaps -> Arbitraries.integers().between(0, 3).map(mode -> {
-                    StringBuilder out = new StringBuilder();
-                    for (int i = 0; i < parts.size(); i++) {
-                        String p = parts.get(i);
-                        p = switch (mode) {
-                            case 1 -> p.toUpperCase(Locale.ROOT);
-                            case 2 -> p.toLowerCase(Locale.ROOT);
-                            case 3 -> p.substring(p.length() / 3);
-                            default -> p;
-                        };
-                        out.append(gaps.get(i)).append(p);
-                    }
-                    return out.toString();
-                })));
+        return NearMisses.of(seeds, "aZ09:=@._-/\\\"' \n\t;,\u212A\u017F\u000B\u00A0", 5, 4);
     }
 
     @Property(tries = 3000)

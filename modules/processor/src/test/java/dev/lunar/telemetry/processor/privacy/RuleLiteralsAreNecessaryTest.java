@@ -2,12 +2,7 @@ package dev.lunar.telemetry.processor.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lunar.telemetry.processor.privacy.Credentials.Credential;
 import com.google.re2j.Matcher;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -25,31 +20,7 @@ class RuleLiteralsAreNecessaryTest {
 
     @Provide
     Arbitrary<String> nearMisses() {
-        List<String> seeds = new ArrayList<>();
-        for (Credential c : Credentials.BY_SHAPE) {
-            seeds.add(c.text());
-        }
-        for (Credential c : Credentials.BY_NAME) {
-            seeds.add(c.text() + "=" + c.secret());
-            seeds.add(c.text() + ":\n  " + c.secret());
-        }
-        Arbitrary<String> seed = Arbitraries.of(seeds);
-        Arbitrary<String> noise = Arbitraries.strings().withChars("aZ09:=@._-/\\\"' \n\u212A\u017F").ofMaxLength(6);
-        return seed.list().ofMinSize(1).ofMaxSize(3).flatMap(parts -> noise.list().ofSize(parts.size())
-                .flatMap(gaps -> Arbitraries.integers().between(0, 3).map(mode -> {
-                    StringBuilder out = new StringBuilder();
-                    for (int i = 0; i < parts.size(); i++) {
-                        String p = parts.get(i);
-                        p = switch (mode) {
-                            case 1 -> p.toUpperCase(Locale.ROOT);
-                            case 2 -> p.toLowerCase(Locale.ROOT);
-                            case 3 -> p.substring(p.length() / 3);
-                            default -> p;
-                        };
-                        out.append(gaps.get(i)).append(p);
-                    }
-                    return out.toString();
-                })));
+        return NearMisses.of(NearMisses.credentialSeeds(), "aZ09:=@._-/\\\"' \n\u212A\u017F", 6, 3);
     }
 
     @Property(tries = 1000)
