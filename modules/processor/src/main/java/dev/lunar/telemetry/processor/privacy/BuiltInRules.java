@@ -154,7 +154,7 @@ final class BuiltInRules {
     private static boolean assignedAfterKey(CharSequence text, int start) {
         int i = start;
         int n = text.length();
-        while (i < n && ValueRedactor.isKeyChar(text.charAt(i))) {
+        while (i < n && TextShape.isKeyChar(text.charAt(i))) {
             i++;
         }
         if (i < n && text.charAt(i) == '\\') {
