@@ -23,15 +23,17 @@ import java.util.Set;
  * @param profileDir     when set, every child JVM records a JFR profile ({@code settings=profile}) there
  * @param input          {@code bench} (the generated bench records, {@link BenchRecords}) or {@code fleet} (the fleet
  *                       simulator's seeded traffic, {@link FleetRecords})
- * @param coldRecords    the cold phase: the first this many input records, from the child JVM's start; the rest,
- *                       after them, is the warm phase
+ * @param coldRecords    the cold phase: the first this many input records, from the child JVM's start
+ * @param warmUpRecords  the warm-up phase: this many input records after the cold ones, reported but discarded
+ *                       from the warm phase (0: the warm phase follows the cold one); the rest is the warm phase
  * @param stageJava      the {@code java} launcher of the child JVMs; null for this JVM's (e.g. a JDK 25 to measure its
  *                       AOT cache)
  * @param stageJvmOptions more options for the child JVMs, e.g. {@code -XX:SharedArchiveFile=...}
  */
 public record BenchOptions(int records, int partitions, long seed, int pacedSeconds, int downSeconds,
                            String stageHeap, String downHeap, Set<String> stages, Path workDir, Path profileDir,
-                           String input, int coldRecords, String stageJava, List<String> stageJvmOptions) {
+                           String input, int coldRecords, int warmUpRecords, String stageJava,
+                           List<String> stageJvmOptions) {
 
     public static final List<String> ALL_STAGES = List.of("mirror", "processor", "datadog", "down", "paced");
     public static final List<String> INPUTS = List.of("bench", "fleet");
@@ -53,6 +55,10 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
             throw new IllegalArgumentException("--cold must be at least 1 and below --records (" + records
                     + "), was " + coldRecords + "; the records after the cold ones are the warm phase");
         }
+        if (warmUpRecords < 0 || (long) coldRecords + warmUpRecords >= records) {
+            throw new IllegalArgumentException("--warm-up must be at least 0, and --cold plus --warm-up below --records"
+                    + " (" + records + "), was " + warmUpRecords + "; the records after both are the warm phase");
+        }
         stages = Set.copyOf(stages);
         stageJvmOptions = List.copyOf(stageJvmOptions);
         for (String stage : stages) {
@@ -64,27 +70,27 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
 
     public static BenchOptions defaults() {
         return new BenchOptions(400_000, 6, 42, 15, 30, "1g", "512m", Set.copyOf(ALL_STAGES), null, null, "bench",
-                100_000, null, List.of());
+                100_000, 0, null, List.of());
     }
 
     public BenchOptions withRecords(int n) {
         return new BenchOptions(n, partitions, seed, pacedSeconds, downSeconds, stageHeap, downHeap, stages, workDir,
-                profileDir, input, Math.min(coldRecords, n / 2), stageJava, stageJvmOptions);
+                profileDir, input, Math.min(coldRecords, n / 2), 0, stageJava, stageJvmOptions);
     }
 
     public BenchOptions withDurations(int paced, int down) {
         return new BenchOptions(records, partitions, seed, paced, down, stageHeap, downHeap, stages, workDir,
-                profileDir, input, coldRecords, stageJava, stageJvmOptions);
+                profileDir, input, coldRecords, warmUpRecords, stageJava, stageJvmOptions);
     }
 
     public BenchOptions withStages(Set<String> only) {
         return new BenchOptions(records, partitions, seed, pacedSeconds, downSeconds, stageHeap, downHeap, only,
-                workDir, profileDir, input, coldRecords, stageJava, stageJvmOptions);
+                workDir, profileDir, input, coldRecords, warmUpRecords, stageJava, stageJvmOptions);
     }
 
     public BenchOptions withInput(String value) {
         return new BenchOptions(records, partitions, seed, pacedSeconds, downSeconds, stageHeap, downHeap, stages,
-                workDir, profileDir, value, coldRecords, stageJava, stageJvmOptions);
+                workDir, profileDir, value, coldRecords, warmUpRecords, stageJava, stageJvmOptions);
     }
 
     /** {@code 30s}, {@code 10m}, {@code 1h} or plain seconds, as seconds. */
@@ -105,8 +111,8 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
 
     /** {@code --records=N --partitions=P --seed=S --paced-seconds=T --down-seconds=T --stage-heap=1g
      * --down-heap=512m --stages=mirror,processor,... --work-dir=DIR --profile=DIR --input=bench|fleet --cold=N
-     * --outage=10m --stage-java=PATH --stage-jvm-options="-XX:..."} ({@code --outage} is {@code --down-seconds} as a
-     * duration). */
+     * --warm-up=N --outage=10m --stage-java=PATH --stage-jvm-options="-XX:..."} ({@code --outage} is
+     * {@code --down-seconds} as a duration). */
     public static BenchOptions parse(String... args) {
         BenchOptions o = defaults();
         int records = o.records;
@@ -121,6 +127,7 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
         Path profileDir = null;
         String input = o.input;
         int cold = -1;
+        int warmUp = 0;
         String stageJava = null;
         List<String> jvmOptions = List.of();
         for (String arg : args) {
@@ -141,6 +148,7 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
                 case "stage-java" -> stageJava = value;
                 case "stage-jvm-options" -> jvmOptions = List.of(value.trim().split("\\s+"));
                 case "cold" -> cold = Integer.parseInt(value.replace("_", "").replace("k", "000"));
+                case "warm-up" -> warmUp = Integer.parseInt(value.replace("_", "").replace("k", "000"));
                 case "stage-heap" -> stageHeap = value;
                 case "down-heap" -> downHeap = value;
                 case "stages" -> stages = new LinkedHashSet<>(Arrays.asList(value.split(",")));
@@ -150,7 +158,7 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
             }
         }
         return new BenchOptions(records, partitions, seed, paced, down, stageHeap, downHeap, stages, workDir,
-                profileDir, input, cold > 0 ? cold : defaultCold(records), stageJava, jvmOptions);
+                profileDir, input, cold > 0 ? cold : defaultCold(records), warmUp, stageJava, jvmOptions);
     }
 
     /** 300,000 records when there are at least 1,300,000 (the issue's cold phase before ≥ 1,000,000 warm ones), else a

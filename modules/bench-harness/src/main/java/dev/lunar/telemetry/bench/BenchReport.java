@@ -143,14 +143,17 @@ public record BenchReport(BenchOptions options, long inputRecords, long inputByt
         }
         out.println();
         if (!phases.isEmpty()) {
+            long warmUp = options.warmUpRecords();
             out.printf(Locale.ROOT, "Cold and warm (input %s; cold = a fresh JVM per stage, from process start, the first"
-                    + " %,d records; warm = the %,d records after them, the cold ones a discarded warm-up; CPU/rec ="
-                    + " the stage JVM's process CPU; /mirror = rec/s over the mirror's in the same phase):%n",
-                    options.input(), options.coldRecords(), inputRecords - options.coldRecords());
-            out.printf(Locale.ROOT, "  %-10s %-5s %9s %7s %9s %7s %9s %8s %8s %5s %9s %8s%n", "stage", "phase",
+                    + " %,d records;%s warm = the %,d records after them, the ones before a discarded warm-up; CPU/rec"
+                    + " = the stage JVM's process CPU; /mirror = rec/s over the mirror's in the same phase):%n",
+                    options.input(), options.coldRecords(), warmUp == 0 ? "" : String.format(Locale.ROOT,
+                            " warm-up = the next %,d (reported, not part of warm);", warmUp),
+                    inputRecords - options.coldRecords() - warmUp);
+            out.printf(Locale.ROOT, "  %-10s %-7s %9s %7s %9s %7s %9s %8s %8s %5s %9s %8s%n", "stage", "phase",
                     "records", "seconds", "rec/s", "/mirror", "CPU/rec", "JIT", "GC", "GCs", "heap peak", "start-up");
             for (Phase p : phases) {
-                out.printf(Locale.ROOT, "  %-10s %-5s %,9d %7.1f %,9.0f %7s %6.1f us %5d ms %5d ms %5d %5d MiB %8s%n",
+                out.printf(Locale.ROOT, "  %-10s %-7s %,9d %7.1f %,9.0f %7s %6.1f us %5d ms %5d ms %5d %5d MiB %8s%n",
                         p.stage(), p.phase(), p.records(), p.seconds(), p.recordsPerSecond(),
                         phaseRatio(p.stage(), p.phase()).map(r -> String.format(Locale.ROOT, "%.2f", r)).orElse("-"),
                         p.cpuMicrosPerRecord(), p.jitMillis(), p.gcMillis(), p.gcCount(), mib(p.heapPeakBytes()),

@@ -250,7 +250,8 @@ public final class EndToEndBench {
                     + " transform enriched all of them when the input was generated, so this is a bug");
         }
         report.phases.addAll(PhaseFigures.of(name, scan.sortedTimestamps(), data.records().size(),
-                options.coldRecords(), result.jvmStartMillis(), result.readyAt(), result.cpu()));
+                options.coldRecords(), options.warmUpRecords(), result.jvmStartMillis(), result.readyAt(),
+                result.cpu()));
         BenchReport.Stage stage = stage(name, label, expected, delivered, scan.duplicates(), deadLettered, complete,
                 scan.firstTimestamp(), scan.lastTimestamp(), inputBytes, readyAt, result);
         report.stages.add(stage);
@@ -289,6 +290,7 @@ public final class EndToEndBench {
             report.stages.add(stage);
             report.phases.addAll(PhaseFigures.of("datadog", intake.sortedEntryTimes(), expected,
                     Math.round((double) options.coldRecords() * expected / data.records().size()),
+                    Math.round((double) options.warmUpRecords() * expected / data.records().size()),
                     result.jvmStartMillis(), result.readyAt(), result.cpu()));
             return stage;
         }

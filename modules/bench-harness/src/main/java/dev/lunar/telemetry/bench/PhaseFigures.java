@@ -9,8 +9,10 @@ import java.util.List;
  * <ul>
  *   <li><b>cold</b>: from the JVM's start (process CPU, JIT and GC all zero) to the arrival of the output of the first
  *       {@code coldRecords} input records — what a processor restarted by a deploy or an autoscaler lives through;</li>
- *   <li><b>warm</b>: from there to the last arrival — the rest of the input, after the cold phase as a discarded
- *       warm-up.</li>
+ *   <li><b>warm-up</b> (only when {@code warmUpRecords > 0}): the next {@code warmUpRecords} input records — while
+ *       the JIT compiler is still busy; reported, but not part of the warm phase;</li>
+ *   <li><b>warm</b>: from there to the last arrival — the rest of the input, after the cold (and warm-up) records as
+ *       a discarded warm-up.</li>
  * </ul>
  * Outputs need not be one per input record (the processor drops some records whole; the Datadog intake counts log
  * entries): the phase boundary is the output at the same fraction of all outputs as {@code coldRecords} of the input.
@@ -21,21 +23,33 @@ final class PhaseFigures {
     private PhaseFigures() {}
 
     static List<BenchReport.Phase> of(String stage, long[] sortedArrivals, long inputRecords, long coldRecords,
-                                      long jvmStartMillis, long readyAtMillis, List<JvmStats.CpuSample> samples) {
-        List<BenchReport.Phase> phases = new ArrayList<>(2);
+                                      long warmUpRecords, long jvmStartMillis, long readyAtMillis,
+                                      List<JvmStats.CpuSample> samples) {
+        List<BenchReport.Phase> phases = new ArrayList<>(3);
         int n = sortedArrivals.length;
-        if (n < 2 || samples.size() < 2 || coldRecords >= inputRecords) {
+        if (n < 2 || samples.size() < 2 || coldRecords + warmUpRecords >= inputRecords) {
             return phases;
         }
-        int boundary = (int) Math.min(n - 1, Math.max(0, Math.ceil((double) coldRecords * n / inputRecords) - 1));
-        long coldEnd = sortedArrivals[boundary];
+        long coldEnd = arrivalAfter(sortedArrivals, coldRecords, inputRecords);
+        long warmUpEnd = arrivalAfter(sortedArrivals, coldRecords + warmUpRecords, inputRecords);
         long last = sortedArrivals[n - 1];
         JvmStats.CpuSample start = new JvmStats.CpuSample(jvmStartMillis, 0, 0, 0, 0, 0);
         phases.add(phase(stage, "cold", coldRecords, start, at(samples, coldEnd), peakHeap(samples, jvmStartMillis,
                 coldEnd), readyAtMillis - jvmStartMillis));
-        phases.add(phase(stage, "warm", inputRecords - coldRecords, at(samples, coldEnd), at(samples, last),
-                peakHeap(samples, coldEnd, last), -1));
+        if (warmUpRecords > 0) {
+            phases.add(phase(stage, "warm-up", warmUpRecords, at(samples, coldEnd), at(samples, warmUpEnd),
+                    peakHeap(samples, coldEnd, warmUpEnd), -1));
+        }
+        phases.add(phase(stage, "warm", inputRecords - coldRecords - warmUpRecords, at(samples, warmUpEnd),
+                at(samples, last), peakHeap(samples, warmUpEnd, last), -1));
         return phases;
+    }
+
+    /** The arrival of the output of the first {@code records} of {@code inputRecords}, by the same fraction. */
+    private static long arrivalAfter(long[] sortedArrivals, long records, long inputRecords) {
+        int n = sortedArrivals.length;
+        int index = (int) Math.min(n - 1, Math.max(0, Math.ceil((double) records * n / inputRecords) - 1));
+        return sortedArrivals[index];
     }
 
     private static BenchReport.Phase phase(String stage, String name, long records, JvmStats.CpuSample from,

@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 public final class StageMain {
 
     static final String PREFIX = "BENCH ";
+    /** System properties with this prefix are the processor's extra Kafka client properties (an experiment's knob). */
+    static final String PROCESSOR_KAFKA_PROPERTY = "bench.processor.kafka.";
 
     private StageMain() {}
 
@@ -67,6 +69,7 @@ public final class StageMain {
                             .topicPrefix(settings.get("prefix"))
                             .groupId(settings.get("group"))
                             .clientId(settings.get("group"))
+                            .kafka(processorKafkaProperties())
                             .build(), registry);
                     processor.ready().get(60, TimeUnit.SECONDS);
                     system = processor;
@@ -151,5 +154,15 @@ public final class StageMain {
             e.printStackTrace();
             System.exit(1);
         }
+    }
+
+    /** E.g. {@code --stage-jvm-option -Dbench.processor.kafka.linger.ms=20}: what {@code processor.kafka} would set. */
+    private static Map<String, String> processorKafkaProperties() {
+        Map<String, String> properties = new HashMap<>();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith(PROCESSOR_KAFKA_PROPERTY))
+                .forEach(name -> properties.put(name.substring(PROCESSOR_KAFKA_PROPERTY.length()),
+                        System.getProperty(name)));
+        return properties;
     }
 }

@@ -86,5 +86,9 @@ class EndToEndBenchSmokeTest {
                 .hasMessageContaining("unknown input 'prod'");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse("--records=1000", "--cold=1000"))
                 .hasMessageContaining("--cold");
+        assertThat(fleet.warmUpRecords()).isZero();
+        assertThat(BenchOptions.parse("--records=2300000", "--warm-up=1000000").warmUpRecords()).isEqualTo(1_000_000);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse("--records=1000", "--cold=500",
+                "--warm-up=500")).hasMessageContaining("--warm-up");
     }
 }

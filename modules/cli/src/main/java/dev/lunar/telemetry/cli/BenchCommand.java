@@ -65,6 +65,11 @@ final class BenchCommand implements Callable<Integer> {
             + " quarter).")
     Integer cold;
 
+    @Option(names = "--warm-up", paramLabel = "N", description = "Input records after the cold phase reported as a"
+            + " warm-up phase of their own and left out of the warm phase, so that warm means the JIT compiler has"
+            + " settled (default: 0), e.g. --records 2300000 --warm-up 1000000.")
+    int warmUp;
+
     @Option(names = "--stage-heap", paramLabel = "SIZE", description = "-Xmx of the systems under test"
             + " (default: 1g).")
     String stageHeap = DEFAULTS.stageHeap();
@@ -90,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchOptions options = new BenchOptions(records, partitions, seed, pacedSeconds,
                 outage == null ? downSeconds : BenchOptions.seconds(outage), stageHeap, downHeap,
                 new LinkedHashSet<>(stages), workDir, profileDir, input,
-                cold == null ? BenchOptions.defaultCold(records) : cold, stageJava, stageJvmOptions);
+                cold == null ? BenchOptions.defaultCold(records) : cold, warmUp, stageJava, stageJvmOptions);
         BenchReport report = EndToEndBench.run(options, System.err);
         report.print(new PrintStream(System.out, true, StandardCharsets.UTF_8));
         return report.complete() ? 0 : 1;
