@@ -99,7 +99,8 @@ public record ProcessorSettings(
                     + " is scrubbed)");
     public static final Setting<Map<String, String>> KAFKA = Setting.entries("processor.kafka", "property",
             "extra Kafka client properties (security, timeouts); those the processor owns (serializers, commits,"
-                    + " transactions, isolation) are refused");
+                    + " transactions, isolation) are refused; its producer lingers 25 ms (fewer, larger batches"
+                    + " across the enriched topics' partitions) unless `linger.ms` is set");
     public static final Setting<LogLevel> MIN_LOG_LEVEL = Setting.choice("processor.min-log-level", LogLevel.class,
             LogLevel.INFO, "log lines below it are dropped whole and counted (P4); `TRACE`, `DEBUG`, `INFO`, `WARN` or"
                     + " `ERROR`, anything else stops start-up; a line whose level cannot be read ranks as `TRACE`").defaultShown("`INFO`");

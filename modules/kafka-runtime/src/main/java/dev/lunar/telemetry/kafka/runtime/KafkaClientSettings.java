@@ -1,5 +1,6 @@
 package dev.lunar.telemetry.kafka.runtime;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +55,9 @@ public record KafkaClientSettings(String bootstrapServers, Map<String, String> p
         properties = Map.copyOf(properties);
     }
 
+    /** A producer's {@code linger.ms} unless said otherwise (a record stream's: {@link SenderSettings#linger}). */
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
+
     public static KafkaClientSettings of(String bootstrapServers) {
         return new KafkaClientSettings(bootstrapServers, Map.of());
     }
@@ -82,12 +86,17 @@ public record KafkaClientSettings(String bootstrapServers, Map<String, String> p
      * @param transactionalId null for a non-transactional producer
      */
     public Map<String, Object> producer(String clientId, String transactionalId) {
+        return producer(clientId, transactionalId, DEFAULT_LINGER);
+    }
+
+    /** {@link #producer(String, String)} lingering {@code linger} (unless the properties set {@code linger.ms}). */
+    public Map<String, Object> producer(String clientId, String transactionalId, Duration linger) {
         Map<String, Object> props = new HashMap<>(properties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, (int) linger.toMillis());
         props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

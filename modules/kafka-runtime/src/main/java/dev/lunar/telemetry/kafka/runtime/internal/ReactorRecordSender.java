@@ -34,7 +34,7 @@ public final class ReactorRecordSender<C> implements RecordSender<C> {
     public ReactorRecordSender(KafkaClientSettings client, SenderSettings settings) {
         this.transactional = settings.transactionalId() != null;
         SenderOptions<byte[], byte[]> options = SenderOptions.<byte[], byte[]>create(
-                        client.producer(settings.clientId(), settings.transactionalId()))
+                        client.producer(settings.clientId(), settings.transactionalId(), settings.linger()))
                 .maxInFlight(settings.maxInFlight())
                 .stopOnError(transactional)
                 .closeTimeout(settings.closeTimeout());
