@@ -149,7 +149,12 @@ public final class BenchRecords {
      * @throws IllegalStateException when there are fewer, naming the kind
      */
     public static List<Raw> sample(DataSet data, String kind, int size) {
-        List<Raw> sample = data.records().stream()
+        return sample(data, kind, 0, size);
+    }
+
+    /** {@link #sample(DataSet, String, int)} of the records from index {@code from} on. */
+    public static List<Raw> sample(DataSet data, String kind, int from, int size) {
+        List<Raw> sample = data.records().stream().skip(from)
                 .filter(raw -> kind.equals("ALL") || raw.kind().name().equals(kind)).limit(size).toList();
         if (sample.size() < size) {
             throw new IllegalStateException("only " + sample.size() + " records of kind " + kind
