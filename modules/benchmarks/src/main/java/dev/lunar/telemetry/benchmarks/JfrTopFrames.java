@@ -3,6 +3,8 @@ package dev.lunar.telemetry.benchmarks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +22,10 @@ import jdk.jfr.consumer.RecordingFile;
  * nearest the top (where the project's code spends, library calls included), and allocation
  * ({@code jdk.ObjectAllocationSample}, weighted by its bytes) by the allocating project method.
  *
- * <pre>java -cp benchmarks.jar dev.lunar.telemetry.benchmarks.JfrTopFrames processor.jfr [N]</pre>
+ * <pre>java -cp benchmarks.jar dev.lunar.telemetry.benchmarks.JfrTopFrames processor.jfr [N [LAST_SECONDS]]</pre>
+ *
+ * With {@code LAST_SECONDS}, only the events of the recording's last that many seconds of CPU samples count — e.g.
+ * a stage's warm phase, which ends with its last record (the bench prints each phase's length).
  */
 public final class JfrTopFrames {
 
@@ -35,10 +40,32 @@ public final class JfrTopFrames {
     public static void main(String[] args) throws IOException {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         Path file = Path.of(args[0]);
-        print(file.getFileName().toString(), read(file), n, System.out);
+        Instant from = Instant.MIN;
+        String title = file.getFileName().toString();
+        if (args.length > 2) {
+            Duration last = Duration.ofMillis(Math.round(Double.parseDouble(args[2]) * 1000));
+            from = lastSample(file).minus(last);
+            title += ", last " + args[2] + " s";
+        }
+        print(title, read(file, from), n, System.out);
     }
 
-    static Profile read(Path file) throws IOException {
+    /** When the recording's last CPU sample was taken. */
+    static Instant lastSample(Path file) throws IOException {
+        Instant last = Instant.MIN;
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                RecordedEvent e = recording.readEvent();
+                if (e.getEventType().getName().equals("jdk.ExecutionSample") && e.getStartTime().isAfter(last)) {
+                    last = e.getStartTime();
+                }
+            }
+        }
+        return last;
+    }
+
+    /** The counts of the events from {@code from} on. */
+    static Profile read(Path file, Instant from) throws IOException {
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> project = new HashMap<>();
         Map<String, Long> alloc = new HashMap<>();
@@ -49,6 +76,9 @@ public final class JfrTopFrames {
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent e = recording.readEvent();
+                if (e.getStartTime().isBefore(from)) {
+                    continue;
+                }
                 String type = e.getEventType().getName();
                 if (type.equals("jdk.ExecutionSample")) {
                     RecordedStackTrace stack = e.getStackTrace();
