@@ -138,7 +138,7 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
             }
             String value = arg.substring(eq + 1);
             switch (arg.substring(2, eq).toLowerCase(Locale.ROOT)) {
-                case "records" -> records = Integer.parseInt(value.replace("_", "").replace("k", "000"));
+                case "records" -> records = count(value);
                 case "partitions" -> partitions = Integer.parseInt(value);
                 case "seed" -> seed = Long.parseLong(value);
                 case "paced-seconds" -> paced = Integer.parseInt(value);
@@ -147,8 +147,8 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
                 case "input" -> input = value;
                 case "stage-java" -> stageJava = value;
                 case "stage-jvm-options" -> jvmOptions = List.of(value.trim().split("\\s+"));
-                case "cold" -> cold = Integer.parseInt(value.replace("_", "").replace("k", "000"));
-                case "warm-up" -> warmUp = Integer.parseInt(value.replace("_", "").replace("k", "000"));
+                case "cold" -> cold = count(value);
+                case "warm-up" -> warmUp = count(value);
                 case "stage-heap" -> stageHeap = value;
                 case "down-heap" -> downHeap = value;
                 case "stages" -> stages = new LinkedHashSet<>(Arrays.asList(value.split(",")));
@@ -159,6 +159,11 @@ public record BenchOptions(int records, int partitions, long seed, int pacedSeco
         }
         return new BenchOptions(records, partitions, seed, paced, down, stageHeap, downHeap, stages, workDir,
                 profileDir, input, cold > 0 ? cold : defaultCold(records), warmUp, stageJava, jvmOptions);
+    }
+
+    /** A record count as written on the command line: {@code 1_300_000} or {@code 1300k}. */
+    private static int count(String value) {
+        return Integer.parseInt(value.replace("_", "").replace("k", "000"));
     }
 
     /** 300,000 records when there are at least 1,300,000 (the issue's cold phase before ≥ 1,000,000 warm ones), else a

@@ -30,8 +30,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * redaction → encode — against a plain copy of the same records (the raw codec's decode then encode), one thread,
  * records/s. Target: {@code transform} at least 0.5 × {@code copy}. {@code -p input=fleet} measures the fleet
  * simulator's first records instead of the bench records — mostly the proxies' start-up bursts, which plant every
- * secret — and {@code -p input=fleet-steady} its steady mix (records after the first {@value #STEADY_FROM}). {@code kind} is {@code ALL} (the benchmark mix) or one
- * {@link EventKind} name, e.g. {@code -p kind=POLICIES}.
+ * secret — and {@code -p input=fleet-steady} its steady mix (records after the first {@value #STEADY_FROM}).
+ * {@code kind} is {@code ALL} (the benchmark mix) or one {@link EventKind} name, e.g. {@code -p kind=POLICIES}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
