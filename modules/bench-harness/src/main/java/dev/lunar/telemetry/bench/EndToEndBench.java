@@ -621,7 +621,11 @@ public final class EndToEndBench {
     }
 
     private List<String> jvm(String heap, String name) throws IOException {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+        // G1, which a service JVM picks on 2 cores, unless --stage-jvm-option names another collector
+        if (options.stageJvmOptions().stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+            jvm.add("-XX:+UseG1GC");
+        }
         for (String option : options.stageJvmOptions()) {
             jvm.add(option.replace("{stage}", name)); // e.g. -XX:SharedArchiveFile=cds/{stage}.jsa
         }
