@@ -33,6 +33,8 @@ public final class ValueRedactor {
     static final int MAX_WORD_BEFORE_LITERAL = 8;
     static final String LITERAL_RULE = "tenant-api-key";
     private static final int MAX_REMEMBERED_KEYS = 4096;
+    /** Slots of {@link #cleanTexts}: at most 8,192 texts of up to 256 characters (~2 MB) held per redactor. */
+    private static final int REMEMBERED_CLEAN_TEXTS = 8192;
 
     private final RedactionRule[] rules;
     private final TextDetector[] detectors;
@@ -44,6 +46,7 @@ public final class ValueRedactor {
     /** Per rule: the first rule from it on that has neither literals nor a minimum run (always runs), or -1. */
     private final int[] unconditionalFrom;
     private final Map<String, Boolean> secretKeys = new ConcurrentHashMap<>();
+    private final CleanTexts cleanTexts = new CleanTexts(REMEMBERED_CLEAN_TEXTS);
 
     private ValueRedactor(List<RedactionRule> rules, List<TextDetector> detectors) {
         this.rules = rules.toArray(RedactionRule[]::new);
@@ -168,7 +171,14 @@ public final class ValueRedactor {
      */
     public String redact(String text, ScrubReport report) {
         Spans spans = new Spans();
-        find(text, report.budget(), spans);
+        if (cleanTexts.contains(text)) {
+            report.budget().check();
+        } else {
+            find(text, report.budget(), spans);
+            if (spans.size == 0) {
+                cleanTexts.remember(text);
+            }
+        }
         List<String> literals = report.literals();
         for (int i = 0; i < literals.size(); i++) {
             String literal = literals.get(i);
