@@ -3,17 +3,19 @@ package dev.lunar.telemetry.processor.internal;
 import dev.lunar.telemetry.events.EventKind;
 import dev.lunar.telemetry.events.Topics;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The pipeline's topic names on this cluster ({@code processor.topic-prefix} applied), and topic → kind. */
 public final class TopicNames {
+    private static final EventKind[] KINDS = EventKind.values();
+
     public final String tenants;
     public final String deadLetters;
     private final Map<EventKind, String> raw = new EnumMap<>(EventKind.class);
     private final Map<EventKind, String> enriched = new EnumMap<>(EventKind.class);
-    private final Map<String, EventKind> kindOfRaw = new HashMap<>();
+    /** Raw topic names by kind ordinal: topic → kind compares a handful of names instead of hashing each record's. */
+    private final String[] rawByOrdinal = new String[KINDS.length];
 
     public TopicNames(String prefix) {
         this.tenants = prefix + Topics.TENANTS;
@@ -21,7 +23,7 @@ public final class TopicNames {
         for (EventKind kind : EventKind.values()) {
             raw.put(kind, prefix + kind.rawTopic());
             enriched.put(kind, prefix + kind.enrichedTopic());
-            kindOfRaw.put(prefix + kind.rawTopic(), kind);
+            rawByOrdinal[kind.ordinal()] = prefix + kind.rawTopic();
         }
     }
 
@@ -39,6 +41,12 @@ public final class TopicNames {
 
     /** The kind of a raw topic, or null for any other topic. */
     EventKind kindOfRaw(String topic) {
-        return kindOfRaw.get(topic);
+        // the consumer hands each record a topic string whose hash is not computed yet (profiled): equals is cheaper
+        for (int i = 0; i < rawByOrdinal.length; i++) {
+            if (rawByOrdinal[i].equals(topic)) {
+                return KINDS[i];
+            }
+        }
+        return null;
     }
 }
