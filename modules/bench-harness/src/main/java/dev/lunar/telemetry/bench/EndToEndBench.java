@@ -621,18 +621,26 @@ public final class EndToEndBench {
     }
 
     private List<String> jvm(String heap, String name) throws IOException {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
-        // G1, which a service JVM picks on 2 cores, unless --stage-jvm-option names another collector
-        if (options.stageJvmOptions().stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
-            jvm.add("-XX:+UseG1GC");
-        }
-        for (String option : options.stageJvmOptions()) {
-            jvm.add(option.replace("{stage}", name)); // e.g. -XX:SharedArchiveFile=cds/{stage}.jsa
-        }
+        List<String> jvm = stageJvmOptions(heap, options.stageJvmOptions(), name);
         if (options.profileDir() != null) {
             Path dir = Files.createDirectories(options.profileDir());
             jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve(name + ".jfr").toAbsolutePath()
                     + ",settings=profile,dumponexit=true");
+        }
+        return jvm;
+    }
+
+    /**
+     * The heap, G1 — which a service JVM picks on 2 cores — unless {@code userOptions} name another collector (two
+     * would stop the JVM from starting), then {@code userOptions} with {@code {stage}} replaced by {@code name}.
+     */
+    static List<String> stageJvmOptions(String heap, List<String> userOptions, String name) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+        if (userOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+            jvm.add("-XX:+UseG1GC");
+        }
+        for (String option : userOptions) {
+            jvm.add(option.replace("{stage}", name)); // e.g. -XX:SharedArchiveFile=cds/{stage}.jsa
         }
         return jvm;
     }

@@ -2,6 +2,7 @@ package dev.lunar.telemetry.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -90,5 +91,13 @@ class EndToEndBenchSmokeTest {
         assertThat(BenchOptions.parse("--records=2300000", "--warm-up=1000000").warmUpRecords()).isEqualTo(1_000_000);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse("--records=1000", "--cold=500",
                 "--warm-up=500")).hasMessageContaining("--warm-up");
+    }
+
+    @Test
+    void stageJvmsRunG1UnlessTheUserPicksAnotherCollector() {
+        assertThat(EndToEndBench.stageJvmOptions("1g", List.of("-XX:SharedArchiveFile=cds/{stage}.jsa"), "processor"))
+                .containsExactly("-Xmx1g", "-XX:+UseG1GC", "-XX:SharedArchiveFile=cds/processor.jsa");
+        assertThat(EndToEndBench.stageJvmOptions("1g", List.of("-XX:+UseParallelGC"), "datadog"))
+                .containsExactly("-Xmx1g", "-XX:+UseParallelGC");
     }
 }
