@@ -33,7 +33,7 @@ public final class ValueRedactor {
     static final int MAX_WORD_BEFORE_LITERAL = 8;
     static final String LITERAL_RULE = "tenant-api-key";
     private static final int MAX_REMEMBERED_KEYS = 4096;
-    /** Slots of {@link #cleanTexts}: at most 8,192 texts of up to 256 characters (~2 MB) held per redactor. */
+    /** Slots of {@link #cleanTexts}: at most 8,192 texts of up to 256 characters (2–5 MB) held per redactor. */
     private static final int REMEMBERED_CLEAN_TEXTS = 8192;
 
     private final RedactionRule[] rules;
