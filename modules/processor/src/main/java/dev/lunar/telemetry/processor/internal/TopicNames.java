@@ -20,7 +20,7 @@ public final class TopicNames {
     public TopicNames(String prefix) {
         this.tenants = prefix + Topics.TENANTS;
         this.deadLetters = prefix + Topics.DEAD_LETTERS;
-        for (EventKind kind : EventKind.values()) {
+        for (EventKind kind : KINDS) {
             raw.put(kind, prefix + kind.rawTopic());
             enriched.put(kind, prefix + kind.enrichedTopic());
             rawByOrdinal[kind.ordinal()] = prefix + kind.rawTopic();

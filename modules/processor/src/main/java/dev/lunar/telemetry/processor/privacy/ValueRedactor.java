@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * copy of the text. A rule whose matches can only start at its literals ({@link RedactionRule#start()}) is tried
  * there, anchored, instead of searched for: RE2/J has no DFA and its search costs far more per character than the few
  * characters an anchored try reads. The scans read the text through {@link BudgetedText}, so the record's
- * {@link ScrubBudget} holds inside a single long scan too. Thread-safe.
+ * {@link ScrubBudget} holds inside a single long scan too. A short text the rules and detectors found nothing in is
+ * remembered ({@link CleanTexts}) and not scanned again. Thread-safe.
  */
 public final class ValueRedactor {
 
