@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Replaces secrets and personal data inside free text by {@link PrivacyDefaults#MARKER}: the spans found by the
@@ -33,7 +32,6 @@ public final class ValueRedactor {
     /** The longest word {@link RedactionRule.Start#AT_WORD_BEFORE_LITERAL} looks for before a literal. */
     static final int MAX_WORD_BEFORE_LITERAL = 8;
     static final String LITERAL_RULE = "tenant-api-key";
-    private static final int MAX_REMEMBERED_KEYS = 4096;
     /** Slots of {@link #cleanTexts}: at most 8,192 texts of up to 256 characters (2–5 MB) held per redactor. */
     private static final int REMEMBERED_CLEAN_TEXTS = 8192;
 
@@ -46,7 +44,6 @@ public final class ValueRedactor {
     private final int minRun;
     /** Per rule: the first rule from it on that has neither literals nor a minimum run (always runs), or -1. */
     private final int[] unconditionalFrom;
-    private final Map<String, Boolean> secretKeys = new ConcurrentHashMap<>();
     private final CleanTexts cleanTexts = new CleanTexts(REMEMBERED_CLEAN_TEXTS);
 
     private ValueRedactor(List<RedactionRule> rules, List<TextDetector> detectors) {
@@ -194,20 +191,16 @@ public final class ValueRedactor {
 
     /**
      * Whether {@code text} contains anything a rule, a detector or a literal of the report would redact. Meant for
-     * map and YAML keys, which repeat: answers for the rules are remembered (for a bounded number of keys).
+     * map and YAML keys, which repeat: a key found clean is remembered with the clean values ({@link CleanTexts}).
      */
     public boolean containsSecret(String text, ScrubReport report) {
-        Boolean known = secretKeys.get(text);
-        if (known == null) {
+        if (!cleanTexts.contains(text)) {
             Spans spans = new Spans();
             find(text, report.budget(), spans);
-            known = spans.size > 0;
-            if (secretKeys.size() < MAX_REMEMBERED_KEYS) {
-                secretKeys.put(text, known);
+            if (spans.size > 0) {
+                return true;
             }
-        }
-        if (known) {
-            return true;
+            cleanTexts.remember(text);
         }
         for (String literal : report.literals()) {
             if (literal.length() >= MIN_LITERAL_LENGTH && text.contains(literal)) {
