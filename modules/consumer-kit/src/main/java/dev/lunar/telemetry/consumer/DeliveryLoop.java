@@ -200,7 +200,7 @@ final class DeliveryLoop<T> {
                 .then(deliver(decoded, settlements))
                 .then(Mono.fromRunnable(() -> {
                     metrics.records("skipped", skippedCount);
-                    ledger.handedOver(batch.stream().map(Envelope::source).toList(),
+                    ledger.handedOver(batch.stream().map(e -> e.source().ticket()).toList(),
                             settlements.isEmpty() ? null : Mono.when(List.copyOf(settlements)));
                 }))
                 .then(ledger.capacity());

@@ -34,9 +34,8 @@ final class KafkaRecordSource implements RecordSource {
 
     @Override
     public Flux<SourceRecord> receive(AcknowledgementLedger ledger) {
-        // the ledger acknowledges through the runtime; the record's own acknowledge is not used by the loop
         return receiver.receive(ledger, r -> new SourceRecord(r.topic(), r.partition(), r.offset(), r.key(),
-                r.value(), r.headers(), () -> { }));
+                r.value(), r.headers(), r.ticket()));
     }
 
     @Override

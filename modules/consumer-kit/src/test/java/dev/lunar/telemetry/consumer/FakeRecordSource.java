@@ -36,12 +36,13 @@ final class FakeRecordSource implements RecordSource {
             subscriptions.incrementAndGet();
             int committed = acknowledged.size();
             return Flux.range(committed, values.size() - committed)
-                    .map(i -> new SourceRecord(topic, 0, i, TestRecords.key(i), values.get(i), headers.get(i),
-                            () -> acknowledged.add((long) i)))
-                    .doOnNext(r -> {
-                        ledger.register(r, new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()),
-                                r.offset(), r.acknowledge());
+                    .map(i -> {
+                        AcknowledgementLedger.Ticket ticket = ledger.register(
+                                new org.apache.kafka.common.TopicPartition(topic, 0), i,
+                                () -> acknowledged.add((long) i));
                         emitted.incrementAndGet();
+                        return new SourceRecord(topic, 0, i, TestRecords.key(i), values.get(i), headers.get(i),
+                                ticket);
                     })
                     .concatWith(Flux.never());
         });

@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -50,20 +49,30 @@ public final class AcknowledgementLedger {
         }
     }
 
-    private static final class Entry {
-        final Object record;
-        final TopicPartition partition;
-        final long offset;
-        final Runnable acknowledge;
-        boolean handed;
-        boolean done;
-        boolean stale;
+    /**
+     * One registered record's place in the ledger, which the caller keeps with the record and hands back, so a
+     * completion needs no look-up by record. Its state is read and written only under its ledger's lock.
+     */
+    public static final class Ticket {
+        private final AcknowledgementLedger ledger;
+        private final TopicPartition partition;
+        private final long offset;
+        private final Runnable acknowledge;
+        private boolean handed;
+        private boolean done;
+        private boolean stale;
 
-        Entry(Object record, TopicPartition partition, long offset, Runnable acknowledge) {
-            this.record = record;
+        private Ticket(AcknowledgementLedger ledger, TopicPartition partition, long offset, Runnable acknowledge) {
+            this.ledger = ledger;
             this.partition = partition;
             this.offset = offset;
             this.acknowledge = acknowledge;
+        }
+
+        /** {@code topic-partition@offset}, for logs and test failures. */
+        @Override
+        public String toString() {
+            return partition + "@" + offset;
         }
     }
 
@@ -72,14 +81,9 @@ public final class AcknowledgementLedger {
     private final BooleanSupplier stopping;
     private final Sinks.Empty<Void> failure = Sinks.empty();
     /** Per partition, the records not yet acknowledged, in read order. */
-    private final Map<TopicPartition, ArrayDeque<Entry>> partitions = new HashMap<>();
+    private final Map<TopicPartition, ArrayDeque<Ticket>> partitions = new HashMap<>();
     /** Per partition, the offset after the last acknowledged record. */
     private final Map<TopicPartition, Long> acknowledged = new HashMap<>();
-    /**
-     * Entries not yet handed over, by record (not by offset: a rebalance can deliver an offset twice within one
-     * subscription).
-     */
-    private final Map<Object, Entry> entries = new IdentityHashMap<>();
     private int outstanding;
     private int held;
     private boolean closed;
@@ -100,39 +104,43 @@ public final class AcknowledgementLedger {
         return new AcknowledgementLedger(listener, Integer.MAX_VALUE, () -> false);
     }
 
-    /** A record was read; call in read order. {@code acknowledge} runs, in read order, once it is done. */
-    public synchronized void register(Object record, TopicPartition partition, long offset, Runnable acknowledge) {
+    /**
+     * A record was read; call in read order. {@code acknowledge} runs, in read order, once it is done. The ticket is
+     * the record's: keep it with the record (a rebalance can deliver an offset twice within one subscription, so
+     * the offset does not name it) and hand it back. A closed ledger gives a ticket that acknowledges nothing.
+     */
+    public synchronized Ticket register(TopicPartition partition, long offset, Runnable acknowledge) {
+        Ticket ticket = new Ticket(this, partition, offset, acknowledge);
         if (closed) {
-            return;
+            ticket.stale = true;
+            return ticket;
         }
-        Entry entry = new Entry(record, partition, offset, acknowledge);
-        partitions.computeIfAbsent(partition, k -> new ArrayDeque<>()).addLast(entry);
-        entries.put(record, entry);
+        partitions.computeIfAbsent(partition, k -> new ArrayDeque<>()).addLast(ticket);
         outstanding++;
         listener.received(1);
+        return ticket;
     }
 
-    /** {@code record} is done now. */
-    public void done(Object record) {
-        handedOver(List.of(record), null);
+    /** The record of {@code ticket} is done now. */
+    public void done(Ticket ticket) {
+        handedOver(List.of(ticket), null);
     }
 
     /**
      * The caller is finished with {@code records}: they are done now ({@code settled} null), or when
      * {@code settled} completes. A failed settlement fails the ledger ({@link #failures()}).
      */
-    public void handedOver(List<?> records, Mono<Void> settled) {
-        List<Entry> handed = new ArrayList<>(records.size());
+    public void handedOver(List<Ticket> tickets, Mono<Void> settled) {
+        List<Ticket> handed = new ArrayList<>(tickets.size());
         synchronized (this) {
             if (closed) {
                 return;
             }
-            // from here on only the positions are kept, not the records' bytes
-            for (Object r : records) {
-                Entry e = entries.remove(r);
-                if (e != null && !e.stale) {
-                    e.handed = true;
-                    handed.add(e);
+            for (Ticket t : tickets) {
+                // a ticket handed over twice, or of an earlier subscription's ledger, counts for nothing
+                if (t.ledger == this && !t.handed && !t.stale) {
+                    t.handed = true;
+                    handed.add(t);
                 }
             }
             held += handed.size();
@@ -147,10 +155,9 @@ public final class AcknowledgementLedger {
         }
     }
 
-    /** Whether {@code record} is registered, not yet handed over and its partition not revoked since it was read. */
-    public synchronized boolean isCurrent(Object record) {
-        Entry e = entries.get(record);
-        return e != null && !e.stale;
+    /** Whether {@code ticket}'s record is not yet handed over and its partition not revoked since it was read. */
+    public synchronized boolean isCurrent(Ticket ticket) {
+        return ticket.ledger == this && !ticket.handed && !ticket.stale;
     }
 
     /** Records read and not yet acknowledged. */
@@ -231,9 +238,9 @@ public final class AcknowledgementLedger {
 
     private boolean inProgress(Collection<TopicPartition> revoked) {
         for (TopicPartition p : revoked) {
-            ArrayDeque<Entry> queue = partitions.get(p);
+            ArrayDeque<Ticket> queue = partitions.get(p);
             if (queue != null) {
-                for (Entry e : queue) {
+                for (Ticket e : queue) {
                     if (!e.handed) {
                         return true;
                     }
@@ -254,11 +261,10 @@ public final class AcknowledgementLedger {
             int dropped = 0;
             int droppedHeld = 0;
             for (TopicPartition p : revoked) {
-                ArrayDeque<Entry> queue = partitions.remove(p);
+                ArrayDeque<Ticket> queue = partitions.remove(p);
                 if (queue != null) {
-                    for (Entry e : queue) {
+                    for (Ticket e : queue) {
                         e.stale = true;
-                        entries.remove(e.record);
                         dropped++;
                         if (e.handed) {
                             droppedHeld++;
@@ -293,7 +299,6 @@ public final class AcknowledgementLedger {
             held = 0;
             partitions.values().forEach(q -> q.forEach(e -> e.stale = true));
             partitions.clear();
-            entries.clear();
             w = waiter;
             waiter = null;
             notifyAll();
@@ -303,14 +308,14 @@ public final class AcknowledgementLedger {
         }
     }
 
-    private void release(List<Entry> handed) {
+    private void release(List<Ticket> handed) {
         MonoSink<Void> w = null;
         synchronized (this) {
             if (closed) {
                 return;
             }
             List<TopicPartition> touched = new ArrayList<>(1);
-            for (Entry e : handed) {
+            for (Ticket e : handed) {
                 if (e.stale) {
                     continue;
                 }
@@ -321,8 +326,8 @@ public final class AcknowledgementLedger {
             }
             int released = 0;
             for (TopicPartition p : touched) {
-                ArrayDeque<Entry> queue = partitions.get(p);
-                Entry last = null;
+                ArrayDeque<Ticket> queue = partitions.get(p);
+                Ticket last = null;
                 while (queue != null && !queue.isEmpty() && queue.peekFirst().done) {
                     // inside the lock, so acknowledgements of one partition happen in read order
                     last = queue.pollFirst();

@@ -27,7 +27,7 @@ public interface RecordReceiver {
 
     /**
      * Like {@link #receive(AcknowledgementLedger)}, emitting {@code wrap(record)} instead — the caller's own view of
-     * a record — and registering that object in the ledger (so that is what the caller marks done).
+     * a record, which keeps the record's {@link ReceivedRecord#ticket() ticket} to mark it done.
      */
     <T> Flux<T> receive(AcknowledgementLedger ledger, java.util.function.Function<ReceivedRecord, T> wrap);
 

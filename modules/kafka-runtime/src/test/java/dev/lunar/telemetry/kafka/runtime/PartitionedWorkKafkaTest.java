@@ -47,7 +47,7 @@ class PartitionedWorkKafkaTest {
                             processed.computeIfAbsent(r.partition(), p -> new CopyOnWriteArrayList<>()).add(value);
                             return r;
                         }, workers, 1024, 64, PartitionedWork.Pauser.of(receiver))
-                .subscribe(ledger::done);
+                .subscribe(r -> ledger.done(r.ticket()));
         try {
             TopicClients.produce(kafka.bootstrapServers(), List.of(record(topic, 0, 0)));
             // 20 ordinary records per partition, sent after the slow one arrived

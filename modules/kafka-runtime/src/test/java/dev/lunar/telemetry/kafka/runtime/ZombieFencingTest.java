@@ -48,7 +48,7 @@ class ZombieFencingTest {
         AtomicReference<ReceivedRecord> first = new AtomicReference<>();
         Disposable reading = receiver.receive(ledger).subscribe(r -> {
             first.compareAndSet(null, r);
-            ledger.done(r);
+            ledger.done(r.ticket());
         });
         try (RecordSender<String> sender = KafkaRuntime.sender(client,
                 new SenderSettings(topic + "-tx", 16, topic + "-tx", Duration.ofSeconds(10), null))) {

@@ -50,10 +50,9 @@ public final class RuntimeTransport implements StreamTransport {
     public Flux<InboundRecord> receive(AcknowledgementLedger ledger) {
         return receiver.receive(ledger, r -> {
             List<Header> headers = List.of(r.headers().toArray());
-            InboundRecord[] self = new InboundRecord[1];
-            self[0] = new InboundRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), headers,
-                    r.receivedAtNanos(), () -> ledger.done(self[0]));
-            return self[0];
+            AcknowledgementLedger.Ticket ticket = r.ticket();
+            return new InboundRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), headers,
+                    r.receivedAtNanos(), ticket, () -> ledger.done(ticket));
         });
     }
 

@@ -198,7 +198,7 @@ public final class StreamRun {
         List<Processed> current = new ArrayList<>(batch.size());
         for (Processed p : batch) {
             // a record of a partition revoked since it was read: its new owner writes it
-            if (ledger.isCurrent(p.in())) {
+            if (ledger.isCurrent(p.in().ticket())) {
                 current.add(p);
             }
         }

@@ -57,7 +57,7 @@ class StreamRunTest {
 
     private InboundRecord record(long offset, byte[] value) {
         return new InboundRecord("proxy.logs.v1", (int) (offset % 2), offset, "k".getBytes(), value, List.of(),
-                System.nanoTime(), () -> acknowledged.add(offset));
+                System.nanoTime(), null, () -> acknowledged.add(offset));
     }
 
     private InboundRecord good(long offset) {
@@ -85,12 +85,10 @@ class StreamRunTest {
         @Override
         public Flux<InboundRecord> receive(AcknowledgementLedger ledger) {
             return input.map(r -> {
-                InboundRecord[] self = new InboundRecord[1];
-                self[0] = new InboundRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.headers(),
-                        r.receivedAtNanos(), () -> ledger.done(self[0]));
-                ledger.register(self[0], new TopicPartition(r.topic(), r.partition()), r.offset(),
-                        transactional ? () -> { } : r.acknowledge());
-                return self[0];
+                AcknowledgementLedger.Ticket ticket = ledger.register(new TopicPartition(r.topic(), r.partition()),
+                        r.offset(), transactional ? () -> { } : r.acknowledge());
+                return new InboundRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.headers(),
+                        r.receivedAtNanos(), ticket, () -> ledger.done(ticket));
             });
         }
 

@@ -146,16 +146,14 @@ public final class ReactorRecordReceiver implements RecordReceiver {
 
     private <T> T register(ReceiverRecord<byte[], byte[]> r, AcknowledgementLedger ledger,
                            java.util.function.Function<ReceivedRecord, T> wrap) {
-        ReceivedRecord record = new ReceivedRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(),
-                r.headers(), System.nanoTime());
         ReceiverOffset offset = r.receiverOffset();
         Runnable acknowledge = settings.transactional() ? () -> { } : () -> {
             offset.acknowledge();
             lastAcknowledged = offset;
         };
-        T wrapped = wrap.apply(record);
-        ledger.register(wrapped, offset.topicPartition(), r.offset(), acknowledge);
-        return wrapped;
+        AcknowledgementLedger.Ticket ticket = ledger.register(offset.topicPartition(), r.offset(), acknowledge);
+        return wrap.apply(new ReceivedRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.headers(),
+                System.nanoTime(), ticket));
     }
 
     /**
