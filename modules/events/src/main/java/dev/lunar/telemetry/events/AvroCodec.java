@@ -51,6 +51,11 @@ public final class AvroCodec<T extends SpecificRecordBase> {
     private final SchemaCatalog catalog;
     private final SpecificDatumWriter<T> writer;
     private final Map<Long, DatumReader<T>> readersByWriterFingerprint = new ConcurrentHashMap<>();
+    /**
+     * The reader of the writer version seen last: nearly every record has it, and the map's look-up boxes a
+     * {@code Long} per record (4 % of the processor's samples with the allocation).
+     */
+    private volatile KnownReader<T> lastReader;
     private final ThreadLocal<EncodeBuffer> encodeBuffers = ThreadLocal.withInitial(EncodeBuffer::new);
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
@@ -124,9 +129,16 @@ public final class AvroCodec<T extends SpecificRecordBase> {
                             + " 8-byte fingerprint", bytes.length, firstBytes(bytes)));
         }
         long writerFingerprint = readFingerprint(bytes);
-        DatumReader<T> reader = readersByWriterFingerprint.get(writerFingerprint);
-        if (reader == null) {
-            reader = readerFor(writerFingerprint);
+        KnownReader<T> last = lastReader;
+        DatumReader<T> reader;
+        if (last != null && last.writerFingerprint == writerFingerprint) {
+            reader = last.reader;
+        } else {
+            reader = readersByWriterFingerprint.get(writerFingerprint);
+            if (reader == null) {
+                reader = readerFor(writerFingerprint);
+            }
+            lastReader = new KnownReader<>(writerFingerprint, reader);
         }
         BinaryDecoder reused = decoders.get();
         BinaryDecoder decoder = DecoderFactory.get()
@@ -154,6 +166,8 @@ public final class AvroCodec<T extends SpecificRecordBase> {
                     "%s body does not follow its schema: %s", type.getSimpleName(), e.getClass().getSimpleName()), e);
         }
     }
+
+    private record KnownReader<T>(long writerFingerprint, DatumReader<T> reader) {}
 
     private DatumReader<T> readerFor(long writerFingerprint) {
         Schema writerSchema = catalog.writerSchema(writerFingerprint).orElseThrow(() -> new BadRecordException(

@@ -70,8 +70,38 @@ class SchemaEvolutionTest {
     void heartbeatWrittenByAVersion1ProducerReadsAsTheCurrentClass() throws Exception {
         Schema v1 = SchemaCatalog.standard().history("Heartbeat").get(0);
         assertThat(v1.getField("unexpectedRestartReasons")).isNull();
+        GenericRecord old = heartbeatV1(v1, "hb-old");
+
+        Heartbeat read = AvroCodec.of(Heartbeat.class).decode(singleObject(v1, old));
+
+        assertThat(read.getHeader().getEventId()).isEqualTo("hb-old");
+        assertThat(read.getRestarts()).isEqualTo(2);
+        assertThat(read.getUnexpectedRestartReasons()).isEmpty();
+        assertThat(read.getEnvironment()).containsEntry("TZ", "UTC");
+    }
+
+    @Test
+    void oneCodecReadsVersionsInAnyOrder() throws Exception {
+        Schema v1 = SchemaCatalog.standard().history("Heartbeat").get(0);
+        AvroCodec<Heartbeat> codec = AvroCodec.of(Heartbeat.class);
+        byte[] old = singleObject(v1, heartbeatV1(v1, "hb-old"));
+        Heartbeat current = codec.decode(old);
+        current.getHeader().setEventId("hb-new");
+        current.setUnexpectedRestartReasons(List.of("oom"));
+        byte[] now = codec.encode(current);
+
+        // the codec keeps the last version's reader at hand: switching back and forth must not mix them up
+        for (byte[] bytes : List.of(old, old, now, now, old, now, old)) {
+            Heartbeat read = codec.decode(bytes);
+            boolean isOld = bytes == old;
+            assertThat(read.getHeader().getEventId()).isEqualTo(isOld ? "hb-old" : "hb-new");
+            assertThat(read.getUnexpectedRestartReasons()).isEqualTo(isOld ? List.of() : List.of("oom"));
+        }
+    }
+
+    private static GenericRecord heartbeatV1(Schema v1, String eventId) {
         GenericRecord header = new GenericData.Record(v1.getField("header").schema());
-        header.put("eventId", "hb-old");
+        header.put("eventId", eventId);
         header.put("tenantId", "acme");
         header.put("proxyId", "proxy-7");
         header.put("proxyVersion", "1.0.0");
@@ -84,13 +114,7 @@ class SchemaEvolutionTest {
         old.put("restarts", 2);
         old.put("unexpectedRestarts", 1);
         old.put("environment", Map.of("TZ", "UTC"));
-
-        Heartbeat read = AvroCodec.of(Heartbeat.class).decode(singleObject(v1, old));
-
-        assertThat(read.getHeader().getEventId()).isEqualTo("hb-old");
-        assertThat(read.getRestarts()).isEqualTo(2);
-        assertThat(read.getUnexpectedRestartReasons()).isEmpty();
-        assertThat(read.getEnvironment()).containsEntry("TZ", "UTC");
+        return old;
     }
 
     static byte[] singleObject(Schema writer, GenericRecord record) throws Exception {
