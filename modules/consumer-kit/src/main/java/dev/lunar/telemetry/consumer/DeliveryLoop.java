@@ -175,6 +175,14 @@ final class DeliveryLoop<T> {
         return parts;
     }
 
+    private static List<AcknowledgementLedger.Ticket> tickets(List<? extends Envelope<?>> batch) {
+        List<AcknowledgementLedger.Ticket> tickets = new ArrayList<>(batch.size());
+        for (Envelope<?> e : batch) {
+            tickets.add(e.source().ticket());
+        }
+        return tickets;
+    }
+
     /**
      * Dead-letters the undecodable records, delivers the others, then hands the whole batch to the ledger — done
      * now, or when the handler's settlements complete — and waits until the ledger holds no more than
@@ -200,7 +208,7 @@ final class DeliveryLoop<T> {
                 .then(deliver(decoded, settlements))
                 .then(Mono.fromRunnable(() -> {
                     metrics.records("skipped", skippedCount);
-                    ledger.handedOver(batch.stream().map(e -> e.source().ticket()).toList(),
+                    ledger.handedOver(tickets(batch),
                             settlements.isEmpty() ? null : Mono.when(List.copyOf(settlements)));
                 }))
                 .then(ledger.capacity());
