@@ -127,8 +127,8 @@ public final class AcknowledgementLedger {
     }
 
     /**
-     * The caller is finished with {@code records}: they are done now ({@code settled} null), or when
-     * {@code settled} completes. A failed settlement fails the ledger ({@link #failures()}).
+     * The caller is finished with the records of {@code tickets}: they are done now ({@code settled} null), or
+     * when {@code settled} completes. A failed settlement fails the ledger ({@link #failures()}).
      */
     public void handedOver(List<Ticket> tickets, Mono<Void> settled) {
         List<Ticket> handed = new ArrayList<>(tickets.size());
