@@ -50,9 +50,8 @@ public final class RuntimeTransport implements StreamTransport {
     public Flux<InboundRecord> receive(AcknowledgementLedger ledger) {
         return receiver.receive(ledger, r -> {
             List<Header> headers = List.of(r.headers().toArray());
-            AcknowledgementLedger.Ticket ticket = r.ticket();
             return new InboundRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), headers,
-                    r.receivedAtNanos(), ticket, () -> ledger.done(ticket));
+                    r.receivedAtNanos(), r.ticket());
         });
     }
 

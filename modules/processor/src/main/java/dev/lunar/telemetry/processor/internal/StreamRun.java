@@ -90,7 +90,7 @@ public final class StreamRun {
             Flux<OutboundRecord> outputs = processed(records, process, transport, shape)
                     .concatMapIterable(p -> {
                         if (p.outputs().isEmpty()) {
-                            p.in().acknowledge().run();
+                            ledger.done(p.in().ticket());
                             onProgress.run();
                         } else if (p.outputs().size() > 1) {
                             pending.put(p.in(), new int[] {p.outputs().size()});
@@ -98,7 +98,7 @@ public final class StreamRun {
                         return p.outputs();
                     });
             return transport.send(outputs)
-                    .concatMap(delivery -> delivered(delivery, transport, flow, metrics, pending, onProgress))
+                    .concatMap(delivery -> delivered(delivery, transport, flow, metrics, ledger, pending, onProgress))
                     .then(Mono.defer(transport::commitAcknowledged))
                     .doFinally(signal -> {
                         connection.dispose();
@@ -149,11 +149,11 @@ public final class StreamRun {
     }
 
     private static Mono<Void> delivered(StreamTransport.Delivery delivery, StreamTransport transport,
-                                        ProcessorFlow flow, ProcessorMetrics metrics,
+                                        ProcessorFlow flow, ProcessorMetrics metrics, AcknowledgementLedger ledger,
                                         Map<InboundRecord, int[]> pending, Runnable onProgress) {
         OutboundRecord record = delivery.record();
         if (delivery.error() == null) {
-            outputDone(record.source(), pending);
+            outputDone(record.source(), ledger, pending);
             if (!record.deadLetter()) {
                 metrics.delivered(record.kind(), record.source().receivedAtNanos());
             }
@@ -166,7 +166,7 @@ public final class StreamRun {
                     "SEND_REJECTED", "Kafka rejected the enriched record: " + delivery.error().getClass().getSimpleName());
             return transport.send(Flux.just(deadLetter))
                     .concatMap(d -> d.error() == null
-                            ? Mono.<Void>fromRunnable(() -> outputDone(record.source(), pending))
+                            ? Mono.<Void>fromRunnable(() -> outputDone(record.source(), ledger, pending))
                             : Mono.<Void>error(d.error()))
                     .then();
         }
@@ -174,7 +174,7 @@ public final class StreamRun {
     }
 
     /** One output of {@code in} is acknowledged; {@code in} is done when all of them are. */
-    private static void outputDone(InboundRecord in, Map<InboundRecord, int[]> pending) {
+    private static void outputDone(InboundRecord in, AcknowledgementLedger ledger, Map<InboundRecord, int[]> pending) {
         int[] left = pending.isEmpty() ? null : pending.get(in);
         if (left != null) {
             synchronized (left) {
@@ -184,7 +184,7 @@ public final class StreamRun {
             }
             pending.remove(in);
         }
-        in.acknowledge().run();
+        ledger.done(in.ticket());
     }
 
     /** Errors that this record will always get, whereas others (timeouts, fencing, broker down) are worth a retry. */
@@ -217,7 +217,7 @@ public final class StreamRun {
                     metrics.delivered(out.kind(), out.source().receivedAtNanos());
                 }
             }
-            current.forEach(p -> p.in().acknowledge().run());
+            current.forEach(p -> ledger.done(p.in().ticket()));
         }));
     }
 

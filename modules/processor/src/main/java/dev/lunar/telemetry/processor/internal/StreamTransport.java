@@ -16,7 +16,7 @@ public interface StreamTransport extends AutoCloseable {
 
     /**
      * The raw records, with backpressure: without demand the consumer pauses. Subscribed once. Each record is
-     * registered in {@code ledger} before it is emitted; its {@link InboundRecord#acknowledge()} marks it done there,
+     * registered in {@code ledger} before it is emitted; handing its {@link InboundRecord#ticket()} back marks it done there,
      * and offsets are committed only up to the records done in read order. Cancelling it stops the consumer (after
      * committing what was acknowledged).
      */

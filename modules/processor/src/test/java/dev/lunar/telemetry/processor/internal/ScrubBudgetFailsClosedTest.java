@@ -71,7 +71,7 @@ class ScrubBudgetFailsClosedTest {
         byte[] raw = Samples.encode(Samples.b(Samples.log("e1", "t1")).setMessage(largeMessage()).build());
         List<Header> own = List.of(new RecordHeader("x-secret", "hunter2".getBytes(StandardCharsets.UTF_8)));
         InboundRecord in = new InboundRecord(topics.raw(EventKind.LOGS), 3, 42L,
-                "proxy-1".getBytes(StandardCharsets.UTF_8), raw, own, System.nanoTime(), null, () -> { });
+                "proxy-1".getBytes(StandardCharsets.UTF_8), raw, own, System.nanoTime(), null);
 
         OutboundRecord out = flow.process(in);
 

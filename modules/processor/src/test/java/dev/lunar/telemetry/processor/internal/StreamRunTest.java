@@ -57,7 +57,7 @@ class StreamRunTest {
 
     private InboundRecord record(long offset, byte[] value) {
         return new InboundRecord("proxy.logs.v1", (int) (offset % 2), offset, "k".getBytes(), value, List.of(),
-                System.nanoTime(), null, () -> acknowledged.add(offset));
+                System.nanoTime(), null);
     }
 
     private InboundRecord good(long offset) {
@@ -69,7 +69,7 @@ class StreamRunTest {
     }
 
     /** A transport whose receive and send behaviour each test chooses. */
-    private static final class FakeTransport implements StreamTransport {
+    private final class FakeTransport implements StreamTransport {
         final Flux<InboundRecord> input;
         final Function<Flux<OutboundRecord>, Flux<Delivery>> output;
         final List<List<OutboundRecord>> transactions = new CopyOnWriteArrayList<>();
@@ -81,14 +81,14 @@ class StreamRunTest {
             this.output = output;
         }
 
-        /** Registers each record as the runtime does; the record's own acknowledge is what the ledger runs. */
+        /** Registers each record as the runtime does; what the ledger acknowledges lands in {@code acknowledged}. */
         @Override
         public Flux<InboundRecord> receive(AcknowledgementLedger ledger) {
             return input.map(r -> {
                 AcknowledgementLedger.Ticket ticket = ledger.register(new TopicPartition(r.topic(), r.partition()),
-                        r.offset(), transactional ? () -> { } : r.acknowledge());
+                        r.offset(), transactional ? () -> { } : () -> acknowledged.add(r.offset()));
                 return new InboundRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.headers(),
-                        r.receivedAtNanos(), ticket, () -> ledger.done(ticket));
+                        r.receivedAtNanos(), ticket);
             });
         }
 
