@@ -7,6 +7,8 @@ import dev.lunar.telemetry.kafka.embedded.KafkaBroker;
 import dev.lunar.telemetry.kafka.embedded.TopicSpec;
 import dev.lunar.telemetry.kafka.embedded.junit.KafkaBrokerExtension;
 import dev.lunar.telemetry.kafka.embedded.junit.TopicClients;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.scheduler.Scheduler;
 
 /** Partitions processed independently, on a real broker: one slow record delays only its own partition. */
@@ -83,6 +88,59 @@ class PartitionedWorkKafkaTest {
             run.dispose();
             workers.dispose();
         }
+    }
+
+    /**
+     * A partition released from its backlog pause while nothing downstream asks for records is not fetched: Reactor
+     * Kafka had paused everything for lack of demand, and it buffers whatever it polls without bound. Before the
+     * fix the released partitions were fetched to their end here (2,000 records polled, 1 asked for).
+     */
+    @Test
+    void aReleasedPartitionIsNotFetchedWhileNothingAsksForRecords(KafkaBroker kafka) {
+        String topic = kafka.uniqueTopic("release");
+        kafka.createTopics(TopicSpec.topic(topic, 2));
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            records.add(record(topic, 0, i));
+            records.add(record(topic, 1, i));
+        }
+        TopicClients.produce(kafka.bootstrapServers(), records);
+        int maxPoll = 20;
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RecordReceiver receiver = KafkaRuntime.receiver(KafkaClientSettings.of(kafka.bootstrapServers()),
+                ReceiverSettings.of(topic + "-group", topic + "-consumer", List.of(topic))
+                        .withMaxPollRecords(maxPoll).withRegistry(registry));
+        AcknowledgementLedger ledger = AcknowledgementLedger.unbounded(AcknowledgementLedger.Listener.NONE);
+        List<TopicPartition> both = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+        BaseSubscriber<ReceivedRecord> downstream = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                request(1);
+            }
+        };
+        receiver.receive(ledger, r -> r).subscribe(downstream);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> ledger.outstanding() == 1);
+            // what PartitionedWork does with a partition whose backlog grew, then shrank
+            receiver.pause(both).block(Duration.ofSeconds(30));
+            receiver.resume(both).block(Duration.ofSeconds(30));
+
+            // the consumer keeps polling meanwhile; what it fetched stays what Reactor Kafka asked for ahead
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .until(() -> polled(registry) <= 5 * maxPoll);
+
+            downstream.request(Long.MAX_VALUE);
+            await().atMost(Duration.ofSeconds(60)).until(() -> ledger.outstanding() == 2000);
+        } finally {
+            downstream.dispose();
+        }
+    }
+
+    /** Records the consumer's polls returned, from its own metric. */
+    private static double polled(SimpleMeterRegistry registry) {
+        return registry.find("kafka.consumer.fetch.manager.records.consumed.total").functionCounters().stream()
+                .filter(c -> c.getId().getTag("topic") == null)
+                .mapToDouble(FunctionCounter::count).sum();
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

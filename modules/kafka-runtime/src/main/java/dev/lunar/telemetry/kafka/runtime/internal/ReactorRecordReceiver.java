@@ -31,6 +31,7 @@ import reactor.kafka.receiver.ReceiverOffset;
 import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.receiver.ReceiverPartition;
 import reactor.kafka.receiver.ReceiverRecord;
+import reactor.kafka.receiver.internals.ConsumerFactory;
 
 /**
  * {@link RecordReceiver} on Reactor Kafka 1.3.25 with Kafka 4 clients, using only what shared/KAFKA-NOTES.md and the
@@ -63,6 +64,8 @@ public final class ReactorRecordReceiver implements RecordReceiver {
     /** Read on the consumer's thread when a revocation began; used while it lasts (the thread is busy then). */
     private volatile ConsumerGroupMetadata revoking;
     private final FetchEpochs epochs = new FetchEpochs();
+    /** The current consumer's pauses (set when Reactor Kafka creates it, read on its thread). */
+    private volatile BacklogPauses pauses;
     private final java.util.Set<Sinks.One<ConsumerGroupMetadata>> pendingMetadata =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Runnable drained;
@@ -118,7 +121,15 @@ public final class ReactorRecordReceiver implements RecordReceiver {
                     log.info("{}: assigned {}", settings.clientId(), parts);
                 })
                 .addRevokeListener(this::revoked);
-        this.receiver = KafkaReceiver.create(options);
+        this.receiver = KafkaReceiver.create(new ConsumerFactory() {
+            @Override
+            public <K, V> Consumer<K, V> createConsumer(ReceiverOptions<K, V> config) {
+                BacklogPauses[] created = new BacklogPauses[1];
+                Consumer<K, V> wrapped = BacklogPauses.wrap(super.createConsumer(config), created);
+                pauses = created[0];
+                return wrapped;
+            }
+        }, options);
     }
 
     @Override
@@ -166,6 +177,10 @@ public final class ReactorRecordReceiver implements RecordReceiver {
         AcknowledgementLedger current = ledger;
         Consumer<byte[], byte[]> real = consumer;
         epochs.revoked(partitions);
+        BacklogPauses held = pauses;
+        if (held != null) {
+            held.revoked(partitions);
+        }
         if (current == null || partitions.isEmpty()) {
             return;
         }
@@ -205,20 +220,22 @@ public final class ReactorRecordReceiver implements RecordReceiver {
         }).then();
     }
 
+    /** Holds the partitions back ({@link BacklogPauses}): not through the proxy, whose resume Reactor Kafka undoes. */
     @Override
     public Mono<Void> pause(Collection<TopicPartition> partitions) {
         return receiver.doOnConsumer(c -> {
             List<TopicPartition> assigned = partitions.stream().filter(c.assignment()::contains).toList();
-            c.pause(assigned);
+            pauses.holdBack(assigned);
             return Boolean.TRUE;
         }).then();
     }
 
+    /** Releases held-back partitions: fetched again once Reactor Kafka, too, wants records. */
     @Override
     public Mono<Void> resume(Collection<TopicPartition> partitions) {
         return receiver.doOnConsumer(c -> {
             List<TopicPartition> assigned = partitions.stream().filter(c.assignment()::contains).toList();
-            c.resume(assigned);
+            pauses.release(assigned);
             return Boolean.TRUE;
         }).then();
     }
