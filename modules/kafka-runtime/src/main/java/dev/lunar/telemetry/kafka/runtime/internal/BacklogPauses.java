@@ -32,17 +32,18 @@ final class BacklogPauses implements InvocationHandler {
     private final Set<TopicPartition> heldBack = new HashSet<>();
     private final Set<TopicPartition> pausedByOthers = new HashSet<>();
 
-    private BacklogPauses(Consumer<?, ?> consumer) {
+    private final Consumer<?, ?> wrapped;
+
+    BacklogPauses(Consumer<?, ?> consumer) {
         this.consumer = consumer;
+        this.wrapped = (Consumer<?, ?>) Proxy.newProxyInstance(Consumer.class.getClassLoader(),
+                new Class<?>[] {Consumer.class}, this);
     }
 
-    /** {@code consumer} as Reactor Kafka should see it; {@code into[0]} receives the pauses that govern it. */
+    /** The consumer as Reactor Kafka should see it: its pauses and resumes go through these. */
     @SuppressWarnings("unchecked")
-    static <K, V> Consumer<K, V> wrap(Consumer<K, V> consumer, BacklogPauses[] into) {
-        BacklogPauses pauses = new BacklogPauses(consumer);
-        into[0] = pauses;
-        return (Consumer<K, V>) Proxy.newProxyInstance(Consumer.class.getClassLoader(),
-                new Class<?>[] {Consumer.class}, pauses);
+    <K, V> Consumer<K, V> consumer() {
+        return (Consumer<K, V>) wrapped;
     }
 
     /** Stops fetching {@code partitions} until {@link #release}d, whatever else resumes them meanwhile. */

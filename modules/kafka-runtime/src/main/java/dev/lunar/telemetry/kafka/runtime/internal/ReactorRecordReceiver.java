@@ -124,10 +124,9 @@ public final class ReactorRecordReceiver implements RecordReceiver {
         this.receiver = KafkaReceiver.create(new ConsumerFactory() {
             @Override
             public <K, V> Consumer<K, V> createConsumer(ReceiverOptions<K, V> config) {
-                BacklogPauses[] created = new BacklogPauses[1];
-                Consumer<K, V> wrapped = BacklogPauses.wrap(super.createConsumer(config), created);
-                pauses = created[0];
-                return wrapped;
+                BacklogPauses created = new BacklogPauses(super.createConsumer(config));
+                pauses = created;
+                return created.consumer();
             }
         }, options);
     }
