@@ -24,6 +24,10 @@ import org.apache.kafka.common.TopicPartition;
  * Here the consumer's paused set is always the held-back partitions plus those paused by Reactor Kafka (or by any
  * other caller), whoever pauses or resumes in between.
  *
+ * <p>What Reactor Kafka is told is paused ({@code paused()}) leaves the held-back partitions out: when it pauses
+ * for lack of demand it takes the partitions already paused as paused by its user and leaves them out of its resume,
+ * so a partition held back at that moment and released while it paused would never be resumed.
+ *
  * <p>Used only on the consumer's thread (Reactor Kafka's event loop, {@code doOnConsumer}, the rebalance listener).
  */
 final class BacklogPauses implements InvocationHandler {
@@ -70,6 +74,11 @@ final class BacklogPauses implements InvocationHandler {
     @Override
     @SuppressWarnings("unchecked")
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        if (args == null && method.getName().equals("paused")) {
+            Set<TopicPartition> paused = new HashSet<>(consumer.paused());
+            paused.retainAll(pausedByOthers);
+            return paused;
+        }
         if (args != null && args.length == 1 && args[0] instanceof Collection<?>) {
             if (method.getName().equals("pause")) {
                 Collection<TopicPartition> partitions = (Collection<TopicPartition>) args[0];
