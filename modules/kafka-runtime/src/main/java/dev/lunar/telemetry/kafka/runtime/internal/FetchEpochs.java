@@ -61,18 +61,38 @@ final class FetchEpochs {
         }
     }
 
+    /*
+     * The emitting side's place. Only the emitting side removes ranges (the interceptor appends), so the head range
+     * it last saw stays the head until it removes it; records come in runs of one partition, so the place is kept
+     * until the partition changes instead of looking the partition's ranges up again for every record.
+     */
+    private TopicPartition atPartition;
+    private Deque<Range> atRanges;
+    private Range atRange;
+
     /**
      * Whether the record at {@code offset} — the next one emitted of its partition, in fetch order — belongs to the
-     * partition's current assignment. Call once per emitted record, in emission order.
+     * partition's current assignment. Call once per emitted record, in emission order, one call after another.
      */
     boolean current(TopicPartition partition, long offset) {
-        Deque<Range> ranges = fetched.get(partition);
-        Range range = ranges == null ? null : ranges.peekFirst();
+        if (!partition.equals(atPartition)) {
+            atPartition = partition;
+            atRanges = null;
+            atRange = null;
+        }
+        if (atRanges == null) {
+            atRanges = fetched.get(partition);
+        }
+        if (atRange == null && atRanges != null) {
+            atRange = atRanges.peekFirst();
+        }
+        Range range = atRange;
         if (range == null) {
             return current.containsKey(partition);
         }
         if (offset >= range.lastOffset()) {
-            ranges.pollFirst();
+            atRanges.pollFirst();
+            atRange = null;
         }
         Long now = current.get(partition);
         return now != null && now == range.epoch();

@@ -139,7 +139,7 @@ public final class ReactorRecordReceiver implements RecordReceiver {
             return receiver.receive(1)
                     .<T>handle((r, sink) -> {
                         // a record fetched before its partition was revoked (and perhaps re-assigned): not ours
-                        if (epochs.current(new TopicPartition(r.topic(), r.partition()), r.offset())) {
+                        if (epochs.current(r.receiverOffset().topicPartition(), r.offset())) {
                             sink.next(register(r, ledger, wrap));
                         }
                     })
