@@ -38,6 +38,7 @@ import reactor.core.scheduler.Schedulers;
 final class KafkaAuditTrail implements AuditTrail {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaAuditTrail.class);
+    static final int POOLED_BATCH_BYTES = 1024 * 1024;
 
     private final AuditSettings settings;
     private final String chainId;
@@ -62,6 +63,10 @@ final class KafkaAuditTrail implements AuditTrail {
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, AuditSettings.MAX_RECORD_BYTES);
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // each write is a batch of its own; a batch of at most batch.size bytes takes a buffer from the producer's
+        // pool and gives it back, a larger one allocates a buffer of its size each time. Request bodies of a kit
+        // batch (500 records) are mostly a few hundred KB: with the default 16 KB every write allocated one.
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, POOLED_BATCH_BYTES);
         long timeout = settings.writeTimeout().toMillis();
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, timeout / 2));
