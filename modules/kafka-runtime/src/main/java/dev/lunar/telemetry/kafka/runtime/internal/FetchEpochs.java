@@ -41,6 +41,19 @@ final class FetchEpochs {
         consumer.put(CONFIG_KEY, this);
     }
 
+    /**
+     * Before a new consumer's first poll (a new subscription): the ranges the previous consumer fetched and never
+     * emitted are forgotten. Its records are gone with its subscription; left in place, its ranges would make the
+     * new consumer's records of the same offsets look stale, and they would be skipped — never processed, yet
+     * committed past.
+     */
+    void newConsumer() {
+        fetched.clear();
+        atPartition = null;
+        atRanges = null;
+        atRange = null;
+    }
+
     /** On the consumer's thread: these partitions were assigned (a new epoch each). */
     void assigned(List<TopicPartition> partitions) {
         long epoch = assignments.incrementAndGet();

@@ -135,6 +135,7 @@ public final class ReactorRecordReceiver implements RecordReceiver {
     public <T> Flux<T> receive(AcknowledgementLedger ledger, java.util.function.Function<ReceivedRecord, T> wrap) {
         return Flux.defer(() -> {
             this.ledger = ledger;
+            epochs.newConsumer(); // each subscription has a consumer of its own (Reactor Kafka creates it)
             Disposable[] lagPoller = new Disposable[1];
             return receiver.receive(1)
                     .<T>handle((r, sink) -> {

@@ -63,6 +63,26 @@ class FetchEpochsTest {
     }
 
     @Test
+    void aNewConsumerReadingAgainFromTheCommittedOffsetsIsNotJudgedByWhatTheLastOneFetched() {
+        FetchEpochs epochs = new FetchEpochs();
+        epochs.assigned(List.of(P));
+        epochs.fetched(poll(Map.of(P, range(0, 9))));
+        for (long o = 0; o <= 4; o++) {
+            assertThat(epochs.current(P, o)).isTrue();
+        }
+        // the subscription fails with 5..9 fetched but not emitted; its consumer closes, giving P up
+        epochs.revoked(List.of(P));
+
+        // the next subscription's consumer reads P again from the committed offset, 5
+        epochs.newConsumer();
+        epochs.assigned(List.of(P));
+        epochs.fetched(poll(Map.of(P, range(5, 12))));
+        for (long o = 5; o <= 12; o++) {
+            assertThat(epochs.current(P, o)).as("read again by the new consumer: %d", o).isTrue();
+        }
+    }
+
+    @Test
     void aPartitionWithNothingFetchedYetIsCurrentOnlyWhileAssigned() {
         FetchEpochs epochs = new FetchEpochs();
         assertThat(epochs.current(P, 0)).isFalse();
