@@ -154,7 +154,7 @@ final class PayloadBuilder {
 
     /**
      * {@code prefix [part,part,...] suffix} in one array of exactly that size: the body is written once, where it
-     * stays (writing it into a reusable buffer and copying it out was a quarter of the forwarder's allocation).
+     * stays, instead of into a reusable buffer and then copied out.
      */
     static byte[] jsonArray(byte[] prefix, List<byte[]> parts, byte[] suffix) {
         long length = prefix.length + 2L + suffix.length + Math.max(0, parts.size() - 1);
