@@ -29,6 +29,8 @@ final class FetchEpochs {
     private record Range(long epoch, long lastOffset) {}
 
     private final AtomicLong assignments = new AtomicLong();
+    /** Which consumer is the current one: each interceptor belongs to the consumer it was configured for. */
+    private final AtomicLong consumers = new AtomicLong();
     private final Map<TopicPartition, Long> current = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Deque<Range>> fetched = new ConcurrentHashMap<>();
 
@@ -45,9 +47,11 @@ final class FetchEpochs {
      * Before a new consumer's first poll (a new subscription): the ranges the previous consumer fetched and never
      * emitted are forgotten. Its records are gone with its subscription; left in place, its ranges would make the
      * new consumer's records of the same offsets look stale, and they would be skipped — never processed, yet
-     * committed past.
+     * committed past. A poll of the previous consumer that ends after this is ignored: its interceptor belongs to an
+     * older consumer.
      */
     void newConsumer() {
+        consumers.incrementAndGet();
         fetched.clear();
         atPartition = null;
         atRanges = null;
@@ -65,7 +69,16 @@ final class FetchEpochs {
         partitions.forEach(current::remove);
     }
 
+    /** What a poll of the current consumer fetched. */
     void fetched(ConsumerRecords<?, ?> records) {
+        fetched(consumers.get(), records);
+    }
+
+    /** What a poll of consumer {@code consumer} fetched; nothing when a newer consumer has replaced it. */
+    void fetched(long consumer, ConsumerRecords<?, ?> records) {
+        if (consumer != consumers.get()) {
+            return;
+        }
         for (TopicPartition partition : records.partitions()) {
             List<? extends ConsumerRecord<?, ?>> inPartition = records.records(partition);
             long epoch = current.getOrDefault(partition, -1L);
@@ -114,16 +127,20 @@ final class FetchEpochs {
     /** Tells the epochs what each poll fetched; changes nothing. */
     public static final class Interceptor implements ConsumerInterceptor<Object, Object> {
         private FetchEpochs epochs;
+        private long consumer;
 
         @Override
         public void configure(Map<String, ?> configs) {
             epochs = (FetchEpochs) configs.get(CONFIG_KEY);
+            if (epochs != null) {
+                consumer = epochs.consumers.get(); // configured as its consumer is made, after newConsumer()
+            }
         }
 
         @Override
         public ConsumerRecords<Object, Object> onConsume(ConsumerRecords<Object, Object> records) {
             if (epochs != null) {
-                epochs.fetched(records);
+                epochs.fetched(consumer, records);
             }
             return records;
         }

@@ -83,6 +83,31 @@ class FetchEpochsTest {
     }
 
     @Test
+    void aPollOfThePreviousConsumerEndingAfterTheNewOneStartedIsIgnored() {
+        FetchEpochs epochs = new FetchEpochs();
+        epochs.newConsumer();
+        FetchEpochs.Interceptor previous = interceptor(epochs);
+        epochs.assigned(List.of(P));
+        epochs.revoked(List.of(P));
+
+        // the next subscription starts while the previous consumer's last poll is still running
+        epochs.newConsumer();
+        FetchEpochs.Interceptor next = interceptor(epochs);
+        previous.onConsume(poll(Map.of(P, range(0, 9))));
+        epochs.assigned(List.of(P));
+        next.onConsume(poll(Map.of(P, range(0, 9))));
+        for (long o = 0; o <= 9; o++) {
+            assertThat(epochs.current(P, o)).as("fetched by the new consumer: %d", o).isTrue();
+        }
+    }
+
+    private static FetchEpochs.Interceptor interceptor(FetchEpochs epochs) {
+        FetchEpochs.Interceptor interceptor = new FetchEpochs.Interceptor();
+        interceptor.configure(Map.of(FetchEpochs.CONFIG_KEY, epochs));
+        return interceptor;
+    }
+
+    @Test
     void aPartitionWithNothingFetchedYetIsCurrentOnlyWhileAssigned() {
         FetchEpochs epochs = new FetchEpochs();
         assertThat(epochs.current(P, 0)).isFalse();
