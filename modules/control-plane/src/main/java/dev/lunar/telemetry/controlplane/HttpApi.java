@@ -109,16 +109,17 @@ final class HttpApi {
         String route = "ingest";
         Optional<String> tenant = tokens.authenticate(req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
         if (tenant.isEmpty()) {
-            return unauthorized(req, res, route);
+            return unauthorized(req, unread(res), route);
         }
         String contentType = req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
         if (!contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            return json(res, route, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, QueryJson.error("unsupported-media-type",
-                    "send the batch as Content-Type: application/json, was \"" + contentType + "\""));
+            return json(unread(res), route, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+                    QueryJson.error("unsupported-media-type",
+                            "send the batch as Content-Type: application/json, was \"" + contentType + "\""));
         }
         long declared = contentLength(req);
         if (declared > settings.maxBodyBytes()) {
-            return tooLarge(res, route);
+            return tooLarge(unread(res), route);
         }
         return readBody(req)
                 .defaultIfEmpty(new byte[0])
@@ -223,6 +224,15 @@ final class HttpApi {
 
     // ---- answers -----------------------------------------------------------------------------------------------------
 
+    /**
+     * A refusal answered before the request's body is read: the connection closes after it ({@code Connection:
+     * close}), so no client sends its next request on a connection that still carries an unread body — a request
+     * sent that way after a 401 went unanswered until the client gave up (ControlPlaneApiTest, 30 s).
+     */
+    private static HttpServerResponse unread(HttpServerResponse res) {
+        return res.keepAlive(false);
+    }
+
     private Publisher<Void> unauthorized(HttpServerRequest req, HttpServerResponse res, String route) {
         boolean missing = req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION) == null;
         res.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"lunar-control-plane\"");
@@ -246,7 +256,7 @@ final class HttpApi {
             return json(res, route, HttpResponseStatus.FORBIDDEN, QueryJson.error("forbidden", forbidden.getMessage()));
         }
         if (e instanceof BodyTooLargeException) {
-            return tooLarge(res, route);
+            return tooLarge(unread(res), route); // reading stopped part-way: the rest of the body is unread
         }
         if (e instanceof AggregateStore.StorageException) {
             LOG.warn("{}: {}", route, e.getMessage());

@@ -85,6 +85,24 @@ class ControlPlaneApiTest {
     }
 
     @Test
+    void aRefusalAnsweredBeforeTheBodyIsReadClosesTheConnection() {
+        Instant start = T0.plusSeconds(1140);
+        TestHttp.Answer wrongToken = TestHttp.put(url, ACME_TOKEN + "x", oneWindow("acme", start));
+        TestHttp.Answer wrongType = TestHttp.send(HttpRequest.newBuilder(
+                        url.resolve(HttpApi.API + "/aggregates")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + ACME_TOKEN).header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString(oneWindow("acme", start).toString())).build());
+        TestHttp.Answer stored = TestHttp.put(url, ACME_TOKEN, oneWindow("acme", start));
+
+        assertThat(wrongToken.status()).isEqualTo(401);
+        assertThat(wrongToken.headers().firstValue("connection")).hasValue("close");
+        assertThat(wrongType.status()).isEqualTo(415);
+        assertThat(wrongType.headers().firstValue("connection")).hasValue("close");
+        assertThat(stored.status()).as("a body that is read keeps its connection").isEqualTo(200);
+        assertThat(stored.headers().allValues("connection")).doesNotContain("close");
+    }
+
+    @Test
     void aBatchForAnotherTenantIsRefusedWith403AndNothingIsStored() {
         Instant start = T0.plusSeconds(720);
         TestHttp.Answer put = TestHttp.put(url, ACME_TOKEN, oneWindow("globex", start));
