@@ -34,6 +34,15 @@ final class FetchEpochs {
     private final Map<TopicPartition, Long> current = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Deque<Range>> fetched = new ConcurrentHashMap<>();
 
+    /*
+     * The emitting side's place. Only the emitting side removes ranges (the interceptor appends), so the head range
+     * it last saw stays the head until it removes it; records come in runs of one partition, so the place is kept
+     * until the partition changes instead of looking the partition's ranges up again for every record.
+     */
+    private TopicPartition atPartition;
+    private Deque<Range> atRanges;
+    private Range atRange;
+
     /** Adds the interceptor (keeping any configured ones) and these epochs to consumer properties. */
     void configure(Map<String, Object> consumer) {
         Object configured = consumer.get("interceptor.classes");
@@ -69,11 +78,6 @@ final class FetchEpochs {
         partitions.forEach(current::remove);
     }
 
-    /** What a poll of the current consumer fetched. */
-    void fetched(ConsumerRecords<?, ?> records) {
-        fetched(consumers.get(), records);
-    }
-
     /** What a poll of consumer {@code consumer} fetched; nothing when a newer consumer has replaced it. */
     void fetched(long consumer, ConsumerRecords<?, ?> records) {
         if (consumer != consumers.get()) {
@@ -86,15 +90,6 @@ final class FetchEpochs {
                     .addLast(new Range(epoch, inPartition.get(inPartition.size() - 1).offset()));
         }
     }
-
-    /*
-     * The emitting side's place. Only the emitting side removes ranges (the interceptor appends), so the head range
-     * it last saw stays the head until it removes it; records come in runs of one partition, so the place is kept
-     * until the partition changes instead of looking the partition's ranges up again for every record.
-     */
-    private TopicPartition atPartition;
-    private Deque<Range> atRanges;
-    private Range atRange;
 
     /**
      * Whether the record at {@code offset} — the next one emitted of its partition, in fetch order — belongs to the

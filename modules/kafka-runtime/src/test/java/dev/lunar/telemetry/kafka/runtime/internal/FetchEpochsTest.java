@@ -21,9 +21,9 @@ class FetchEpochsTest {
     void recordsEmittedInRunsOfPartitionsAreCurrentWhileTheirAssignmentLasts() {
         FetchEpochs epochs = new FetchEpochs();
         epochs.assigned(List.of(P, Q));
-        epochs.fetched(poll(Map.of(P, range(0, 9))));
-        epochs.fetched(poll(Map.of(Q, range(0, 4))));
-        epochs.fetched(poll(Map.of(P, range(10, 14))));
+        interceptor(epochs).onConsume(poll(Map.of(P, range(0, 9))));
+        interceptor(epochs).onConsume(poll(Map.of(Q, range(0, 4))));
+        interceptor(epochs).onConsume(poll(Map.of(P, range(10, 14))));
 
         // runs of one partition, switching in the middle of P's first range and across its two ranges
         List<Boolean> seen = new ArrayList<>();
@@ -43,7 +43,7 @@ class FetchEpochsTest {
     void recordsFetchedBeforeTheirPartitionWasRevokedAreNotCurrentEvenIfItComesBack() {
         FetchEpochs epochs = new FetchEpochs();
         epochs.assigned(List.of(P, Q));
-        epochs.fetched(poll(Map.of(P, range(0, 9), Q, range(0, 9))));
+        interceptor(epochs).onConsume(poll(Map.of(P, range(0, 9), Q, range(0, 9))));
         assertThat(epochs.current(P, 0)).isTrue();
         assertThat(epochs.current(P, 1)).isTrue();
 
@@ -51,7 +51,7 @@ class FetchEpochsTest {
         epochs.revoked(List.of(P));
         assertThat(epochs.current(P, 2)).as("revoked, not yet back").isFalse();
         epochs.assigned(List.of(P));
-        epochs.fetched(poll(Map.of(P, range(2, 9))));
+        interceptor(epochs).onConsume(poll(Map.of(P, range(2, 9))));
         // the stale records still held are emitted first, then (in the same run of P) the fetched-again ones
         for (long o = 3; o <= 9; o++) {
             assertThat(epochs.current(P, o)).as("fetched before the revocation: %d", o).isFalse();
@@ -66,7 +66,7 @@ class FetchEpochsTest {
     void aNewConsumerReadingAgainFromTheCommittedOffsetsIsNotJudgedByWhatTheLastOneFetched() {
         FetchEpochs epochs = new FetchEpochs();
         epochs.assigned(List.of(P));
-        epochs.fetched(poll(Map.of(P, range(0, 9))));
+        interceptor(epochs).onConsume(poll(Map.of(P, range(0, 9))));
         for (long o = 0; o <= 4; o++) {
             assertThat(epochs.current(P, o)).isTrue();
         }
@@ -76,7 +76,7 @@ class FetchEpochsTest {
         // the next subscription's consumer reads P again from the committed offset, 5
         epochs.newConsumer();
         epochs.assigned(List.of(P));
-        epochs.fetched(poll(Map.of(P, range(5, 12))));
+        interceptor(epochs).onConsume(poll(Map.of(P, range(5, 12))));
         for (long o = 5; o <= 12; o++) {
             assertThat(epochs.current(P, o)).as("read again by the new consumer: %d", o).isTrue();
         }
